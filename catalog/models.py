@@ -1,0 +1,827 @@
+"""Catalog data: regions, bodies, halls, certificate types, items and versions.
+
+A published ServiceItemVersion and its children never change: every save or
+delete on them checks the version is still a draft (see _DraftOnly).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import constants as c
+from .codes import (
+    CodeError,
+    validate_credit_code,
+    validate_implementation_code,
+    validate_region_code,
+)
+from .validators import (
+    basic_code_validator,
+    credit_code_validator,
+    region_code_validator,
+)
+
+
+class Region(models.Model):
+    code = models.CharField(
+        _("行政区划代码"),
+        max_length=12,
+        unique=True,
+        validators=[region_code_validator],
+    )
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("层级"), max_length=16, choices=c.RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级区划"),
+    )
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.code:
+            try:
+                validate_region_code(self.code)
+            except CodeError as exc:
+                raise ValidationError({"code": exc.message}, code=exc.code) from exc
+        if self.parent_id and self.code:
+            prefix = {"province": 2, "prefecture": 4, "county": 6, "township": 9}
+            n = prefix.get(self.parent.level, len(self.parent.code))
+            if self.code[:n] != self.parent.code[:n] or self.code == self.parent.code:
+                raise ValidationError(
+                    {"code": _("区划代码与上级区划不一致")}, code="region_parent"
+                )
+
+
+class Department(models.Model):
+    """Implementing body (实施主体)."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        validators=[credit_code_validator],
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="departments",
+        verbose_name=_("所属区划"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级部门"),
+    )
+    level = models.CharField(_("层级"), max_length=1, choices=c.AuthorityLevel.choices)
+    nature = models.CharField(
+        _("实施主体性质"),
+        max_length=16,
+        choices=c.BodyNature.choices,
+        default=c.BodyNature.STATUTORY,
+    )
+    kind = models.CharField(
+        _("部门类别"),
+        max_length=40,
+        blank=True,
+        help_text=_("如 市场监管、公安、税务，用于标准流程中按部门类别指派"),
+    )
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        ordering = ["region__code", "name"]
+        verbose_name = _("部门（实施主体）")
+        verbose_name_plural = _("部门（实施主体）")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceHall(models.Model):
+    name = models.CharField(_("名称"), max_length=100)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="halls",
+        verbose_name=_("所属区划"),
+    )
+    address = models.CharField(_("地址"), max_length=200)
+    hours = models.CharField(_("办公时间"), max_length=200)
+    phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
+    self_service = models.BooleanField(_("24小时自助服务区"), default=False)
+
+    class Meta:
+        ordering = ["region__code", "name"]
+        verbose_name = _("政务服务大厅")
+        verbose_name_plural = _("政务服务大厅")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Window(models.Model):
+    hall = models.ForeignKey(
+        ServiceHall,
+        on_delete=models.CASCADE,
+        related_name="windows",
+        verbose_name=_("大厅"),
+    )
+    number = models.CharField(_("窗口号"), max_length=16)
+    name = models.CharField(_("名称"), max_length=100)
+    is_comprehensive = models.BooleanField(_("综合窗口"), default=True)
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="windows", verbose_name=_("进驻部门")
+    )
+
+    class Meta:
+        ordering = ["hall", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hall", "number"], name="window_unique_number"
+            )
+        ]
+        verbose_name = _("窗口")
+        verbose_name_plural = _("窗口")
+
+    def __str__(self) -> str:
+        return f"{self.hall.name} {self.number}号窗口"
+
+
+class StaffProfile(models.Model):
+    """Where a staff user works: a department and/or a hall."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        verbose_name=_("部门"),
+    )
+    hall = models.ForeignKey(
+        ServiceHall,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        verbose_name=_("大厅"),
+    )
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("服务区划"),
+        help_text=_("代办员服务的乡镇或村"),
+    )
+
+    class Meta:
+        verbose_name = _("工作人员归属")
+        verbose_name_plural = _("工作人员归属")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Theme(models.Model):
+    """A life event (personal) or enterprise life-cycle stage."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+    audience = models.CharField(
+        _("对象"), max_length=16, choices=c.ThemeAudience.choices
+    )
+    icon = models.CharField(_("图标"), max_length=8, blank=True)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["audience", "order", "code"]
+        verbose_name = _("主题")
+        verbose_name_plural = _("主题")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CertificateType(models.Model):
+    """Directory entry of an e-certificate type (standard reference data)."""
+
+    code = models.CharField(_("证照类型代码"), max_length=21, unique=True)
+    name = models.CharField(_("证照名称"), max_length=100)
+    issuing_authority = models.CharField(_("颁发部门类别"), max_length=100)
+    holder_kind = models.CharField(
+        _("持证主体"), max_length=16, choices=c.ServedParty.choices
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("电子证照类型")
+        verbose_name_plural = _("电子证照类型")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        code = self.code or ""
+        if len(code) != 21 or not code[18:].isdigit():
+            raise ValidationError(
+                {
+                    "code": _(
+                        "证照类型代码应为21位：定义部门统一社会信用代码18位加3位数字"
+                    )
+                }
+            )
+        try:
+            validate_credit_code(code[:18])
+        except CodeError as exc:
+            raise ValidationError({"code": exc.message}) from exc
+
+
+class ServiceItem(models.Model):
+    """One catalog entry; its content lives in versions.
+
+    The search columns (name, pinyin, initials, search_text) mirror the current
+    published version and are refreshed by catalog.services on publish.
+    """
+
+    basic_code = models.CharField(
+        _("基本编码"), max_length=12, unique=True, validators=[basic_code_validator]
+    )
+    name = models.CharField(_("事项名称"), max_length=200)
+    item_type = models.CharField(
+        _("事项类型"), max_length=2, choices=c.ItemType.choices
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="items", verbose_name=_("主题")
+    )
+    lead_department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_items",
+        verbose_name=_("主管部门"),
+    )
+    current_version = models.OneToOneField(
+        "ServiceItemVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("现行版本"),
+    )
+    depth = models.PositiveSmallIntegerField(
+        _("网上办理深度"), choices=c.OnlineDepth.choices, null=True, blank=True
+    )
+    served_parties = models.JSONField(_("服务对象"), default=list, blank=True)
+    pinyin = models.CharField(_("全拼"), max_length=600, blank=True)
+    initials = models.CharField(_("拼音首字母"), max_length=200, blank=True)
+    keywords = models.CharField(_("关键词"), max_length=300, blank=True)
+    search_text = models.TextField(_("检索文本"), blank=True)
+    hot = models.PositiveIntegerField(_("热度"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["basic_code"]
+        verbose_name = _("政务服务事项")
+        verbose_name_plural = _("政务服务事项")
+        indexes = [
+            models.Index(fields=["item_type"]),
+            models.Index(fields=["depth"]),
+            models.Index(fields=["-hot"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_applicable(self) -> bool:
+        return self.item_type in c.APPLICABLE_ITEM_TYPES
+
+
+class FrozenError(ValidationError):
+    pass
+
+
+def _frozen_error() -> FrozenError:
+    return FrozenError(
+        _("已发布的事项版本不能修改，请基于它新建草稿版本"), code="version_frozen"
+    )
+
+
+class ServiceItemVersion(models.Model):
+    """The standard guide of an item at one version. Immutable once published."""
+
+    # Fields that may still change after publishing (life-cycle only).
+    LIFECYCLE_FIELDS = {"status", "effective_to", "retired_at", "retired_by"}
+
+    item = models.ForeignKey(
+        ServiceItem,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("事项"),
+    )
+    version = models.PositiveIntegerField(_("版本号"))
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=c.VersionStatus.choices,
+        default=c.VersionStatus.DRAFT,
+    )
+    effective_from = models.DateField(_("生效日期"), null=True, blank=True)
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    retired_at = models.DateTimeField(_("废止时间"), null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    change_note = models.CharField(_("变更说明"), max_length=300, blank=True)
+
+    # --- guide elements -----------------------------------------------------
+    name = models.CharField(_("事项名称"), max_length=200)
+    item_type = models.CharField(
+        _("事项类型"), max_length=2, choices=c.ItemType.choices
+    )
+    legal_bases = models.JSONField(
+        _("设定依据"),
+        default=list,
+        blank=True,
+        help_text=_('[{"law": "法律法规名称", "article": "条款", "text": "条文"}]'),
+    )
+    power_source = models.CharField(_("权力来源"), max_length=100, blank=True)
+    authority_level = models.CharField(
+        _("行使层级"), max_length=100, blank=True, help_text=_("如 省级、市级、县级")
+    )
+    implementing_nature = models.CharField(
+        _("实施主体性质"),
+        max_length=16,
+        choices=c.BodyNature.choices,
+        default=c.BodyNature.STATUTORY,
+    )
+    entrusting_body = models.CharField(_("委托部门"), max_length=200, blank=True)
+    co_handling_bodies = models.CharField(_("联办机构"), max_length=300, blank=True)
+    acceptance_conditions = models.JSONField(_("受理条件"), default=list, blank=True)
+    served_parties = models.JSONField(_("服务对象"), default=list, blank=True)
+    statutory_limit_value = models.PositiveIntegerField(
+        _("法定办结时限"), null=True, blank=True
+    )
+    statutory_limit_unit = models.CharField(
+        _("法定时限单位"),
+        max_length=16,
+        choices=c.LimitUnit.choices,
+        default=c.LimitUnit.WORKING_DAYS,
+    )
+    statutory_limit_note = models.CharField(
+        _("法定时限说明"), max_length=300, blank=True
+    )
+    promised_limit_value = models.PositiveIntegerField(
+        _("承诺办结时限"), null=True, blank=True
+    )
+    promised_limit_unit = models.CharField(
+        _("承诺时限单位"),
+        max_length=16,
+        choices=c.LimitUnit.choices,
+        default=c.LimitUnit.WORKING_DAYS,
+    )
+    promised_limit_note = models.CharField(
+        _("承诺时限说明"), max_length=300, blank=True
+    )
+    is_immediate = models.BooleanField(_("即办件"), default=False)
+    special_procedures = models.JSONField(
+        _("特别程序"),
+        default=list,
+        blank=True,
+        help_text=_('[{"name": "专家评审", "limit": "10个工作日", "basis": "..."}]'),
+    )
+    channels = models.JSONField(_("办理渠道"), default=list, blank=True)
+    fees = models.JSONField(
+        _("收费"),
+        default=list,
+        blank=True,
+        help_text=_(
+            '[{"item": "", "standard": "", "basis": "", "reduction": "", '
+            '"online_payment": true}]'
+        ),
+    )
+    results = models.JSONField(
+        _("审批结果"),
+        default=list,
+        blank=True,
+        help_text=_('[{"type": "证照", "name": "", "sample": ""}]'),
+    )
+    result_by_post = models.BooleanField(_("结果可快递送达"), default=False)
+    place = models.CharField(_("办理地点"), max_length=300, blank=True)
+    hours = models.CharField(_("办理时间"), max_length=300, blank=True)
+    appointment = models.BooleanField(_("支持预约办理"), default=False)
+    appointment_quota = models.CharField(_("预约号源说明"), max_length=200, blank=True)
+    courier = models.BooleanField(_("支持物流快递"), default=False)
+    self_service = models.BooleanField(_("支持自助终端"), default=False)
+    depth = models.PositiveSmallIntegerField(
+        _("网上办理深度"),
+        choices=c.OnlineDepth.choices,
+        default=c.OnlineDepth.PUBLISHED,
+    )
+    depth_flags = models.JSONField(_("网办能力"), default=list, blank=True)
+    visits = models.PositiveSmallIntegerField(_("到办事现场次数"), default=1)
+    visits_reason = models.CharField(_("到现场原因"), max_length=300, blank=True)
+    consult_channels = models.CharField(_("咨询方式"), max_length=300, blank=True)
+    complaint_channels = models.CharField(_("监督投诉方式"), max_length=300, blank=True)
+    review_body = models.CharField(_("行政复议机关"), max_length=200, blank=True)
+    litigation_body = models.CharField(_("行政诉讼机关"), max_length=200, blank=True)
+    faq = models.JSONField(_("常见问题"), default=list, blank=True)
+    form_schema = models.JSONField(
+        _("申请表定义（JSON Schema）"), default=dict, blank=True
+    )
+    keywords = models.CharField(_("关键词"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["item", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "version"], name="version_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=models.Q(status="draft"),
+                name="version_one_draft_per_item",
+            ),
+        ]
+        verbose_name = _("事项版本")
+        verbose_name_plural = _("事项版本")
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values("status").first()
+            if stored and stored["status"] != c.VersionStatus.DRAFT:
+                update_fields = kwargs.get("update_fields")
+                if (
+                    update_fields is None
+                    or not set(update_fields) <= self.LIFECYCLE_FIELDS
+                ):
+                    raise _frozen_error()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.status != c.VersionStatus.DRAFT:
+            raise _frozen_error()
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == c.VersionStatus.DRAFT
+
+
+class _DraftOnly(models.Model):
+    """Children of a version: writable only while the version is a draft."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._check_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_draft()
+        return super().delete(*args, **kwargs)
+
+    def _owning_version_id(self) -> int:
+        raise NotImplementedError
+
+    def _check_draft(self) -> None:
+        status = (
+            ServiceItemVersion.objects.filter(pk=self._owning_version_id())
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status is not None and status != c.VersionStatus.DRAFT:
+            raise _frozen_error()
+
+
+class Material(_DraftOnly):
+    version = models.ForeignKey(
+        ServiceItemVersion, on_delete=models.CASCADE, related_name="materials"
+    )
+    order = models.PositiveIntegerField(_("序号"), default=0)
+    name = models.CharField(_("材料名称"), max_length=200)
+    form = models.CharField(
+        _("材料形式"),
+        max_length=16,
+        choices=c.MaterialForm.choices,
+        default=c.MaterialForm.ORIGINAL,
+    )
+    medium = models.CharField(
+        _("材料载体"),
+        max_length=16,
+        choices=c.MaterialMedium.choices,
+        default=c.MaterialMedium.BOTH,
+    )
+    paper_copies = models.PositiveSmallIntegerField(_("纸质份数"), default=1)
+    source = models.CharField(
+        _("来源渠道"),
+        max_length=16,
+        choices=c.MaterialSource.choices,
+        default=c.MaterialSource.APPLICANT,
+    )
+    source_note = models.CharField(_("来源说明"), max_length=200, blank=True)
+    necessity = models.CharField(
+        _("必要性"),
+        max_length=16,
+        choices=c.MaterialNecessity.choices,
+        default=c.MaterialNecessity.REQUIRED,
+    )
+    certificate_type = models.ForeignKey(
+        CertificateType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="materials",
+        verbose_name=_("可由电子证照替代"),
+    )
+    blank_form = models.FileField(_("空白表格"), upload_to="catalog/forms/", blank=True)
+    sample = models.FileField(_("示例样表"), upload_to="catalog/samples/", blank=True)
+    legal_basis = models.CharField(_("要求提供的依据"), max_length=300, blank=True)
+    notes = models.CharField(_("填报须知"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["version", "order", "id"]
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def _owning_version_id(self) -> int:
+        return self.version_id
+
+
+class ProcessStage(_DraftOnly):
+    """One stage of the process; its steps run in parallel."""
+
+    version = models.ForeignKey(
+        ServiceItemVersion, on_delete=models.CASCADE, related_name="stages"
+    )
+    order = models.PositiveIntegerField(_("顺序"))
+    name = models.CharField(_("阶段名称"), max_length=100)
+
+    class Meta:
+        ordering = ["version", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "order"], name="stage_unique_order"
+            )
+        ]
+        verbose_name = _("办理阶段")
+        verbose_name_plural = _("办理阶段")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def _owning_version_id(self) -> int:
+        return self.version_id
+
+
+class ProcessStep(_DraftOnly):
+    stage = models.ForeignKey(
+        ProcessStage, on_delete=models.CASCADE, related_name="steps"
+    )
+    order = models.PositiveIntegerField(_("序号"), default=0)
+    name = models.CharField(_("环节名称"), max_length=100)
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("办理部门"),
+    )
+    department_kind = models.CharField(
+        _("办理部门类别"),
+        max_length=40,
+        blank=True,
+        help_text=_("未指定具体部门时，按实施地同类别部门办理，如 税务"),
+    )
+    action = models.CharField(_("办理内容"), max_length=200, blank=True)
+    limit_days = models.PositiveSmallIntegerField(_("环节时限（工作日）"))
+    site_inspection = models.BooleanField(_("需现场勘验"), default=False)
+    special_procedure = models.BooleanField(_("特别程序"), default=False)
+
+    class Meta:
+        ordering = ["stage", "order", "id"]
+        verbose_name = _("办理环节")
+        verbose_name_plural = _("办理环节")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def _owning_version_id(self) -> int:
+        return ProcessStage.objects.values_list("version_id", flat=True).get(
+            pk=self.stage_id
+        )
+
+    def clean(self) -> None:
+        if not self.department_id and not self.department_kind:
+            raise ValidationError(
+                _("环节须指定办理部门或部门类别"), code="step_department"
+            )
+
+
+class Implementation(models.Model):
+    """A body's implementation of an item in one region (实施清单)."""
+
+    item = models.ForeignKey(
+        ServiceItem,
+        on_delete=models.CASCADE,
+        related_name="implementations",
+        verbose_name=_("事项"),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="implementations",
+        verbose_name=_("实施区划"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="implementations",
+        verbose_name=_("实施主体"),
+    )
+    code = models.CharField(_("实施编码"), max_length=31, unique=True)
+    business_item_code = models.CharField(
+        _("业务办理项编码"), max_length=50, blank=True
+    )
+    hall = models.ForeignKey(
+        ServiceHall,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="implementations",
+        verbose_name=_("办理大厅"),
+    )
+    windows = models.ManyToManyField(Window, blank=True, verbose_name=_("办理窗口"))
+    hours = models.CharField(_("办理时间"), max_length=200, blank=True)
+    consult_phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
+    complaint_phone = models.CharField(_("投诉电话"), max_length=40, blank=True)
+    service_points = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="service_point_implementations",
+        verbose_name=_("乡镇（村）便民服务点"),
+    )
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        ordering = ["item", "region__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "department", "business_item_code"],
+                name="implementation_unique_body",
+            )
+        ]
+        verbose_name = _("实施清单")
+        verbose_name_plural = _("实施清单")
+
+    def __str__(self) -> str:
+        return f"{self.item.name}（{self.region.name}）"
+
+    def clean(self) -> None:
+        if not (self.item_id and self.department_id and self.code):
+            return
+        try:
+            validate_implementation_code(
+                self.code,
+                credit_code=self.department.credit_code,
+                basic_code=self.item.basic_code,
+            )
+        except CodeError as exc:
+            raise ValidationError({"code": exc.message}, code=exc.code) from exc
+
+
+class Variance(models.Model):
+    """A recorded local difference from the standard guide, with its reason."""
+
+    implementation = models.ForeignKey(
+        Implementation,
+        on_delete=models.CASCADE,
+        related_name="variances",
+        verbose_name=_("实施清单"),
+    )
+    field = models.CharField(
+        _("差异要素"),
+        max_length=40,
+        choices=[(k, v) for k, v in c.VARIANCE_FIELDS.items()],
+    )
+    standard_value = models.JSONField(_("标准值"), null=True, blank=True)
+    local_value = models.JSONField(_("本地值"))
+    reason = models.CharField(_("差异原因"), max_length=300)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("批准人"),
+    )
+    approved_on = models.DateField(_("批准日期"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["implementation", "field"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["implementation", "field"], name="variance_unique_field"
+            )
+        ]
+        verbose_name = _("差异记录")
+        verbose_name_plural = _("差异记录")
+
+    def __str__(self) -> str:
+        return f"{self.implementation} · {self.get_field_display()}"
+
+
+class IntermediaryService(models.Model):
+    """Intermediary service (中介服务) an item may need, e.g. a survey report."""
+
+    name = models.CharField(_("中介服务名称"), max_length=200)
+    basis = models.CharField(_("设定依据"), max_length=300, blank=True)
+    fee_basis = models.CharField(_("收费依据"), max_length=300, blank=True)
+    items = models.ManyToManyField(
+        ServiceItem,
+        blank=True,
+        related_name="intermediary_services",
+        verbose_name=_("关联事项"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("中介服务")
+        verbose_name_plural = _("中介服务")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IntermediaryAgency(models.Model):
+    name = models.CharField(_("机构名称"), max_length=200)
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        validators=[credit_code_validator],
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, verbose_name=_("所在区划")
+    )
+    qualification = models.CharField(_("资质"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    services = models.ManyToManyField(
+        IntermediaryService, related_name="agencies", verbose_name=_("可提供服务")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("中介机构")
+        verbose_name_plural = _("中介机构")
+
+    def __str__(self) -> str:
+        return self.name

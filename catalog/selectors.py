@@ -1,0 +1,187 @@
+"""Reads of the catalog that views, the API and other apps use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Length
+
+from portal.errors import ServiceError
+
+from . import constants as c
+from .models import (
+    Department,
+    Implementation,
+    ProcessStage,
+    Region,
+    ServiceItem,
+    ServiceItemVersion,
+    Variance,
+)
+from .search import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, normalise_query
+
+
+def item_public_queryset() -> QuerySet[ServiceItem]:
+    """Items with a version in force: what the public catalog shows."""
+    return ServiceItem.objects.filter(current_version__isnull=False)
+
+
+def validate_query(raw: str) -> str:
+    q = normalise_query(raw)
+    if len(q) < MIN_QUERY_LENGTH:
+        raise ServiceError(
+            "query_too_short", f"搜索词至少{MIN_QUERY_LENGTH}个字符", field="q"
+        )
+    if len(q) > MAX_QUERY_LENGTH:
+        raise ServiceError(
+            "query_too_long", f"搜索词不能超过{MAX_QUERY_LENGTH}个字符", field="q"
+        )
+    return q
+
+
+def item_search(
+    *,
+    q: str | None = None,
+    region: Region | None = None,
+    department: Department | None = None,
+    item_type: str | None = None,
+    theme: str | None = None,
+    depth: int | None = None,
+    base: QuerySet[ServiceItem] | None = None,
+) -> QuerySet[ServiceItem]:
+    """Published items matching the filters, best match first.
+
+    The text filter is one LIKE on ``search_text`` (trigram-indexed on
+    PostgreSQL); ranking is computed only over the matched rows: exact name or
+    code, then name prefix, name contains, pinyin, initials; ties by
+    popularity (``hot``), then shorter names.
+    """
+    qs = base if base is not None else item_public_queryset()
+    if region is not None:
+        qs = qs.filter(
+            Q(implementations__region=region)
+            | Q(implementations__region__parent=region)
+        )
+    if department is not None:
+        qs = qs.filter(
+            Q(implementations__department=department) | Q(lead_department=department)
+        )
+    if region is not None or department is not None:
+        qs = qs.distinct()
+    if item_type:
+        qs = qs.filter(item_type=item_type)
+    if theme:
+        qs = qs.filter(themes__code=theme)
+    if depth:
+        qs = qs.filter(depth=depth)
+    if not q:
+        return qs.order_by("-hot", "basic_code")
+    q = validate_query(q)
+    code = q.upper()
+    qs = qs.filter(search_text__contains=q).annotate(
+        rank=Case(
+            When(Q(name=q) | Q(basic_code=code), then=Value(100)),
+            When(implementations__code=code, then=Value(95)),
+            When(name__startswith=q, then=Value(80)),
+            When(name__contains=q, then=Value(70)),
+            When(pinyin=q, then=Value(65)),
+            When(pinyin__startswith=q, then=Value(60)),
+            When(pinyin__contains=q, then=Value(50)),
+            When(initials=q, then=Value(45)),
+            When(initials__startswith=q, then=Value(40)),
+            When(initials__contains=q, then=Value(30)),
+            When(basic_code__startswith=code, then=Value(25)),
+            default=Value(10),
+            output_field=IntegerField(),
+        ),
+        name_length=Length("name"),
+    )
+    if "implementations__code" in str(qs.query):
+        qs = qs.distinct()
+    return qs.order_by("-rank", "-hot", "name_length", "basic_code")
+
+
+def item_get_public(*, basic_code: str) -> ServiceItem:
+    item = (
+        item_public_queryset()
+        .select_related("current_version", "lead_department")
+        .filter(basic_code=basic_code)
+        .first()
+    )
+    if item is None:
+        raise ServiceError("item_not_found", "未找到该事项或事项未发布", status=404)
+    return item
+
+
+def version_guide(*, version: ServiceItemVersion) -> ServiceItemVersion:
+    """The version with everything the guide page shows, in a fixed number of queries."""
+    return (
+        ServiceItemVersion.objects.select_related("item", "item__lead_department")
+        .prefetch_related(
+            "materials__certificate_type",
+            Prefetch(
+                "stages",
+                queryset=ProcessStage.objects.prefetch_related("steps__department"),
+            ),
+        )
+        .get(pk=version.pk)
+    )
+
+
+def implementations_for_item(*, item: ServiceItem) -> QuerySet[Implementation]:
+    return (
+        item.implementations.filter(is_active=True)
+        .select_related("region", "department", "hall")
+        .prefetch_related("variances", "windows", "service_points")
+        .order_by("region__code")
+    )
+
+
+@dataclass
+class EffectiveGuide:
+    """The standard guide as one implementation applies it (variances applied)."""
+
+    version: ServiceItemVersion
+    implementation: Implementation
+    overrides: dict
+
+    def value(self, field: str):
+        if field in self.overrides:
+            return self.overrides[field]
+        return getattr(self.version, field)
+
+
+def implementation_guide(*, implementation: Implementation) -> EffectiveGuide:
+    version = implementation.item.current_version
+    overrides = {v.field: v.local_value for v in implementation.variances.all()}
+    return EffectiveGuide(
+        version=version, implementation=implementation, overrides=overrides
+    )
+
+
+def variance_report(*, region: Region | None = None) -> QuerySet[Variance]:
+    """Every recorded variance, grouped by item, for the catalog office."""
+    qs = Variance.objects.select_related(
+        "implementation__item",
+        "implementation__region",
+        "implementation__department",
+        "approved_by",
+    )
+    if region is not None:
+        qs = qs.filter(
+            Q(implementation__region=region) | Q(implementation__region__parent=region)
+        )
+    return qs.order_by(
+        "implementation__item__basic_code", "implementation__region__code", "field"
+    )
+
+
+def region_tree() -> QuerySet[Region]:
+    return Region.objects.select_related("parent").order_by("code")
+
+
+def counties(*, prefecture_code: str = "513300") -> QuerySet[Region]:
+    return Region.objects.filter(
+        parent__code=prefecture_code, level=c.RegionLevel.COUNTY
+    ).order_by("code")

@@ -1,0 +1,74 @@
+"""One error shape for the whole API: {"code", "detail", "field"?, "errors"?}."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from portal.errors import ServiceError
+
+DRF_CODES = {
+    "not_authenticated": "未登录或登录已过期",
+    "authentication_failed": "身份认证失败",
+    "permission_denied": "没有权限执行此操作",
+    "not_found": "未找到",
+    "method_not_allowed": "不支持该请求方法",
+    "throttled": "请求过于频繁，请稍后再试",
+    "parse_error": "请求内容格式错误",
+    "unsupported_media_type": "不支持的内容类型",
+}
+
+
+def _flatten(detail, prefix: str = "") -> list[dict]:
+    items: list[dict] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            field = key if key != "non_field_errors" else None
+            path = (
+                f"{prefix}.{field}" if prefix and field else (field or prefix or None)
+            )
+            items.extend(_flatten(value, path or ""))
+    elif isinstance(detail, list):
+        for i, value in enumerate(detail):
+            if isinstance(value, dict | list):
+                items.extend(_flatten(value, f"{prefix}[{i}]"))
+            else:
+                items.extend(_flatten(value, prefix))
+    else:
+        code = getattr(detail, "code", "invalid") or "invalid"
+        item = {"code": code, "detail": str(detail)}
+        if prefix:
+            item["field"] = prefix
+        items.append(item)
+    return items
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ServiceError):
+        return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        items = _flatten(exc.detail)
+        first = items[0] if items else {"code": "invalid", "detail": "数据无效"}
+        body = dict(first)
+        if len(items) > 1:
+            body = {"code": "invalid", "detail": "提交的数据有误", "errors": items}
+        else:
+            body["errors"] = items
+        response.data = body
+        response.status_code = status.HTTP_400_BAD_REQUEST
+        return response
+    code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+    if not isinstance(code, str):
+        code = "error"
+    response.data = {"code": code, "detail": DRF_CODES.get(code, str(exc.detail))}
+    return response

@@ -1,0 +1,173 @@
+"""The audit chain: append entries (inside the caller's transaction), verify it.
+
+Callers are services; they call :func:`audit_record` inside their own
+``transaction.atomic()`` so the entry commits or rolls back with the change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AuditChainHead, AuditEntry
+from .request_context import current_ip
+
+GENESIS = "0" * 64
+
+
+def _canonical(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def entry_digest(
+    *,
+    prev_hash: str,
+    seq: int,
+    at: datetime,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    changes: dict,
+    source_ip: str | None,
+) -> str:
+    payload = json.dumps(
+        {
+            "seq": seq,
+            "at": at.astimezone(UTC).isoformat(),
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "object_repr": object_repr,
+            "changes": changes,
+            "source_ip": source_ip,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        default=_canonical,
+    )
+    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    object_repr: str | None = None,
+    changes: dict | None = None,
+    source_ip: str | None = None,
+) -> AuditEntry:
+    """Append one entry. Must run inside the caller's transaction."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr if object_repr is not None else str(obj)[:200]
+    changes = json.loads(json.dumps(changes or {}, default=_canonical))
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    actor_label = (getattr(actor, "username", "") or "system") if actor else "system"
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        seq = head.last_seq + 1
+        at = timezone.now()
+        ip = source_ip if source_ip is not None else current_ip.get()
+        digest = entry_digest(
+            prev_hash=head.last_hash,
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type or "",
+            object_id=object_id or "",
+            object_repr=object_repr or "",
+            changes=changes,
+            source_ip=ip,
+        )
+        entry = AuditEntry.objects.create(
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type or "",
+            object_id=object_id or "",
+            object_repr=object_repr or "",
+            changes=changes,
+            source_ip=ip,
+            prev_hash=head.last_hash,
+            hash=digest,
+        )
+        head.last_hash = digest
+        head.last_seq = seq
+        head.save(update_fields=["last_hash", "last_seq"])
+    return entry
+
+
+@dataclass
+class BrokenLink:
+    seq: int
+    reason: str
+
+
+def audit_verify(*, batch_size: int = 2000) -> tuple[int, BrokenLink | None]:
+    """Walk the chain in order; return (entries checked, first broken link)."""
+    prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    qs = AuditEntry.objects.order_by("seq").values(
+        "seq",
+        "at",
+        "actor_id",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "changes",
+        "source_ip",
+        "prev_hash",
+        "hash",
+    )
+    for row in qs.iterator(chunk_size=batch_size):
+        if row["seq"] != expected_seq:
+            return checked, BrokenLink(expected_seq, "missing entry (gap in sequence)")
+        if row["prev_hash"] != prev:
+            return checked, BrokenLink(row["seq"], "prev_hash does not match")
+        digest = entry_digest(
+            prev_hash=row["prev_hash"],
+            seq=row["seq"],
+            at=row["at"],
+            actor_id=row["actor_id"],
+            actor_label=row["actor_label"],
+            action=row["action"],
+            object_type=row["object_type"],
+            object_id=row["object_id"],
+            object_repr=row["object_repr"],
+            changes=row["changes"],
+            source_ip=row["source_ip"],
+        )
+        if digest != row["hash"]:
+            return checked, BrokenLink(row["seq"], "content does not match its hash")
+        prev = row["hash"]
+        expected_seq += 1
+        checked += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head and head.last_seq != checked:
+        return checked, BrokenLink(
+            checked + 1, "entries missing at the end of the chain"
+        )
+    return checked, None

@@ -1,0 +1,78 @@
+"""Errors raised by services: a stable machine code plus a Chinese message.
+
+Views and the API turn these into user-facing messages; nothing else needs to
+know how. ``field`` names the input that was wrong, when there is one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ErrorItem:
+    code: str
+    detail: str
+    field: str | None = None
+
+    def as_dict(self) -> dict:
+        data = {"code": self.code, "detail": self.detail}
+        if self.field is not None:
+            data["field"] = self.field
+        return data
+
+
+class ServiceError(Exception):
+    """A rule was broken; nothing was written. ``status`` is the HTTP status."""
+
+    status = 400
+
+    def __init__(
+        self,
+        code: str,
+        detail: str,
+        *,
+        field: str | None = None,
+        errors: list[ErrorItem] | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.field = field
+        self.errors = errors or []
+        if status is not None:
+            self.status = status
+
+    def as_dict(self) -> dict:
+        data = ErrorItem(self.code, self.detail, self.field).as_dict()
+        if self.errors:
+            data["errors"] = [e.as_dict() for e in self.errors]
+        return data
+
+
+class NotFoundError(ServiceError):
+    status = 404
+
+
+class PermissionDeniedError(ServiceError):
+    status = 403
+
+
+@dataclass
+class ErrorCollector:
+    """Collects every broken rule so the user hears them all at once."""
+
+    items: list[ErrorItem] = field(default_factory=list)
+
+    def add(self, code: str, detail: str, field: str | None = None) -> None:
+        self.items.append(ErrorItem(code, detail, field))
+
+    def raise_if_any(self, code: str, summary: str) -> None:
+        if self.items:
+            if len(self.items) == 1:
+                item = self.items[0]
+                raise ServiceError(
+                    item.code, item.detail, field=item.field, errors=self.items
+                )
+            raise ServiceError(code, summary, errors=self.items)

@@ -1,0 +1,105 @@
+"""Portal base: users, the audit chain and public content pages.
+
+No import from catalog or later apps may appear here (see DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """Everyone who logs in. Roles are groups (portal.roles.Role)."""
+
+    display_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class AuditChainHead(models.Model):
+    """One row; locking it serialises appends so the chain never forks."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_seq = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.last_seq}"
+
+
+class AuditEntry(models.Model):
+    """Append-only, hash-chained record of one state change.
+
+    ``hash`` = SHA-256 over the previous entry's hash and this entry's
+    canonical content (portal.audit.entry_digest). On PostgreSQL a trigger
+    refuses UPDATE and DELETE on the table.
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        "portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    source_ip = models.GenericIPAddressField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Audit entries are append-only.")
+
+
+class ArticleKind(models.TextChoices):
+    NOTICE = "notice", _("通知公告")
+    POLICY = "policy", _("政策文件")
+    FAQ = "faq", _("常见问题")
+    SUPERVISION = "supervision", _("监督投诉")
+
+
+class Article(models.Model):
+    """A public page: notice, policy document, FAQ entry, supervision info."""
+
+    kind = models.CharField(_("类别"), max_length=16, choices=ArticleKind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    slug = models.SlugField(_("链接名"), max_length=80, unique=True)
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    body = models.TextField(_("正文"))
+    document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    issuer = models.CharField(_("发布机关"), max_length=100, blank=True)
+    published_on = models.DateField(_("发布日期"))
+    is_published = models.BooleanField(_("已发布"), default=True)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = _("公开信息")
+        verbose_name_plural = _("公开信息")
+
+    def __str__(self) -> str:
+        return self.title

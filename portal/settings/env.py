@@ -1,0 +1,76 @@
+"""Every environment variable the project reads, in one place.
+
+Each entry has a default and a one-line help. ``.env.example`` lists the same
+names (a test keeps the two in step). Settings modules call :func:`env` and
+never touch ``os.environ`` themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Var:
+    default: str
+    help: str
+
+
+VARIABLES: dict[str, Var] = {
+    "DJANGO_SECRET_KEY": Var(
+        "dev-insecure-change-me", "Secret key; must be set in production."
+    ),
+    "DJANGO_DEBUG": Var("1", "1 for development pages and demo data, 0 in production."),
+    "DJANGO_ALLOWED_HOSTS": Var(
+        "127.0.0.1,localhost,testserver", "Comma-separated host names served."
+    ),
+    "DJANGO_CSRF_TRUSTED_ORIGINS": Var(
+        "", "Comma-separated origins (https://host) trusted for CSRF."
+    ),
+    "DATABASE_URL": Var(
+        "sqlite:///var/db.sqlite3",
+        "Database URL; SQLite file by default, postgres://... in production.",
+    ),
+    "TEST_DATABASE_URL": Var(
+        "postgres://root@127.0.0.1:5432/ganzi",
+        "Database the test suite runs on (PostgreSQL).",
+    ),
+    "TEST_DATABASE_NAME": Var("test_ganzi", "Name of the throw-away test database."),
+    "REDIS_URL": Var(
+        "", "Redis URL for Celery and cache; empty uses the embedded fallback."
+    ),
+    "TEST_REDIS_URL": Var("redis://127.0.0.1:6379/15", "Redis the test suite runs on."),
+    "PORT": Var("8000", "Port make run serves the web on."),
+    "VAR_DIR": Var("var", "Folder for the SQLite file, uploads and the local broker."),
+    "MEDIA_ROOT": Var("", "Folder for uploaded files; default VAR_DIR/media."),
+    "STATIC_ROOT": Var("", "Folder collectstatic writes to; default VAR_DIR/static."),
+    "ID_HASH_KEY": Var(
+        "dev-id-hash-key", "Key of the keyed hash used to look up ID numbers."
+    ),
+    "EMAIL_BACKEND": Var(
+        "django.core.mail.backends.console.EmailBackend", "Django e-mail backend."
+    ),
+    "DEFAULT_FROM_EMAIL": Var("noreply@gzz.gov.cn", "Sender of outgoing e-mail."),
+    "CATALOG_IMPORT_MAX_BYTES": Var(
+        "5242880", "Largest catalog spreadsheet accepted for import, in bytes."
+    ),
+    "LOG_LEVEL": Var("INFO", "Root log level."),
+    "SECURE_SSL_REDIRECT": Var(
+        "1", "Production: redirect HTTP to HTTPS (0 behind a TLS proxy that does it)."
+    ),
+}
+
+
+def env(name: str) -> str:
+    """Value of a registered variable, or its default."""
+    var = VARIABLES[name]
+    return os.environ.get(name, var.default)
+
+
+def env_bool(name: str) -> bool:
+    return env(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in env(name).split(",") if item.strip()]

@@ -1,0 +1,30 @@
+"""Test suite: PostgreSQL and Redis, as in production."""
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+from .env import env
+
+DEBUG = False
+DATABASES = {"default": dj_database_url.parse(env("TEST_DATABASE_URL"))}
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}
+REDIS_URL = env("TEST_REDIS_URL")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env("TEST_DATABASE_NAME"),
+    }
+}
+CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Unit tests run tasks eagerly; tests/integration starts a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

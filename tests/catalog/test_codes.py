@@ -1,0 +1,109 @@
+import pytest
+
+from catalog.codes import (
+    CodeError,
+    make_credit_code,
+    validate_basic_code,
+    validate_credit_code,
+    validate_implementation_code,
+    validate_region_code,
+)
+
+REAL_CREDIT_CODES = [
+    "914403001922038216",  # Huawei Technologies
+    "91350100M000100Y43",  # the GB 32100 worked example
+    "91110108551385082Q",
+    "12100000400000624D",  # a public institution
+]
+
+
+@pytest.mark.parametrize("code", REAL_CREDIT_CODES)
+def test_real_credit_codes_accepted(code):
+    validate_credit_code(code)
+
+
+@pytest.mark.parametrize(
+    ("code", "error", "fragment"),
+    [
+        ("91440300192203821", "credit_code_length", "18位"),
+        ("9144030019220382161", "credit_code_length", "19位"),
+        ("91440300192203821I", "credit_code_chars", "I"),
+        ("91440300192203821o", "credit_code_chars", "o"),
+        ("9144030019220382S6", "credit_code_chars", "S"),
+        ("91AB0300192203821X", "credit_code_region", "行政区划"),
+        ("914403001922038217", "credit_code_check", "应为 6"),
+    ],
+)
+def test_bad_credit_codes_rejected_with_specific_message(code, error, fragment):
+    with pytest.raises(CodeError) as exc:
+        validate_credit_code(code)
+    assert exc.value.code == error
+    assert fragment in exc.value.message
+
+
+def test_make_credit_code_produces_valid_codes():
+    validate_credit_code(make_credit_code("11513300MB1234567"))
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["510000", "513300", "513301", "513322", "513338", "513301100", "513301100001"],
+)
+def test_real_region_codes_accepted(code):
+    validate_region_code(code)
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        ("51330", "region_code_length"),
+        ("5133011", "region_code_length"),
+        ("51330A", "region_code_chars"),
+        ("", "region_code_chars"),
+        ("003301", "region_code_province"),
+        ("510012", "region_code_shape"),
+        ("513300100", "region_code_shape"),
+    ],
+)
+def test_bad_region_codes_rejected(code, error):
+    with pytest.raises(CodeError) as exc:
+        validate_region_code(code)
+    assert exc.value.code == error
+
+
+def test_basic_code_rules():
+    validate_basic_code("000173006000")
+    for bad, error in [
+        ("00017300600", "basic_code_length"),
+        ("00017300600a", "basic_code_chars"),
+        ("0001730060-0", "basic_code_chars"),
+    ]:
+        with pytest.raises(CodeError) as exc:
+            validate_basic_code(bad)
+        assert exc.value.code == error
+
+
+def test_implementation_code_checks_every_part():
+    credit = make_credit_code("11513301MB0000001")
+    good = credit + "4" + "000173006000"
+    validate_implementation_code(good, credit_code=credit, basic_code="000173006000")
+    cases = [
+        (good[:-1], "implementation_code_length"),
+        (
+            credit[:-1] + ("0" if credit[-1] != "0" else "1") + "4000173006000",
+            "implementation_code_credit",
+        ),
+        (credit + "9" + "000173006000", "implementation_code_level"),
+        (credit + "4" + "00017300600a", "implementation_code_basic"),
+    ]
+    for code, error in cases:
+        with pytest.raises(CodeError) as exc:
+            validate_implementation_code(code)
+        assert exc.value.code == error, code
+    with pytest.raises(CodeError) as exc:
+        validate_implementation_code(good, basic_code="000173006001")
+    assert exc.value.code == "implementation_code_item"
+    other = make_credit_code("11513301MB0000002")
+    with pytest.raises(CodeError) as exc:
+        validate_implementation_code(good, credit_code=other)
+    assert exc.value.code == "implementation_code_body"
