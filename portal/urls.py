@@ -15,10 +15,12 @@ from portal.api.auth import TokenObtainView
 urlpatterns = [
     path("", include("portal.public.urls")),
     path("", include("catalog.urls")),
+    path("", include("applications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("api/v1/catalog/", include("catalog.api.urls")),
+    path("api/v1/", include("applications.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
