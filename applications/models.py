@@ -1,1 +1,460 @@
-"""Models of this app arrive with its issue; see DESIGN.md."""
+"""Applicants, applications and what hangs off them.
+
+Personal data: ID numbers are stored as a keyed hash (for lookup), a masked
+form (for display) and an encrypted form (for the rare logged full display);
+see applications.privacy. Never log them.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalog.validators import credit_code_validator
+
+from . import constants as c
+
+
+class ApplicantProfile(models.Model):
+    """A natural person known to the portal (registered online or at a counter)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applicant"
+    )
+    full_name = models.CharField(_("姓名"), max_length=64)
+    id_number_hash = models.CharField(max_length=64, unique=True)
+    id_number_masked = models.CharField(_("身份证号码"), max_length=18)
+    id_number_encrypted = models.TextField()
+    birth_date = models.DateField(_("出生日期"))
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    region = models.ForeignKey(
+        "catalog.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("户籍或居住地"),
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("窗口或代办员代为登记时记录登记人"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("申请人（自然人）")
+        verbose_name_plural = _("申请人（自然人）")
+
+    def __str__(self) -> str:
+        return f"{self.full_name}（{self.id_number_masked}）"
+
+
+class Enterprise(models.Model):
+    """A legal person that applies through the people allowed to act for it."""
+
+    name = models.CharField(_("单位名称"), max_length=200)
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        validators=[credit_code_validator],
+    )
+    legal_representative = models.CharField(_("法定代表人"), max_length=64)
+    region = models.ForeignKey(
+        "catalog.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("注册地"),
+    )
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("企业（法人）")
+        verbose_name_plural = _("企业（法人）")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnterpriseMember(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="members"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enterprise_roles",
+    )
+    role = models.CharField(_("身份"), max_length=16, choices=c.EnterpriseRole.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "user"], name="enterprise_member_unique"
+            )
+        ]
+        verbose_name = _("企业经办人")
+        verbose_name_plural = _("企业经办人")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.user}"
+
+
+class AgentAuthorization(models.Model):
+    """A citizen's authorisation for a township agent to apply on their behalf."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agent_grants"
+    )
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="agent_authorizations",
+    )
+    item = models.ForeignKey(
+        "catalog.ServiceItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("授权事项"),
+        help_text=_("为空表示不限事项"),
+    )
+    document = models.FileField(
+        _("授权书"), upload_to="authorizations/%Y/%m/", blank=True
+    )
+    signed_statement = models.TextField(_("签署的授权声明"), blank=True)
+    signed_at = models.DateTimeField(_("签署时间"))
+    valid_until = models.DateField(_("有效期至"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("代办授权")
+        verbose_name_plural = _("代办授权")
+
+    def __str__(self) -> str:
+        return f"{self.agent} → {self.citizen}"
+
+
+class Application(models.Model):
+    """One request by one applicant for one item (办件), pinned to a version."""
+
+    number = models.CharField(
+        _("办件编号"), max_length=47, unique=True, null=True, blank=True
+    )
+    query_code = models.CharField(_("查询码"), max_length=8, blank=True)
+    implementation = models.ForeignKey(
+        "catalog.Implementation", on_delete=models.PROTECT, related_name="applications"
+    )
+    version = models.ForeignKey(
+        "catalog.ServiceItemVersion",
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("申请人"),
+    )
+    applicant_kind = models.CharField(
+        _("申请人类型"),
+        max_length=16,
+        choices=c.ApplicantKind.choices,
+        default=c.ApplicantKind.NATURAL,
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("录入人"),
+    )
+    channel = models.CharField(
+        _("申请渠道"),
+        max_length=16,
+        choices=c.IntakeChannel.choices,
+        default=c.IntakeChannel.ONLINE,
+    )
+    hall = models.ForeignKey(
+        "catalog.ServiceHall",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("受理大厅"),
+    )
+    agent_authorization = models.ForeignKey(
+        AgentAuthorization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=24,
+        choices=c.ApplicationStatus.choices,
+        default=c.ApplicationStatus.DRAFT,
+    )
+    form_data = models.JSONField(_("申请表"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    acceptance_due = models.DateField(_("受理审查期限"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    promised_date = models.DateField(_("承诺办结日期"), null=True, blank=True)
+    dates_provisional = models.BooleanField(default=False)
+    refusal_reason = models.TextField(_("不予受理理由"), blank=True)
+    refusal_basis = models.CharField(_("不予受理依据"), max_length=300, blank=True)
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "hall"]),
+            models.Index(fields=["applicant", "-created_at"]),
+            models.Index(fields=["submitted_by", "-created_at"]),
+        ]
+        verbose_name = _("办件")
+        verbose_name_plural = _("办件")
+
+    def __str__(self) -> str:
+        return self.number or f"草稿#{self.pk}"
+
+
+class ApplicationMaterial(models.Model):
+    """How one material of the pinned version is satisfied in an application."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="materials"
+    )
+    material = models.ForeignKey(
+        "catalog.Material", on_delete=models.PROTECT, related_name="+"
+    )
+    provision = models.CharField(
+        _("提供方式"),
+        max_length=16,
+        choices=c.Provision.choices,
+        default=c.Provision.UPLOAD,
+    )
+    certificate_ref = models.CharField(
+        _("电子证照标识"),
+        max_length=100,
+        blank=True,
+        help_text=_("由电子证照库提供（evidence 模块接入后启用）"),
+    )
+    promise_text = models.TextField(_("承诺内容"), blank=True)
+    promised_by = models.DateField(_("承诺补交日期"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签署时间"), null=True, blank=True)
+    problem = models.CharField(_("存在问题"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["application", "material__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "material"], name="application_material_unique"
+            )
+        ]
+        verbose_name = _("办件材料")
+        verbose_name_plural = _("办件材料")
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.material_id}"
+
+
+def upload_path(instance, filename: str) -> str:
+    # Stored names never come from the user.
+    return f"uploads/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class UploadedFile(models.Model):
+    application_material = models.ForeignKey(
+        ApplicationMaterial, on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField(upload_to=upload_path, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("上传文件")
+        verbose_name_plural = _("上传文件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class StatusChange(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="history"
+    )
+    from_status = models.CharField(max_length=24, choices=c.ApplicationStatus.choices)
+    to_status = models.CharField(max_length=24, choices=c.ApplicationStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["application", "at", "id"]
+        verbose_name = _("状态变更")
+        verbose_name_plural = _("状态变更")
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.from_status} → {self.to_status}"
+
+
+class SupplementNotice(models.Model):
+    """One-time notice (一次性告知): every missing or faulty material at once."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="supplement_notices"
+    )
+    items = models.JSONField(
+        help_text='[{"material_id": 1, "name": "...", "problem": "..."}]'
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("一次性告知")
+        verbose_name_plural = _("一次性告知")
+
+    def __str__(self) -> str:
+        return f"{self.application} 告知 {self.issued_at:%Y-%m-%d}"
+
+
+class ApplicationCounter(models.Model):
+    """Daily sequence per implementation for application numbers."""
+
+    implementation_code = models.CharField(max_length=31)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["implementation_code", "day"], name="application_counter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.implementation_code} {self.day} #{self.last}"
+
+
+class IdempotencyRecord(models.Model):
+    """An Idempotency-Key seen from one user and the application it produced."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=100)
+    scope = models.CharField(max_length=40)
+    request_fingerprint = models.CharField(max_length=64)
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "scope", "key"], name="idempotency_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"
+
+
+class OutboxMessage(models.Model):
+    """One outgoing e-mail or SMS; sent after commit, retried by beat, never twice."""
+
+    channel = models.CharField(max_length=8, choices=c.OutboxChannel.choices)
+    recipient = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    application = models.ForeignKey(
+        Application,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(
+        max_length=8, choices=c.OutboxStatus.choices, default=c.OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = _("消息发件箱")
+        verbose_name_plural = _("消息发件箱")
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.application_id}: {self.subject}"

@@ -48,6 +48,10 @@ VARIABLES: dict[str, Var] = {
     "ID_HASH_KEY": Var(
         "dev-id-hash-key", "Key of the keyed hash used to look up ID numbers."
     ),
+    "ID_ENCRYPTION_KEY": Var(
+        "dev-id-encryption-key",
+        "Secret from which the key encrypting stored ID numbers is derived.",
+    ),
     "EMAIL_BACKEND": Var(
         "django.core.mail.backends.console.EmailBackend", "Django e-mail backend."
     ),

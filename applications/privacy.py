@@ -1,0 +1,110 @@
+"""Citizen ID numbers (GB 11643): validation, keyed hash, masking, encryption.
+
+DOMAIN.md "Privacy": store so that lookup works by keyed hash, mask in lists
+and logs, log every display of a full number with its reason (see
+applications.services.applicant_reveal_id_number), never write them to logs.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+
+class IdNumberError(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def id_check_char(first17: str) -> str:
+    return ID_CHECK[
+        sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True)) % 11
+    ]
+
+
+def normalise_id_number(value: str) -> str:
+    return (value or "").strip().upper()
+
+
+def validate_id_number(value: str) -> dt.date:
+    """Validate an 18-character resident ID number; return the birth date."""
+    value = normalise_id_number(value)
+    if len(value) != 18:
+        raise IdNumberError(
+            "id_number_length", f"身份证号码应为18位，实际为{len(value)}位"
+        )
+    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        raise IdNumberError(
+            "id_number_chars", "身份证号码前17位应为数字，最后一位为数字或X"
+        )
+    try:
+        birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError as exc:
+        raise IdNumberError(
+            "id_number_birth_date", f"身份证号码中的出生日期 {value[6:14]} 不是真实日期"
+        ) from exc
+    if birth > dt.date.today() or birth.year < 1900:
+        raise IdNumberError(
+            "id_number_birth_date", f"身份证号码中的出生日期 {value[6:14]} 不合理"
+        )
+    expected = id_check_char(value[:17])
+    if value[17] != expected:
+        raise IdNumberError("id_number_check", "身份证号码校验位错误，请核对后重新输入")
+    return birth
+
+
+def make_id_number(first17: str) -> str:
+    """Complete 17 digits with the check character (tests and demo data)."""
+    return first17 + id_check_char(first17)
+
+
+def id_number_hash(value: str) -> str:
+    key = settings.ID_HASH_KEY.encode("utf-8")
+    return hmac.new(
+        key, normalise_id_number(value).encode("ascii"), hashlib.sha256
+    ).hexdigest()
+
+
+def mask_id_number(value: str) -> str:
+    """513301********1234: region kept, birth date and sequence hidden."""
+    value = normalise_id_number(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    value = (value or "").strip()
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "****" + value[-4:]
+
+
+def mask_name(value: str) -> str:
+    value = (value or "").strip()
+    if len(value) <= 1:
+        return value
+    return value[0] + "*" * (len(value) - 1)
+
+
+def _fernet() -> Fernet:
+    digest = hashlib.sha256(
+        ("ganzi-id-encryption:" + settings.ID_ENCRYPTION_KEY).encode("utf-8")
+    ).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def encrypt_id_number(value: str) -> str:
+    return _fernet().encrypt(normalise_id_number(value).encode("ascii")).decode("ascii")
+
+
+def decrypt_id_number(token: str) -> str:
+    return _fernet().decrypt(token.encode("ascii")).decode("ascii")
