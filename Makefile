@@ -52,7 +52,7 @@ format: setup-dev
 ## CI checks before the tests: deploy check, migrations, OpenAPI diff.
 checks: setup-dev
 	DJANGO_SETTINGS_MODULE=portal.settings.production DJANGO_SECRET_KEY=ci-only-$$RANDOM-not-a-real-secret-key-0123456789abcdef \
-		DJANGO_ALLOWED_HOSTS=portal.example DJANGO_DEBUG=0 \
+		DJANGO_ALLOWED_HOSTS=portal.example DJANGO_DEBUG=0 ID_HASH_KEY=ci-hash-key ID_ENCRYPTION_KEY=ci-enc-key \
 		$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --file var/openapi.generated.yaml --validate --fail-on-warn
