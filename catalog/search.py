@@ -1,30 +1,44 @@
-"""Search text for items: Chinese name, full pinyin, initials, codes.
+"""Search text for items and the plan of a search query. Pure: no ORM inside.
 
-Pure functions; catalog.services stores their output on ServiceItem and
-catalog.selectors.item_search ranks against it.
+Stored side (catalog.services keeps it on ServiceItem): the Chinese name, its
+full pinyin and initials, the basic code, keywords (and their pinyin) and the
+implementation codes, lower-cased and joined by " | " in ``search_text``.
+
+Query side: :func:`plan_query` turns a validated query into the LIKE terms
+(one for the usual single-word query) and the needles that
+catalog.selectors.item_search ranks the matched rows by.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
 
 MAX_QUERY_LENGTH = 50
 MIN_QUERY_LENGTH = 2
+MAX_TERMS = 5
 _SPACE_RE = re.compile(r"\s+")
+_ALNUM_RE = re.compile(r"[^0-9a-z]+")
+_ASCII_RE = re.compile(r"^[\x20-\x7e]+$")
+_CODE_RE = re.compile(r"^[0-9a-z]+$")
+IMPLEMENTATION_CODE_LENGTH = 31
+SEPARATOR = " | "
 
 
 def pinyin_forms(text: str) -> tuple[str, str]:
-    """('putonghuzhaoqianfa', 'pthzqf') for '普通护照签发'. Non-Han kept as is."""
-    syllables = [s.lower() for s in lazy_pinyin(text, errors="default") if s.strip()]
-    full = "".join(syllables)
+    """('putonghuzhaoqianfa', 'pthzqf') for '普通护照签发'.
+
+    Only letters and digits are kept, so punctuation in a name ("、", quotes,
+    brackets) never splits a pinyin match.
+    """
+    full = "".join(s.lower() for s in lazy_pinyin(text, errors="default"))
     initials = "".join(
-        s[0]
+        s[:1].lower()
         for s in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")
-        if s.strip()
-    ).lower()
-    return full[:600], initials[:200]
+    )
+    return _ALNUM_RE.sub("", full)[:600], _ALNUM_RE.sub("", initials)[:200]
 
 
 def normalise_query(raw: str) -> str:
@@ -36,6 +50,48 @@ def build_search_text(
     *, name: str, basic_code: str, keywords: str, implementation_codes: list[str]
 ) -> str:
     full, initials = pinyin_forms(name)
-    parts = [name.lower(), full, initials, basic_code.lower(), keywords.lower()]
+    keyword_words = [w for w in _SPACE_RE.split(keywords.strip().lower()) if w]
+    keyword_pinyin = [pinyin_forms(w)[0] for w in keyword_words]
+    keyword_pinyin = [p for p in keyword_pinyin if p and p not in keyword_words]
+    parts = [name.lower(), full, initials, basic_code.lower()]
+    parts.append(" ".join(keyword_words))
+    parts.append(" ".join(keyword_pinyin))
     parts.extend(code.lower() for code in implementation_codes)
-    return " | ".join(p for p in parts if p)
+    return SEPARATOR.join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """How one (validated, normalised) query is matched and ranked.
+
+    ``terms``: substrings that must all occur in search_text (one LIKE each;
+    a single term for single-word and pinyin queries). ``text``: the query as
+    typed, compared with the name. ``compact``: the query without spaces, as
+    pinyin, initials or a code. ``code``: the upper-case code form, or "".
+    """
+
+    text: str
+    terms: tuple[str, ...]
+    compact: str
+    code: str
+
+    @property
+    def is_implementation_code(self) -> bool:
+        return len(self.code) == IMPLEMENTATION_CODE_LENGTH
+
+
+def plan_query(q: str) -> QueryPlan:
+    """Plan a query already passed through normalise_query and length checks.
+
+    Space-separated ASCII is taken as pinyin typed with spaces ("hu zhao"), so
+    it is matched without the spaces; other multi-word queries ("护照 签发")
+    need every word, at most MAX_TERMS of them.
+    """
+    compact = q.replace(" ", "")
+    if " " not in q or _ASCII_RE.match(q):
+        terms: tuple[str, ...] = (compact,)
+    else:
+        words = list(dict.fromkeys(q.split(" ")))
+        terms = tuple(words[:MAX_TERMS])
+    code = compact.upper() if _CODE_RE.match(compact) else ""
+    return QueryPlan(text=q, terms=terms, compact=compact, code=code)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Length
 
 from portal.errors import ServiceError
@@ -19,7 +29,13 @@ from .models import (
     ServiceItemVersion,
     Variance,
 )
-from .search import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, normalise_query
+from .search import (
+    MAX_QUERY_LENGTH,
+    MIN_QUERY_LENGTH,
+    QueryPlan,
+    normalise_query,
+    plan_query,
+)
 
 
 def item_public_queryset() -> QuerySet[ServiceItem]:
@@ -28,6 +44,7 @@ def item_public_queryset() -> QuerySet[ServiceItem]:
 
 
 def validate_query(raw: str) -> str:
+    """The normalised query, or ServiceError query_too_short / query_too_long."""
     q = normalise_query(raw)
     if len(q) < MIN_QUERY_LENGTH:
         raise ServiceError(
@@ -38,6 +55,42 @@ def validate_query(raw: str) -> str:
             "query_too_long", f"搜索词不能超过{MAX_QUERY_LENGTH}个字符", field="q"
         )
     return q
+
+
+def _rank_expression(plan: QueryPlan) -> Case:
+    """Relevance of a matched row: exact name or code first, then name prefix,
+    name contains, pinyin, initials, code prefix, keywords; other matches last.
+    """
+    name_has_all = Q()
+    for term in plan.terms:
+        name_has_all &= Q(name__contains=term)
+    exact = Q(name=plan.text)
+    if plan.code:
+        exact |= Q(basic_code=plan.code)
+    whens = [When(exact, then=100)]
+    if plan.is_implementation_code:
+        whens.append(
+            When(
+                Exists(
+                    Implementation.objects.filter(item=OuterRef("pk"), code=plan.code)
+                ),
+                then=95,
+            )
+        )
+    whens += [
+        When(name__startswith=plan.text, then=80),
+        When(name_has_all, then=70),
+        When(pinyin=plan.compact, then=65),
+        When(pinyin__startswith=plan.compact, then=60),
+        When(pinyin__contains=plan.compact, then=50),
+        When(initials=plan.compact, then=45),
+        When(initials__startswith=plan.compact, then=40),
+        When(initials__contains=plan.compact, then=30),
+    ]
+    if plan.code:
+        whens.append(When(basic_code__startswith=plan.code, then=25))
+    whens.append(When(keywords__contains=plan.terms[0], then=20))
+    return Case(*whens, default=Value(10), output_field=IntegerField())
 
 
 def item_search(
@@ -52,54 +105,46 @@ def item_search(
 ) -> QuerySet[ServiceItem]:
     """Published items matching the filters, best match first.
 
-    The text filter is one LIKE on ``search_text`` (trigram-indexed on
-    PostgreSQL); ranking is computed only over the matched rows: exact name or
-    code, then name prefix, name contains, pinyin, initials; ties by
-    popularity (``hot``), then shorter names.
+    The text filter is one LIKE on ``search_text`` per query word (one in
+    practice: pinyin typed with spaces is joined); it is trigram-indexed on
+    PostgreSQL. Ranking (:func:`_rank_expression`) is computed only over the
+    matched rows; ties go to the more popular item (``hot``), then the shorter
+    name. Region and department filters are EXISTS subqueries, so an item
+    appears once however many implementations it has. ``q`` of 1 or more than
+    50 characters raises ServiceError (query_too_short / query_too_long).
     """
     qs = base if base is not None else item_public_queryset()
     if region is not None:
         qs = qs.filter(
-            Q(implementations__region=region)
-            | Q(implementations__region__parent=region)
+            Exists(
+                Implementation.objects.filter(item=OuterRef("pk")).filter(
+                    Q(region=region) | Q(region__parent=region)
+                )
+            )
         )
     if department is not None:
         qs = qs.filter(
-            Q(implementations__department=department) | Q(lead_department=department)
+            Exists(
+                Implementation.objects.filter(
+                    item=OuterRef("pk"), department=department
+                )
+            )
+            | Q(lead_department=department)
         )
-    if region is not None or department is not None:
-        qs = qs.distinct()
     if item_type:
         qs = qs.filter(item_type=item_type)
     if theme:
         qs = qs.filter(themes__code=theme)
     if depth:
         qs = qs.filter(depth=depth)
-    if not q:
+    if q is None or q == "":
         return qs.order_by("-hot", "basic_code")
-    q = validate_query(q)
-    code = q.upper()
-    qs = qs.filter(search_text__contains=q).annotate(
-        rank=Case(
-            When(Q(name=q) | Q(basic_code=code), then=Value(100)),
-            When(implementations__code=code, then=Value(95)),
-            When(name__startswith=q, then=Value(80)),
-            When(name__contains=q, then=Value(70)),
-            When(pinyin=q, then=Value(65)),
-            When(pinyin__startswith=q, then=Value(60)),
-            When(pinyin__contains=q, then=Value(50)),
-            When(initials=q, then=Value(45)),
-            When(initials__startswith=q, then=Value(40)),
-            When(initials__contains=q, then=Value(30)),
-            When(basic_code__startswith=code, then=Value(25)),
-            default=Value(10),
-            output_field=IntegerField(),
-        ),
-        name_length=Length("name"),
-    )
-    if "implementations__code" in str(qs.query):
-        qs = qs.distinct()
-    return qs.order_by("-rank", "-hot", "name_length", "basic_code")
+    plan = plan_query(validate_query(q))
+    for term in plan.terms:
+        qs = qs.filter(search_text__contains=term)
+    return qs.annotate(
+        rank=_rank_expression(plan), name_length=Length("name")
+    ).order_by("-rank", "-hot", "name_length", "basic_code")
 
 
 def item_get_public(*, basic_code: str) -> ServiceItem:

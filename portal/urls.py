@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("portal.public.urls")),
     path("", include("catalog.urls")),
     path("", include("applications.urls")),
+    path("accounts/", include("applications.urls_accounts")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenObtainView.as_view(), name="api-token"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -20,6 +21,38 @@ DRF_CODES = {
     "parse_error": "请求内容格式错误",
     "unsupported_media_type": "不支持的内容类型",
 }
+
+
+class ApiErrorItemSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="稳定的机器可读错误代码")
+    detail = serializers.CharField(help_text="中文错误说明")
+    field = serializers.CharField(required=False, help_text="出错的输入项（如有）")
+
+
+class ApiErrorSerializer(ApiErrorItemSerializer):
+    """The body of every error response."""
+
+    errors = ApiErrorItemSerializer(
+        many=True, required=False, help_text="同时发现的全部错误（如有多处）"
+    )
+
+
+ERROR_DESCRIPTIONS = {
+    400: "请求参数有误",
+    401: "未登录或令牌无效",
+    403: "没有权限",
+    404: "未找到",
+    405: "不支持该请求方法",
+    429: "请求过于频繁或账户已锁定",
+}
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """OpenAPI ``responses`` entries for the given error statuses."""
+    return {
+        s: OpenApiResponse(ApiErrorSerializer, description=ERROR_DESCRIPTIONS[s])
+        for s in statuses
+    }
 
 
 def _flatten(detail, prefix: str = "") -> list[dict]:

@@ -8,4 +8,16 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("notices/", views.notice_list, name="notice_list"),
+    path("notices/<slug:slug>/", views.notice_detail, name="notice_detail"),
+    path("policies/", views.policy_list, name="policy_list"),
+    path("policies/<slug:slug>/", views.policy_detail, name="policy_detail"),
+    path("faq/", views.faq_list, name="faq_list"),
+    path("faq/<slug:slug>/", views.faq_detail, name="faq_detail"),
+    path("supervision/", views.supervision, name="supervision"),
+    path(
+        "supervision/<slug:slug>/",
+        views.supervision_detail,
+        name="supervision_detail",
+    ),
 ]

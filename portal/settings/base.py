@@ -133,6 +133,13 @@ ID_ENCRYPTION_KEY = env("ID_ENCRYPTION_KEY")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+# A send holds the outbox row's lock, so it must not hang (seconds).
+EMAIL_TIMEOUT = 30
+# Notifications (applications.notifications, applications.services.notify).
+SMS_BACKEND = env("SMS_BACKEND")
+NOTIFY_FILE_DIR = Path(env("NOTIFY_FILE_DIR") or VAR_DIR / "notify")
+NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS"))
+NOTIFY_RETRY_MAX_MINUTES = 60  # backoff 1, 2, 4 ... minutes, capped here
 
 # --- Redis / Celery -------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
@@ -172,6 +179,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.apply_effective_dates",
         "schedule": 300.0,
     },
+    "applications-send-outbox": {
+        "task": "applications.tasks.sweep_outbox",
+        "schedule": 60.0,
+    },
 }
 
 # --- DRF ------------------------------------------------------------------
@@ -198,6 +209,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # validatorUrl None: Swagger UI would otherwise call validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # One schema name per choice set, whatever the field is called.
+    "ENUM_NAME_OVERRIDES": {
+        "AuthorityLevelEnum": "catalog.constants.AuthorityLevel",
+        "BodyNatureEnum": "catalog.constants.BodyNature",
+        "ItemTypeEnum": "catalog.constants.ItemType",
+        "LimitUnitEnum": "catalog.constants.LimitUnit",
+        "MaterialFormEnum": "catalog.constants.MaterialForm",
+        "MaterialMediumEnum": "catalog.constants.MaterialMedium",
+        "MaterialNecessityEnum": "catalog.constants.MaterialNecessity",
+        "MaterialSourceEnum": "catalog.constants.MaterialSource",
+        "OnlineDepthEnum": "catalog.constants.OnlineDepth",
+        "RegionLevelEnum": "catalog.constants.RegionLevel",
+        "ThemeAudienceEnum": "catalog.constants.ThemeAudience",
+        "VersionStatusEnum": "catalog.constants.VersionStatus",
+        "VarianceFieldEnum": "catalog.api.serializers.variance_field_choices",
+        "ApplicationStatusEnum": "applications.constants.ApplicationStatus",
+        "ProvisionEnum": "applications.constants.Provision",
+    },
 }
 
 # --- django-axes: lockout after repeated failed logins ----------------------

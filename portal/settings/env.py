@@ -56,6 +56,16 @@ VARIABLES: dict[str, Var] = {
         "django.core.mail.backends.console.EmailBackend", "Django e-mail backend."
     ),
     "DEFAULT_FROM_EMAIL": Var("noreply@gzz.gov.cn", "Sender of outgoing e-mail."),
+    "SMS_BACKEND": Var(
+        "applications.notifications.ConsoleSmsBackend",
+        "Class path of the SMS backend (console, file, or a gateway's).",
+    ),
+    "NOTIFY_FILE_DIR": Var(
+        "", "Folder the file SMS backend appends to; default VAR_DIR/notify."
+    ),
+    "NOTIFY_MAX_ATTEMPTS": Var(
+        "8", "Send attempts per e-mail/SMS before the outbox marks it failed."
+    ),
     "CATALOG_IMPORT_MAX_BYTES": Var(
         "5242880", "Largest catalog spreadsheet accepted for import, in bytes."
     ),

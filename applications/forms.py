@@ -1,0 +1,243 @@
+"""HTML forms of the applications pages (thin: parsing only, rules in services).
+
+The application form itself is generated from the item version's JSON Schema
+(:func:`schema_form_class`): string, integer, number, boolean and enum
+properties become fields, ``title`` the label, ``description`` the help text.
+Every field is optional at this level: drafts save as you go, and the schema's
+own ``required`` is checked (with field-level Chinese messages) on "next" and
+on submission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .uploads import ALLOWED_LABEL
+
+MAX_TEXT = 2000
+
+
+class SchemaForm(forms.Form):
+    """Base of generated forms; knows how to go to and from form_data."""
+
+    schema: dict = {}
+
+    def __init__(self, *args, form_data: dict | None = None, **kwargs):
+        if form_data and "initial" not in kwargs:
+            kwargs["initial"] = self.initial_from(form_data)
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def properties(cls) -> dict:
+        props = cls.schema.get("properties", {}) if isinstance(cls.schema, dict) else {}
+        return props if isinstance(props, dict) else {}
+
+    @classmethod
+    def initial_from(cls, form_data: dict) -> dict:
+        initial = {}
+        for name, prop in cls.properties().items():
+            if name not in form_data:
+                continue
+            value = form_data[name]
+            if _kind(prop) == "json":
+                value = json.dumps(value, ensure_ascii=False, indent=2)
+            initial[name] = value
+        return initial
+
+    def to_form_data(self) -> dict:
+        """cleaned_data as JSON-ready form data; empty answers are left out."""
+        data = {}
+        for name, prop in self.properties().items():
+            if name not in self.cleaned_data:
+                continue
+            value = self.cleaned_data[name]
+            kind = _kind(prop)
+            if kind == "boolean":
+                data[name] = bool(value)
+                continue
+            if value is None or value == "":
+                continue
+            if isinstance(value, Decimal):
+                value = float(value)
+            elif isinstance(value, dt.date):
+                value = value.isoformat()
+            elif kind == "enum":
+                value = _enum_value(prop, value)
+            data[name] = value
+        return data
+
+    def add_schema_errors(self, items) -> None:
+        """Attach service ErrorItems (field = ``$.name...``) to their fields."""
+        for item in items:
+            path = (item.field or "").removeprefix("$").lstrip(".")
+            name = path.split(".")[0].split("[")[0]
+            if name in self.fields:
+                self.add_error(name, item.detail)
+            else:
+                self.add_error(None, item.detail)
+
+
+def _kind(prop: dict) -> str:
+    if not isinstance(prop, dict):
+        return "json"
+    if "enum" in prop:
+        return "enum"
+    t = prop.get("type")
+    if isinstance(t, list):
+        t = next((x for x in t if x != "null"), None)
+    if t == "string":
+        return "date" if prop.get("format") == "date" else "string"
+    if t in ("integer", "number", "boolean"):
+        return t
+    return "json"
+
+
+def _enum_value(prop: dict, raw: str):
+    """Map the posted choice back to the enum member (which may not be a str)."""
+    for option in prop.get("enum", []):
+        if str(option) == raw:
+            return option
+    return raw
+
+
+class JSONTextField(forms.CharField):
+    """Objects and lists the generator does not lay out: edited as JSON text."""
+
+    widget = forms.Textarea
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return json.loads(value)
+        except ValueError as exc:
+            raise forms.ValidationError(_("请按 JSON 格式填写")) from exc
+
+
+def _field_for(name: str, prop: dict, required: bool) -> forms.Field:
+    kind = _kind(prop)
+    common = {
+        "required": False,
+        "label": (prop.get("title") if isinstance(prop, dict) else None) or name,
+        "help_text": (prop.get("description", "") if isinstance(prop, dict) else ""),
+    }
+    if kind == "enum":
+        choices = [("", "——请选择——")] + [(str(o), str(o)) for o in prop["enum"]]
+        field = forms.ChoiceField(choices=choices, **common)
+    elif kind == "string":
+        max_length = prop.get("maxLength")
+        max_length = (
+            min(max_length, MAX_TEXT) if isinstance(max_length, int) else MAX_TEXT
+        )
+        widget = forms.Textarea(attrs={"rows": 3}) if max_length > 200 else None
+        field = forms.CharField(max_length=max_length, widget=widget, **common)
+        if prop.get("format") == "email":
+            field.widget.input_type = "email"
+    elif kind == "date":
+        field = forms.DateField(
+            widget=forms.DateInput(attrs={"type": "date"}), **common
+        )
+    elif kind == "integer":
+        field = forms.IntegerField(**common)
+    elif kind == "number":
+        field = forms.DecimalField(**common)
+    elif kind == "boolean":
+        field = forms.BooleanField(**common)
+    else:
+        field = JSONTextField(**common)
+    field.schema_required = required
+    field.widget.attrs.setdefault("autocomplete", "off")
+    return field
+
+
+def schema_form_class(schema: dict) -> type[SchemaForm]:
+    """A Form class for one item version's JSON Schema."""
+    schema = schema if isinstance(schema, dict) else {}
+    required = set(schema.get("required", []) or [])
+    props = schema.get("properties", {})
+    props = props if isinstance(props, dict) else {}
+    fields = {
+        name: _field_for(name, prop, name in required) for name, prop in props.items()
+    }
+    return type("ApplicationSchemaForm", (SchemaForm,), {"schema": schema, **fields})
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(
+        label=_("办件编号"),
+        max_length=47,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    query_code = forms.CharField(
+        label=_("查询码"),
+        max_length=16,
+        help_text=_("受理通知书或提交回执上的8位查询码"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("选择文件"),
+        help_text=format_lazy(_("支持{types}，按文件内容识别"), types=ALLOWED_LABEL),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/*"}
+        ),
+    )
+
+
+class ToleratedForm(forms.Form):
+    promise_text = forms.CharField(
+        label=_("补交承诺"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        initial=_("本人承诺在约定日期前补交该材料，逾期未补交的同意终止办理。"),
+    )
+    promised_by = forms.DateField(
+        label=_("承诺补交日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["promised_by"].widget.attrs["min"] = (
+            timezone.localdate() + dt.timedelta(days=1)
+        ).isoformat()
+
+
+class CommitmentForm(forms.Form):
+    promise_text = forms.CharField(
+        label=_("承诺内容"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    agree = forms.BooleanField(
+        label=_("我已阅读并签署上述承诺，知悉虚假承诺须承担的法律责任"),
+        error_messages={"required": _("请勾选确认签署承诺")},
+    )
+
+
+class CertificateForm(forms.Form):
+    certificate_ref = forms.ChoiceField(label=_("选择电子证照"), choices=())
+
+    def __init__(self, *args, offers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certificate_ref"].choices = [
+            (o.identifier, o.name) for o in offers
+        ]
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("撤回原因（选填）"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

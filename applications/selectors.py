@@ -1,0 +1,444 @@
+"""Reads of applications: who may see what, tracking, and submission checks.
+
+Every queryset returned here is already narrowed to what the user may see;
+views and the API never filter for permission themselves. An object outside
+that set answers 404 (not 403), so its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from dataclasses import dataclass, field
+
+import jsonschema
+from django.db.models import Prefetch, Q, QuerySet
+
+from catalog import constants as cc
+from catalog.models import StaffProfile
+from portal.errors import ErrorItem, NotFoundError
+from portal.roles import Role, user_roles
+
+from . import constants as c
+from .models import (
+    Application,
+    ApplicationMaterial,
+    EnterpriseMember,
+    StatusChange,
+    UploadedFile,
+)
+
+NOT_FOUND_DETAIL = "未找到该办件，或您无权查看"
+
+
+def application_not_found() -> NotFoundError:
+    return NotFoundError("application_not_found", NOT_FOUND_DETAIL)
+
+
+def staff_hall_id(user) -> int | None:
+    """The hall a staff user works at (catalog.StaffProfile), cached per user."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_staff_hall_id"):
+        user._staff_hall_id = (
+            StaffProfile.objects.filter(user=user)
+            .values_list("hall_id", flat=True)
+            .first()
+        )
+    return user._staff_hall_id
+
+
+def is_hall_clerk(user, hall_id: int | None) -> bool:
+    """A clerk (by role, not superuser status) working at this hall."""
+    return (
+        hall_id is not None
+        and Role.CLERK in user_roles(user)
+        and staff_hall_id(user) == hall_id
+    )
+
+
+def active_enterprise_ids(user) -> QuerySet:
+    return EnterpriseMember.objects.filter(user=user, revoked_at__isnull=True).values(
+        "enterprise_id"
+    )
+
+
+def _visible_filter(user) -> Q | None:
+    """Q of the applications ``user`` may see, or None for "all"."""
+    if getattr(user, "is_superuser", False):
+        return None
+    # Anyone sees what they applied for themselves or for an enterprise they
+    # are an active member of; a user who never applied simply matches nothing.
+    q = Q(applicant=user) | Q(enterprise_id__in=active_enterprise_ids(user))
+    roles = user_roles(user)
+    if Role.AGENT in roles:
+        q |= Q(submitted_by=user, channel=c.IntakeChannel.AGENT)
+    if Role.CLERK in roles:
+        hall_id = staff_hall_id(user)
+        if hall_id is not None:
+            q |= Q(hall_id=hall_id)
+    return q
+
+
+def application_list_for_user(*, user) -> QuerySet[Application]:
+    """Applications the user may see, newest first, ready for list pages."""
+    if not getattr(user, "is_authenticated", False):
+        return Application.objects.none()
+    qs = Application.objects.all()
+    q = _visible_filter(user)
+    if q is not None:
+        qs = qs.filter(q)
+    return qs.select_related(
+        "implementation__item",
+        "implementation__department",
+        "implementation__region",
+        "version",
+        "hall",
+        "applicant",
+        "enterprise",
+    ).order_by("-created_at", "-pk")
+
+
+def application_get_for_user(*, user, pk) -> Application:
+    """One visible application with everything the detail pages show."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise application_not_found() from None
+    application = (
+        application_list_for_user(user=user)
+        .select_related("submitted_by", "accepted_by", "agent_authorization")
+        .prefetch_related(
+            Prefetch(
+                "materials",
+                queryset=ApplicationMaterial.objects.select_related(
+                    "material", "material__certificate_type"
+                )
+                .prefetch_related("files")
+                .order_by("material__order", "material_id"),
+            ),
+            Prefetch(
+                "history",
+                queryset=StatusChange.objects.select_related("actor").order_by(
+                    "at", "id"
+                ),
+            ),
+            "supplement_notices",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise application_not_found()
+    return application
+
+
+def uploaded_file_get_for_user(*, user, pk) -> UploadedFile:
+    """A stored upload, only if its application is visible to the user."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFoundError("file_not_found", "未找到该文件") from None
+    visible = application_list_for_user(user=user).values("pk")
+    upload = (
+        UploadedFile.objects.select_related("application_material__application")
+        .filter(pk=pk, application_material__application__in=visible)
+        .first()
+    )
+    if upload is None:
+        raise NotFoundError("file_not_found", "未找到该文件")
+    return upload
+
+
+def may_edit(*, user, application: Application) -> bool:
+    """Who may fill in and supply materials (not who may see)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.pk in (application.applicant_id, application.submitted_by_id):
+        return True
+    if (
+        application.enterprise_id
+        and EnterpriseMember.objects.filter(
+            user=user, enterprise_id=application.enterprise_id, revoked_at__isnull=True
+        ).exists()
+    ):
+        return True
+    return application.channel == c.IntakeChannel.COUNTER and is_hall_clerk(
+        user, application.hall_id
+    )
+
+
+def may_withdraw(*, user, application: Application) -> bool:
+    """The applicant, an enterprise member, or the agent who submitted it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.pk == application.applicant_id:
+        return True
+    if (
+        application.channel == c.IntakeChannel.AGENT
+        and user.pk == application.submitted_by_id
+    ):
+        return True
+    return bool(
+        application.enterprise_id
+        and EnterpriseMember.objects.filter(
+            user=user, enterprise_id=application.enterprise_id, revoked_at__isnull=True
+        ).exists()
+    )
+
+
+# --- form data against the item's JSON Schema -------------------------------
+
+TYPE_LABELS = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "是或否",
+    "object": "对象",
+    "array": "列表",
+    "null": "空值",
+}
+
+
+def _schema_node(schema: dict, path: list) -> dict:
+    node = schema
+    for part in path:
+        if not isinstance(node, dict):
+            return {}
+        node = (
+            node.get("items", {})
+            if isinstance(part, int)
+            else (node.get("properties", {}).get(part, {}))
+        )
+    return node if isinstance(node, dict) else {}
+
+
+def _schema_title(schema: dict, path: list) -> str:
+    """The title of the property at ``path`` (falls back to its key)."""
+    node = schema
+    title = ""
+    for part in path:
+        if isinstance(part, int):
+            node = node.get("items", {}) if isinstance(node, dict) else {}
+            title = f"{title}第{part + 1}项" if title else f"第{part + 1}项"
+            continue
+        props = node.get("properties", {}) if isinstance(node, dict) else {}
+        node = props.get(part, {})
+        title = (node.get("title") if isinstance(node, dict) else None) or str(part)
+    return title
+
+
+def json_path(path) -> str:
+    """jsonschema's deque path as ``$.a.b[0]``."""
+    out = "$"
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _required_messages(
+    error: jsonschema.ValidationError, schema: dict
+) -> list[tuple[str, str]]:
+    """One message per missing property (jsonschema names one per error)."""
+    path = list(error.absolute_path)
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    out = []
+    for name in error.validator_value or []:
+        if name not in instance:
+            full = [*path, name]
+            verb = "请选择" if "enum" in _schema_node(schema, full) else "请填写"
+            out.append((json_path(full), f"{verb}“{_schema_title(schema, full)}”"))
+    return out
+
+
+def _message(error: jsonschema.ValidationError, schema: dict) -> tuple[str, str]:
+    """(JSON path, Chinese message) of one schema error."""
+    path = list(error.absolute_path)
+    v = error.validator
+    val = error.validator_value
+    title = _schema_title(schema, path) if path else "申请表"
+    if v == "type":
+        types = val if isinstance(val, list) else [val]
+        label = "或".join(TYPE_LABELS.get(t, t) for t in types)
+        return json_path(path), f"“{title}”应为{label}"
+    if v == "enum":
+        options = "、".join(str(x) for x in val)
+        return json_path(path), f"“{title}”只能选择：{options}"
+    if v == "const":
+        return json_path(path), f"“{title}”的值不正确"
+    if v == "minLength":
+        return json_path(path), f"“{title}”至少{val}个字"
+    if v == "maxLength":
+        return json_path(path), f"“{title}”最多{val}个字"
+    if v == "pattern":
+        return json_path(path), f"“{title}”格式不正确"
+    if v == "format":
+        return json_path(path), f"“{title}”格式不正确（应为{val}）"
+    if v == "minimum":
+        return json_path(path), f"“{title}”不能小于{val}"
+    if v == "maximum":
+        return json_path(path), f"“{title}”不能大于{val}"
+    if v == "exclusiveMinimum":
+        return json_path(path), f"“{title}”应大于{val}"
+    if v == "exclusiveMaximum":
+        return json_path(path), f"“{title}”应小于{val}"
+    if v == "minItems":
+        return json_path(path), f"“{title}”至少填写{val}项"
+    if v == "maxItems":
+        return json_path(path), f"“{title}”最多填写{val}项"
+    if v == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return json_path(path), f"申请表含有未定义的栏目：{'、'.join(extra)}"
+    return json_path(path), f"“{title}”填写不符合要求"
+
+
+FORM_CHECKER = jsonschema.Draft202012Validator.FORMAT_CHECKER
+
+
+def form_errors(*, schema: dict, data) -> list[ErrorItem]:
+    """Every way ``data`` breaks ``schema``, field by field, in Chinese."""
+    if not isinstance(data, dict):
+        return [ErrorItem("form_invalid", "申请表数据应为对象（键值对）", "$")]
+    if not schema:
+        return []
+    validator = jsonschema.Draft202012Validator(schema, format_checker=FORM_CHECKER)
+    items: list[ErrorItem] = []
+    seen: set[tuple[str, str]] = set()
+    for error in sorted(
+        validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]
+    ):
+        if error.validator == "required":
+            pairs = _required_messages(error, schema)
+        else:
+            pairs = [_message(error, schema)]
+        for path, message in pairs:
+            if (path, message) not in seen:
+                seen.add((path, message))
+                items.append(ErrorItem("form_invalid", message, path))
+    return items
+
+
+def material_is_satisfied(am: ApplicationMaterial) -> bool:
+    """Whether how the material is provided is complete (files prefetched)."""
+    if am.provision == c.Provision.UPLOAD:
+        return bool(am.files.all())
+    if am.provision == c.Provision.CERTIFICATE:
+        return bool(am.certificate_ref)
+    if am.provision == c.Provision.TOLERATED:
+        return bool(am.promise_text and am.promised_by)
+    if am.provision == c.Provision.COMMITMENT:
+        return bool(am.promise_text and am.signed_at)
+    return False
+
+
+NEEDED = {
+    cc.MaterialNecessity.REQUIRED,
+    cc.MaterialNecessity.TOLERATED,
+    cc.MaterialNecessity.COMMITMENT,
+}
+
+
+def application_problems(*, application: Application) -> list[ErrorItem]:
+    """What still stands between this application and submission.
+
+    Pure read: form data against the pinned version's schema, then every
+    material that is needed but not satisfied, or named in an open one-time
+    notice and not supplied again. (The version-retired rule is the service's:
+    it is a refusal on its own, not one item among others.)
+    """
+    items = form_errors(
+        schema=application.version.form_schema, data=application.form_data
+    )
+    materials = list(
+        application.materials.select_related("material")
+        .prefetch_related("files")
+        .order_by("material__order", "material_id")
+    )
+    for i, am in enumerate(materials):
+        name = am.material.name
+        if am.problem:
+            items.append(
+                ErrorItem(
+                    "material_problem_unresolved",
+                    f"材料“{name}”尚未按一次性告知补正：{am.problem}",
+                    f"materials[{i}]",
+                )
+            )
+        elif am.material.necessity in NEEDED and not material_is_satisfied(am):
+            items.append(
+                ErrorItem("material_missing", f"缺少材料：{name}", f"materials[{i}]")
+            )
+    return items
+
+
+# --- public tracking ---------------------------------------------------------
+
+
+@dataclass
+class TrackEvent:
+    status: str
+    label: str
+    at: dt.datetime
+
+
+@dataclass
+class TrackResult:
+    """What anyone holding the number and query code may see: no personal data."""
+
+    number: str
+    item_name: str
+    department_name: str
+    hall_name: str
+    status: str
+    status_label: str
+    submitted_at: dt.datetime | None
+    acceptance_due: dt.date | None
+    promised_date: dt.date | None
+    dates_provisional: bool
+    timeline: list[TrackEvent] = field(default_factory=list)
+
+
+def normalise_query_code(raw: str) -> str:
+    return (raw or "").strip().upper().replace(" ", "")
+
+
+def application_track(*, number: str, query_code: str) -> TrackResult:
+    """Public tracking; an unknown number and a wrong code look the same."""
+    number = (number or "").strip().upper()
+    code = normalise_query_code(query_code)
+    application = None
+    if number and code and len(number) <= 47:
+        application = (
+            Application.objects.select_related(
+                "version", "implementation__department", "hall"
+            )
+            .filter(number=number)
+            .first()
+        )
+    # Compare in constant time; the miss path does the same comparison.
+    expected = application.query_code if application else "--------"
+    if application is None or not hmac.compare_digest(expected.encode(), code.encode()):
+        raise NotFoundError(
+            "tracking_not_found", "办件编号或查询码不正确，请核对后重新输入"
+        )
+    timeline = [
+        TrackEvent(
+            status=h.to_status,
+            label=str(c.ApplicationStatus(h.to_status).label),
+            at=h.at,
+        )
+        for h in application.history.order_by("at", "id")
+    ]
+    return TrackResult(
+        number=application.number,
+        item_name=application.version.name,
+        department_name=application.implementation.department.name,
+        hall_name=application.hall.name if application.hall else "",
+        status=application.status,
+        status_label=application.get_status_display(),
+        submitted_at=application.submitted_at,
+        acceptance_due=application.acceptance_due,
+        promised_date=application.promised_date,
+        dates_provisional=application.dates_provisional,
+        timeline=timeline,
+    )

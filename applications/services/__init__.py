@@ -1,0 +1,1 @@
+"""Services of the applications app, one module per area (people, cases, intake...)."""

@@ -1,0 +1,321 @@
+"""Account pages: registration, own profile, enterprises, agent authorisations.
+
+Thin: each view reads through applications.selectors_people (already narrowed
+to what the user may see; anything else is a 404) and changes state only
+through applications.services.people.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from applications.forms_people import (
+    AuthorizationGrantForm,
+    EnterpriseForm,
+    MemberAddForm,
+    RegisterForm,
+    apply_service_error,
+)
+from applications.privacy import mask_phone
+from applications.selectors_people import (
+    applicant_profile_for_user,
+    authorizations_for_user,
+    enterprise_is_legal_representative,
+    enterprises_for_user,
+)
+from applications.services import people
+from catalog.models import ServiceItem
+from portal.errors import NotFoundError, ServiceError
+from portal.roles import Role, user_roles
+
+LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+NOT_FOUND_CITIZEN = "未找到与该身份证号码和姓名相符的申请人，请委托人先注册或到窗口登记"
+
+
+def _service_message(request, exc: ServiceError) -> None:
+    if isinstance(exc, NotFoundError):
+        raise Http404(exc.detail) from exc
+    for item in exc.errors or [exc]:
+        messages.error(request, item.detail)
+
+
+# --------------------------------------------------------------------------
+# Registration and profile
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = people.applicant_register(
+                username=data["username"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                id_number=data["id_number"],
+                phone=data["phone"],
+                email=data["email"],
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc, form.field_map)
+        else:
+            login(request, user, backend=LOGIN_BACKEND)
+            messages.success(request, _("注册成功，欢迎使用甘孜州政务服务网。"))
+            return redirect("accounts:profile")
+    return render(request, "applications/accounts/register.html", {"form": form})
+
+
+def _profile_context(request, *, revealed: str | None = None) -> dict:
+    profile = applicant_profile_for_user(user=request.user)
+    return {
+        "profile": profile,
+        "masked_phone": mask_phone(profile.phone if profile else request.user.phone),
+        "revealed_id_number": revealed,
+        "is_agent": Role.AGENT.value in user_roles(request.user),
+    }
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def profile(request):
+    return render(
+        request, "applications/accounts/profile.html", _profile_context(request)
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def profile_reveal(request):
+    """Show the full ID number once, in this response only (never stored)."""
+    profile = applicant_profile_for_user(user=request.user)
+    if profile is None:
+        raise Http404
+    revealed = people.applicant_reveal_id_number(
+        viewer=request.user, profile=profile, reason="本人查看"
+    )
+    return render(
+        request,
+        "applications/accounts/profile.html",
+        _profile_context(request, revealed=revealed),
+    )
+
+
+# --------------------------------------------------------------------------
+# Enterprises
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_list(request):
+    form = EnterpriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = people.enterprise_register(
+                user=request.user, **form.cleaned_data
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("企业已登记，您是该企业的法定代表人。"))
+            return redirect("accounts:enterprise_detail", pk=enterprise.pk)
+    enterprises = list(enterprises_for_user(user=request.user))
+    for enterprise in enterprises:
+        enterprise.my_role = (
+            enterprise.my_memberships[0].get_role_display()
+            if enterprise.my_memberships
+            else ""
+        )
+    return render(
+        request,
+        "applications/accounts/enterprise_list.html",
+        {"form": form, "enterprises": enterprises},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_detail(request, pk: int):
+    enterprise = get_object_or_404(enterprises_for_user(user=request.user), pk=pk)
+    is_legal_rep = enterprise_is_legal_representative(
+        enterprise=enterprise, user=request.user
+    )
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST":
+        if not is_legal_rep:
+            raise PermissionDenied
+        if form.is_valid() and _add_member(request, enterprise, form):
+            return redirect("accounts:enterprise_detail", pk=enterprise.pk)
+    return render(
+        request,
+        "applications/accounts/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "is_legal_rep": is_legal_rep,
+            "my_role": enterprise.my_memberships[0].get_role_display(),
+            "members": enterprise.active_members if is_legal_rep else [],
+            "form": form,
+        },
+    )
+
+
+def _add_member(request, enterprise, form: MemberAddForm) -> bool:
+    data = form.cleaned_data
+    try:
+        profile = people.applicant_find_by_id_number(id_number=data["id_number"])
+        if profile is None or profile.full_name != data["full_name"].strip():
+            form.add_error(
+                "id_number",
+                _("未找到与该身份证号码和姓名相符的注册用户，请确认对方已实名注册"),
+            )
+            return False
+        people.enterprise_add_member(
+            enterprise=enterprise, actor=request.user, user=profile.user
+        )
+    except ServiceError as exc:
+        if isinstance(exc, NotFoundError):
+            raise Http404 from exc
+        apply_service_error(form, exc, form.field_map)
+        return False
+    messages.success(request, _("已添加经办人：%(name)s") % {"name": profile.full_name})
+    return True
+
+
+@login_required
+@require_POST
+def enterprise_member_revoke(request, pk: int, member_pk: int):
+    enterprise = get_object_or_404(enterprises_for_user(user=request.user), pk=pk)
+    member = next((m for m in enterprise.active_members if m.pk == member_pk), None)
+    if member is None:
+        raise Http404
+    try:
+        people.enterprise_revoke_member(member=member, actor=request.user)
+    except ServiceError as exc:
+        _service_message(request, exc)
+    else:
+        messages.success(request, _("已撤销该经办人的代理权限。"))
+    return redirect("accounts:enterprise_detail", pk=enterprise.pk)
+
+
+# --------------------------------------------------------------------------
+# Agent authorisations
+
+
+def _status(authorization, today) -> tuple[str, str]:
+    if authorization.revoked_at is not None:
+        return "revoked", _("已撤销")
+    if authorization.valid_until < today:
+        return "expired", _("已过期")
+    return "active", _("有效")
+
+
+@login_required
+@require_http_methods(["GET"])
+def authorization_list(request):
+    today = timezone.localdate()
+    given, held = [], []
+    for authorization in authorizations_for_user(user=request.user):
+        authorization.state, authorization.state_label = _status(authorization, today)
+        if authorization.citizen_id == request.user.pk:
+            given.append(authorization)
+        if authorization.agent_id == request.user.pk:
+            held.append(authorization)
+    return render(
+        request,
+        "applications/accounts/authorization_list.html",
+        {
+            "given": given,
+            "held": held,
+            "is_agent": Role.AGENT.value in user_roles(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def authorization_revoke(request, pk: int):
+    authorization = get_object_or_404(authorizations_for_user(user=request.user), pk=pk)
+    try:
+        people.agent_authorization_revoke(authorization=authorization, by=request.user)
+    except ServiceError as exc:
+        _service_message(request, exc)
+    else:
+        messages.success(request, _("授权已撤销，代办员即刻不能再为您代办。"))
+    return redirect("accounts:authorizations")
+
+
+@login_required
+@require_http_methods(["GET"])
+def authorization_document(request, pk: int):
+    authorization = get_object_or_404(authorizations_for_user(user=request.user), pk=pk)
+    if not authorization.document:
+        raise Http404
+    response = FileResponse(
+        authorization.document.open("rb"),
+        as_attachment=False,
+        filename=f"authorization-{authorization.pk}"
+        + authorization.document.name[authorization.document.name.rfind(".") :],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def authorization_new(request):
+    if Role.AGENT.value not in user_roles(request.user):
+        raise PermissionDenied
+    form = AuthorizationGrantForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid() and _grant(request, form):
+        return redirect("accounts:authorizations")
+    return render(
+        request,
+        "applications/accounts/authorization_new.html",
+        {"form": form, "today": timezone.localdate()},
+    )
+
+
+def _grant(request, form: AuthorizationGrantForm) -> bool:
+    data = form.cleaned_data
+    item = None
+    if data["item_code"]:
+        item = ServiceItem.objects.filter(basic_code=data["item_code"].strip()).first()
+        if item is None:
+            form.add_error("item_code", _("未找到该基本编码对应的事项"))
+            return False
+    try:
+        profile = people.applicant_find_by_id_number(
+            id_number=data["citizen_id_number"]
+        )
+        if profile is None or profile.full_name != data["citizen_full_name"].strip():
+            form.add_error("citizen_id_number", NOT_FOUND_CITIZEN)
+            return False
+        people.agent_authorization_grant(
+            agent=request.user,
+            citizen=profile.user,
+            valid_until=data["valid_until"],
+            item=item,
+            document=data["document"],
+            signed_statement=data["signed_statement"],
+            actor=request.user,
+        )
+    except ServiceError as exc:
+        apply_service_error(form, exc, form.field_map)
+        return False
+    messages.success(request, _("代办授权已登记。"))
+    return True

@@ -1,0 +1,34 @@
+"""manage.py load_demo: the demo data for development (refuses with DEBUG off)."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from catalog.demo.loader import DemoError, DemoRefusedError, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the Ganzi demo data (regions, bodies, halls, items, users). "
+        "Idempotent; refuses to run with DEBUG off."
+    )
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        try:
+            tally = load_demo()
+        except (DemoRefusedError, DemoError) as exc:
+            raise CommandError(str(exc)) from exc
+        if options["verbosity"] >= 2:
+            for line in tally.lines():
+                self.stdout.write(f"  {line}")
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded in {elapsed:.1f}s: "
+                f"{tally.total('created')} created, {tally.total('updated')} updated, "
+                f"{tally.total('unchanged')} unchanged."
+            )
+        )

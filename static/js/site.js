@@ -1,0 +1,36 @@
+/* Progressive enhancement only: every page works without this file. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  root.classList.remove("no-js");
+  root.classList.add("js");
+
+  document.addEventListener("DOMContentLoaded", function () {
+    // Phone menu: the nav is visible without JS; with JS it folds behind a button.
+    var toggle = document.querySelector(".nav-toggle");
+    var nav = document.getElementById("site-nav");
+    if (toggle && nav) {
+      toggle.hidden = false;
+      toggle.addEventListener("click", function () {
+        var open = toggle.getAttribute("aria-expanded") === "true";
+        toggle.setAttribute("aria-expanded", open ? "false" : "true");
+        nav.classList.toggle("is-open", !open);
+      });
+      document.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && nav.classList.contains("is-open")) {
+          toggle.setAttribute("aria-expanded", "false");
+          nav.classList.remove("is-open");
+          toggle.focus();
+        }
+      });
+    }
+    // Print buttons (hidden without JS: the browser's own print still works).
+    var printButtons = document.querySelectorAll("[data-print]");
+    for (var i = 0; i < printButtons.length; i++) {
+      printButtons[i].hidden = false;
+      printButtons[i].addEventListener("click", function () {
+        window.print();
+      });
+    }
+  });
+})();

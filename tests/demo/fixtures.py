@@ -1,0 +1,30 @@
+"""The demo data loaded once per test module, rolled back at its end.
+
+Loading takes a few seconds, so modules that only read the demo share one
+load: the module fixture opens a transaction, loads, and rolls everything
+back when the module is done. Each test's own transaction is a savepoint
+inside it, so tests may still write.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            out = io.StringIO()
+            call_command("load_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
