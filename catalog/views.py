@@ -95,13 +95,6 @@ def item_list(request: HttpRequest) -> HttpResponse:
             theme=data["theme"].code if data.get("theme") else None,
             depth=data.get("depth"),
         )
-        if data.get("q"):
-            # item_search's rank CASE joins implementations (implementation
-            # code match) without de-duplicating: one row per implementation.
-            # Rows of one item carry the same rank unless an implementation
-            # code matched, so DISTINCT removes the repeats without touching
-            # the order. Reported to the owner of catalog.selectors.
-            qs = qs.distinct()
         context.update(_page_context(request, qs))
     except ServiceError as exc:  # validate_query again inside item_search
         form.add_error("q", exc.detail)

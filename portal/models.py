@@ -43,20 +43,25 @@ class AuditEntry(models.Model):
     refuses UPDATE and DELETE on the table.
     """
 
-    seq = models.BigIntegerField(unique=True)
-    at = models.DateTimeField()
+    seq = models.BigIntegerField(_("序号"), unique=True)
+    at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
-        "portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "portal.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
-    actor_label = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=64, db_index=True)
-    object_type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=64)
-    object_repr = models.CharField(max_length=200, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    source_ip = models.GenericIPAddressField(null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    actor_label = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    source_ip = models.GenericIPAddressField(_("来源IP"), null=True, blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64)
 
     class Meta:
         ordering = ["seq"]

@@ -6,9 +6,13 @@ Status changes go through :func:`_transition` only (the public wrapper is
 :func:`application_transition`), which enforces ``constants.TRANSITIONS`` and
 writes a StatusChange row and an audit entry.
 
-Notifications (issue 3, part 9) hook in after each transition: every service
-that changes status ends with ``_transition(...)``, and a
-``transaction.on_commit`` call for the message belongs right after it.
+Notifications (issue 3, part 9): :func:`_transition` enqueues the applicant's
+e-mail and SMS (applications.services.notify) right after it writes the
+StatusChange row, inside the same transaction, for every status that has a
+message (submitted, accepted, supplement requested, refused, withdrawn,
+approved, rejected). The outbox rows commit or roll back with the change and
+go out after commit, so every service here, and the workflow app through
+:func:`application_transition`, notifies without a call of its own.
 """
 
 from __future__ import annotations
@@ -61,6 +65,8 @@ from ..selectors import (
 )
 from ..selectors_people import active_authorization
 from ..uploads import check_upload
+from .notify import EVENTS as NOTIFY_EVENTS
+from .notify import notification_enqueue
 
 S = c.ApplicationStatus
 EDITABLE = {S.DRAFT, S.SUPPLEMENT_REQUESTED}
@@ -166,6 +172,10 @@ def _transition(
         obj=application,
         changes={"from": from_status, "to": to_status, **(changes or {})},
     )
+    if to_status in NOTIFY_EVENTS:
+        # After the StatusChange row (the message counts it) and in the same
+        # transaction: the outbox rows roll back with a failed change.
+        notification_enqueue(application=application, event=to_status)
     return change
 
 
@@ -183,11 +193,40 @@ def application_transition(
 # --- creating and filling in -------------------------------------------------------
 
 
+def _require_agent_still_authorized(application: Application, user) -> None:
+    """An agent acts on a citizen's application only while authorised.
+
+    Revoking (or the expiry of) the authorisation stops the agent at once,
+    for drafts already started too; the citizen can still go on themself.
+    """
+    if (
+        application.channel != c.IntakeChannel.AGENT
+        or user.pk != application.submitted_by_id
+        or user.pk == application.applicant_id
+    ):
+        return
+    auth = AgentAuthorization.objects.filter(
+        pk=application.agent_authorization_id
+    ).first()
+    if (
+        auth is None
+        or auth.revoked_at is not None
+        or auth.valid_until < timezone.localdate()
+        or Role.AGENT not in user_roles(user)
+    ):
+        raise PermissionDeniedError(
+            "agent_not_authorized",
+            "申请人的代办授权已撤销或已过期，您不能再代为办理该办件",
+            field="agent_authorization",
+        )
+
+
 def _require_editable(application: Application, user) -> None:
     if not may_edit(user=user, application=application):
         raise PermissionDeniedError(
             "not_application_editor", "只有申请人或录入人可以修改该办件"
         )
+    _require_agent_still_authorized(application, user)
     if application.status not in EDITABLE:
         raise ServiceError(
             "application_not_editable",
@@ -649,6 +688,8 @@ def _submit_locked(locked: Application, *, user) -> Application:
         raise PermissionDeniedError(
             "not_application_editor", "只有申请人或录入人可以提交该办件"
         )
+    if locked.status in EDITABLE:
+        _require_agent_still_authorized(locked, user)
     if locked.status not in EDITABLE:
         if locked.submitted_at is None or locked.status in (
             S.WITHDRAWN,

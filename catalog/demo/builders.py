@@ -163,12 +163,6 @@ PHONE = text(
     pattern=r"^1[3-9]\d{9}$",
     description="11位手机号码，用于接收办理进度短信",
 )
-ID_NUMBER = text(
-    "公民身份号码",
-    max_length=18,
-    pattern=r"^\d{17}[\dX]$",
-    description="18位居民身份证号码，末位校验码为X的请大写",
-)
 CREDIT_CODE = text(
     "统一社会信用代码",
     max_length=18,
@@ -191,13 +185,13 @@ def form(
 
 
 def person_form(title: str, extra: dict[str, dict[str, Any]], required: list[str]):
+    # The applicant's name and ID number come from the real-name profile
+    # (ApplicantProfile); the form never asks for them again (DOMAIN.md Privacy).
     fields = {
-        "applicant_name": text("申请人姓名", max_length=50),
-        "id_number": ID_NUMBER,
         "phone": PHONE,
         **extra,
     }
-    return form(title, fields, ["applicant_name", "id_number", "phone", *required])
+    return form(title, fields, ["phone", *required])
 
 
 def company_form(title: str, extra: dict[str, dict[str, Any]], required: list[str]):

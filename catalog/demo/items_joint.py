@@ -658,7 +658,6 @@ ITEMS = [
                     "逝者公民身份号码", max_length=18, pattern=r"^\d{17}[\dX]$"
                 ),
                 "date_of_death": date("死亡日期"),
-                "applicant_name": text("经办人姓名", max_length=50),
                 "relation": choice(
                     "与逝者关系", ["配偶", "子女", "父母", "兄弟姐妹", "其他近亲属"]
                 ),
@@ -670,7 +669,6 @@ ITEMS = [
                 "deceased_name",
                 "deceased_id_number",
                 "date_of_death",
-                "applicant_name",
                 "relation",
                 "phone",
             ],

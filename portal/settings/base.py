@@ -128,6 +128,8 @@ CJK_FONT_PATH = BASE_DIR / "static" / "fonts" / "DroidSansFallbackFull.ttf"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CATALOG_IMPORT_MAX_BYTES = int(env("CATALOG_IMPORT_MAX_BYTES"))
+# One uploaded material file (applications.uploads checks it by size first).
+APPLICATION_UPLOAD_MAX_BYTES = int(env("APPLICATION_UPLOAD_MAX_BYTES"))
 ID_HASH_KEY = env("ID_HASH_KEY")
 ID_ENCRYPTION_KEY = env("ID_ENCRYPTION_KEY")
 

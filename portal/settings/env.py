@@ -66,6 +66,9 @@ VARIABLES: dict[str, Var] = {
     "NOTIFY_MAX_ATTEMPTS": Var(
         "8", "Send attempts per e-mail/SMS before the outbox marks it failed."
     ),
+    "APPLICATION_UPLOAD_MAX_BYTES": Var(
+        "20971520", "Largest material file an applicant or clerk may upload, in bytes."
+    ),
     "CATALOG_IMPORT_MAX_BYTES": Var(
         "5242880", "Largest catalog spreadsheet accepted for import, in bytes."
     ),

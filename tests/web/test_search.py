@@ -130,3 +130,9 @@ def test_each_item_is_listed_once(client, sample):
     page = get(client, q="护照")
     assert results(page).count(f"/items/{PASSPORT_CODE}/") == 1
     assert "共找到 1 个事项" in page
+
+
+def test_implementation_code_search_lists_item_once(client, sample):
+    code = "11513322MB0000007W4" + PASSPORT_CODE  # Luding's implementation
+    found = results(get(client, q=code))
+    assert found.count(f"/items/{PASSPORT_CODE}/") == 1

@@ -1,0 +1,452 @@
+"""The written, sealed and dated documents of acceptance review, as A4 PDFs.
+
+行政许可法 Art. 32: acceptance, refusal and the one-time notice are given in
+writing, sealed and dated. Three documents, all laid out with portal.pdf (the
+vendored CJK font, so Chinese renders on any machine):
+
+- 受理通知书 (acceptance receipt): number, query code and a QR code of the
+  public tracking URL, item, applicant (masked), materials received, promised
+  completion date;
+- 一次性告知书 (one-time notice): every material to supplement with what is
+  wrong, how to supplement and by when;
+- 不予受理通知书 (refusal): reason, legal basis, and the remedies (review and
+  litigation bodies of the pinned item version).
+
+Pure reads: nothing here changes state. :func:`document_available` says which
+documents an application has in its current status; the views answer 404 for
+the others. The applicant's name is always masked (privacy.mask_name); no ID
+number or phone is printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import segno
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
+
+from portal import pdf
+from portal.workdays import add_working_days
+
+from . import constants as c
+from .models import Application, ApplicationMaterial, SupplementNotice
+from .privacy import mask_name
+from .selectors import material_is_satisfied
+
+S = c.ApplicationStatus
+SITE_NAME = "甘孜州政务服务网"
+SEAL_TEXT = "（印章）"
+# How long the applicant has to supplement, counted from the notice (local
+# practice, not statute; the time is not counted in the handling limit).
+SUPPLEMENT_DUE_WORKING_DAYS = 10
+
+RECEIPT = "receipt"
+NOTICE = "notice"
+REFUSAL = "refusal"
+TITLES = {
+    RECEIPT: "受理通知书",
+    NOTICE: "补正材料一次性告知书",
+    REFUSAL: "不予受理通知书",
+}
+# Statuses an application can only have reached through acceptance.
+AFTER_ACCEPTANCE = {
+    S.ACCEPTED,
+    S.IN_REVIEW,
+    S.APPROVED,
+    S.REJECTED,
+    S.DELIVERED,
+    S.WITHDRAWN,
+    S.CLOSED,
+}
+
+
+# --- which document exists when --------------------------------------------------
+
+
+def open_notice(application: Application) -> SupplementNotice | None:
+    """The one-time notice the applicant is answering now (newest unresolved)."""
+    return (
+        SupplementNotice.objects.filter(
+            application=application, resolved_at__isnull=True
+        )
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+
+
+def document_available(application: Application, kind: str) -> bool:
+    """Whether ``kind`` exists for the application in its current status.
+
+    Receipt: once accepted (it stays a record of the acceptance afterwards).
+    Notice: while the supplement is requested. Refusal: once refused (also
+    after the refused application is archived).
+    """
+    if kind == RECEIPT:
+        # accepted_at is written by acceptance only, and no status after it
+        # leads back before it (constants.TRANSITIONS).
+        return application.accepted_at is not None and (
+            application.status in AFTER_ACCEPTANCE
+        )
+    if kind == NOTICE:
+        return application.status == S.SUPPLEMENT_REQUESTED
+    if kind == REFUSAL:
+        return bool(application.refusal_reason) and application.status in (
+            S.REFUSED,
+            S.CLOSED,
+        )
+    return False
+
+
+def tracking_query(application: Application) -> str:
+    """The query string of the public tracking page for this application."""
+    return urlencode(
+        {"number": application.number or "", "query_code": application.query_code}
+    )
+
+
+# --- building blocks -----------------------------------------------------------------
+
+
+def cn_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+class QrCode(Flowable):
+    """A QR code drawn as vector squares (crisp at any print resolution)."""
+
+    QUIET_ZONE = 4
+
+    def __init__(self, data: str, size: float = 34 * mm) -> None:
+        super().__init__()
+        self.matrix = segno.make(data, error="m", micro=False).matrix
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        n = len(self.matrix) + 2 * self.QUIET_ZONE
+        module = self.width / n
+        canvas = self.canv
+        canvas.setFillColor(colors.white)
+        canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        canvas.setFillColor(colors.black)
+        for row_index, row in enumerate(self.matrix):
+            y = self.height - (row_index + self.QUIET_ZONE + 1) * module
+            start = None
+            for col, dark in enumerate([*row, 0]):
+                if dark and start is None:
+                    start = col
+                elif not dark and start is not None:
+                    x = (start + self.QUIET_ZONE) * module
+                    # A hair wider so adjacent runs leave no white seams.
+                    canvas.rect(x, y, (col - start) * module + 0.1, module + 0.1, 0, 1)
+                    start = None
+
+
+def _style(name: str, **kwargs) -> ParagraphStyle:
+    return ParagraphStyle(name, parent=pdf.styles()["body"], **kwargs)
+
+
+@dataclass(frozen=True)
+class Parties:
+    """Who and where: the lines every document repeats."""
+
+    item_name: str
+    department: str
+    applicant: str
+    hall_name: str
+    hall_address: str
+    hall_phone: str
+
+
+def _parties(application: Application) -> Parties:
+    profile = getattr(application.applicant, "applicant", None)
+    person = profile.full_name if profile else application.applicant.display_name
+    applicant = mask_name(person) or "—"
+    if application.enterprise_id:
+        applicant = f"{application.enterprise.name}（经办人：{applicant}）"
+    hall = application.hall or application.implementation.hall
+    department = application.implementation.department
+    return Parties(
+        item_name=application.version.name,
+        department=department.name,
+        applicant=applicant,
+        hall_name=hall.name if hall else department.name,
+        hall_address=(hall.address if hall else department.address) or "",
+        hall_phone=(hall.phone if hall else department.phone) or "",
+    )
+
+
+def _heading(kind: str, application: Application, parties: Parties) -> list:
+    return [
+        pdf.para(
+            parties.hall_name,
+            _style("issuer", fontSize=12, leading=18, alignment=TA_CENTER),
+        ),
+        pdf.para(TITLES[kind], "title"),
+        pdf.para(f"办件编号：{application.number}", "subtitle"),
+    ]
+
+
+def _seal_block(parties: Parties, issued: dt.date) -> Flowable:
+    """Issuer, address and date on the left; the seal box on the right."""
+    right = _style("sign", alignment=TA_RIGHT)
+    left = [
+        pdf.para(parties.hall_name, right),
+        pdf.para(cn_date(issued), right),
+    ]
+    seal = Table(
+        [
+            [
+                pdf.para(
+                    SEAL_TEXT, _style("seal", alignment=TA_CENTER, textColor=pdf.ACCENT)
+                )
+            ]
+        ],
+        colWidths=[36 * mm],
+        rowHeights=[36 * mm],
+    )
+    seal.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1, pdf.ACCENT),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    block = Table(
+        [[left, seal]],
+        colWidths=[pdf.CONTENT_WIDTH - 42 * mm, 42 * mm],
+    )
+    block.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (0, 0), "BOTTOM"),
+                ("VALIGN", (1, 0), (1, 0), "MIDDLE"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+            ]
+        )
+    )
+    return KeepTogether([pdf.spacer(8), block])
+
+
+def _contact_lines(parties: Parties) -> list:
+    lines = []
+    if parties.hall_address:
+        lines.append(f"地址：{parties.hall_address}")
+    if parties.hall_phone:
+        lines.append(f"咨询电话：{parties.hall_phone}")
+    return [pdf.para("　".join(lines), "small")] if lines else []
+
+
+def _build(kind: str, application: Application, parties: Parties, story) -> bytes:
+    return pdf.build(
+        title=f"{TITLES[kind]} {application.number}",
+        story=story,
+        header=f"{parties.hall_name} · {TITLES[kind]}",
+        footer=f"{SITE_NAME} · 办件编号 {application.number}",
+        author=parties.hall_name,
+    )
+
+
+def _provision_text(am: ApplicationMaterial) -> str:
+    if am.provision == c.Provision.UPLOAD:
+        return f"电子件{len(am.files.all())}份"
+    if am.provision == c.Provision.CERTIFICATE:
+        return "电子证照库调取"
+    if am.provision == c.Provision.TOLERATED:
+        return f"容缺受理，承诺{cn_date(am.promised_by)}前补交"
+    if am.provision == c.Provision.COMMITMENT:
+        return f"告知承诺，{cn_date(am.signed_at)}签署"
+    return am.get_provision_display()
+
+
+def _received(application: Application) -> list[ApplicationMaterial]:
+    """Materials provided in some form (an optional one not given is left out)."""
+    rows = (
+        application.materials.select_related("material")
+        .prefetch_related("files")
+        .order_by("material__order", "material_id")
+    )
+    return [am for am in rows if material_is_satisfied(am)]
+
+
+# --- the three documents ---------------------------------------------------------------
+
+
+def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
+    """受理通知书. ``tracking_url``: the public tracking page with number and code."""
+    parties = _parties(application)
+    accepted = application.accepted_at or timezone.now()
+    promised = cn_date(application.promised_date)
+    if application.promised_date and application.dates_provisional:
+        promised += "（含尚未公布的节假日安排，如有调整另行告知）"
+    elif application.promised_date is None:
+        promised = "以办理结果为准"
+    story = [
+        *_heading(RECEIPT, application, parties),
+        pdf.para("申请人："),
+        pdf.para(
+            f"　　您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
+            f"申请，经审查，申请材料齐全、符合法定形式，本机关于{cn_date(accepted)}"
+            "决定予以受理。请凭办件编号和查询码查询办理进度。"
+        ),
+        pdf.kv_table(
+            [
+                ("办件编号", application.number),
+                ("查询码", application.query_code),
+                ("事项名称", parties.item_name),
+                ("实施主体", parties.department),
+                ("申请人", parties.applicant),
+                ("受理日期", cn_date(accepted)),
+                ("承诺办结日期", promised),
+            ]
+        ),
+        pdf.para("已收取的申请材料", "h2"),
+    ]
+    rows = [["序号", "材料名称", "提交方式"]]
+    received = _received(application)
+    for i, am in enumerate(received, start=1):
+        rows.append([str(i), am.material.name, _provision_text(am)])
+    if len(rows) == 1:
+        rows.append(["—", "本事项无需提交材料", ""])
+    story.append(pdf.table(rows, col_widths=[0.6, 4, 2.6]))
+    if any(am.provision == c.Provision.TOLERATED for am in received):
+        story.append(
+            pdf.para(
+                "容缺受理的材料请在承诺日期前补交；补齐前不出具办理结果。", "small"
+            )
+        )
+    qr_text = [
+        pdf.para("扫码查询办理进度", _style("qrh", fontSize=11, leading=16)),
+        pdf.para(
+            "使用手机扫描左侧二维码，或登录" + SITE_NAME + "“办件查询”，"
+            "输入办件编号和查询码，无需登录即可查看进度。",
+            "small",
+        ),
+        pdf.para(tracking_url, _style("url", fontSize=7.5, leading=10)),
+    ]
+    qr_block = Table(
+        [[QrCode(tracking_url), qr_text]],
+        colWidths=[40 * mm, pdf.CONTENT_WIDTH - 40 * mm],
+    )
+    qr_block.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+            ]
+        )
+    )
+    story += [pdf.spacer(3), KeepTogether([qr_block])]
+    story.append(_seal_block(parties, timezone.localtime(accepted).date()))
+    story += _contact_lines(parties)
+    return _build(RECEIPT, application, parties, story)
+
+
+def supplement_due(notice: SupplementNotice) -> tuple[dt.date, bool]:
+    """The date the applicant is asked to supplement by (and provisional?)."""
+    return add_working_days(
+        timezone.localtime(notice.issued_at).date(), SUPPLEMENT_DUE_WORKING_DAYS
+    )
+
+
+def notice_pdf(application: Application, *, notice: SupplementNotice) -> bytes:
+    """一次性告知书: every material listed in ``notice``, what is wrong, how, when."""
+    parties = _parties(application)
+    issued = timezone.localtime(notice.issued_at).date()
+    due, provisional = supplement_due(notice)
+    due_text = cn_date(due) + ("（节假日安排以公布为准）" if provisional else "")
+    story = [
+        *_heading(NOTICE, application, parties),
+        pdf.para("申请人："),
+        pdf.para(
+            f"　　您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
+            "申请，经审查，申请材料不齐全或者不符合法定形式。现将需要补正的"
+            f"全部内容一次性告知如下（共{len(notice.items)}项）："
+        ),
+        pdf.kv_table(
+            [
+                ("办件编号", application.number),
+                ("查询码", application.query_code),
+                ("事项名称", parties.item_name),
+                ("申请人", parties.applicant),
+                ("告知日期", cn_date(issued)),
+                ("补正期限", due_text),
+            ]
+        ),
+        pdf.para("需要补正的材料", "h2"),
+    ]
+    rows = [["序号", "材料名称", "存在的问题及补正要求"]]
+    for i, item in enumerate(notice.items, start=1):
+        rows.append([str(i), str(item.get("name", "")), str(item.get("problem", ""))])
+    story.append(pdf.table(rows, col_widths=[0.6, 2.6, 4]))
+    story += [
+        pdf.para("补正方式", "h2"),
+        *pdf.bullets(
+            [
+                f"网上补正：登录{SITE_NAME}，在“我的办件”中按上表逐项补正后重新提交；",
+                f"窗口补正：携带补正材料到{parties.hall_name}"
+                + (f"（{parties.hall_address}）" if parties.hall_address else "")
+                + "综合窗口办理。",
+            ]
+        ),
+        pdf.para(
+            f"　　请于{due_text}前一次性补正上述全部材料。补正期间不计入办理时限；"
+            "材料补齐后，本机关将在5个工作日内作出是否受理的决定。"
+            "本告知书所列以外的材料，本机关不再要求补正。"
+        ),
+    ]
+    story.append(_seal_block(parties, issued))
+    story += _contact_lines(parties)
+    return _build(NOTICE, application, parties, story)
+
+
+def refusal_pdf(application: Application) -> bytes:
+    """不予受理通知书: reason, legal basis and the applicant's remedies."""
+    parties = _parties(application)
+    version = application.version
+    refused_at = (
+        application.history.filter(to_status=S.REFUSED)
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+        .first()
+    ) or timezone.now()
+    review_body = version.review_body or "本机关的上一级行政机关或者本级人民政府"
+    litigation_body = version.litigation_body or "有管辖权的人民法院"
+    story = [
+        *_heading(REFUSAL, application, parties),
+        pdf.para("申请人："),
+        pdf.para(
+            f"　　您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
+            f"申请，经审查，本机关于{cn_date(refused_at)}决定不予受理。"
+        ),
+        pdf.kv_table(
+            [
+                ("办件编号", application.number),
+                ("事项名称", parties.item_name),
+                ("实施主体", parties.department),
+                ("申请人", parties.applicant),
+                ("不予受理理由", application.refusal_reason),
+                ("法律依据", application.refusal_basis),
+            ]
+        ),
+        pdf.para("救济途径", "h2"),
+        pdf.para(
+            "　　如对本决定不服，可以自收到本通知书之日起六十日内向"
+            f"{review_body}申请行政复议，或者自收到本通知书之日起六个月内向"
+            f"{litigation_body}提起行政诉讼。"
+        ),
+    ]
+    story.append(_seal_block(parties, timezone.localtime(refused_at).date()))
+    story += _contact_lines(parties)
+    return _build(REFUSAL, application, parties, story)

@@ -1,0 +1,143 @@
+"""Reads for the two assisted desks: the hall clerk's and the township agent's.
+
+Every queryset starts from :func:`applications.selectors.application_list_for_user`
+(what the user may see at all) and narrows further, so a clerk never sees
+another hall's queue and an agent only the cases they filed themself.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from catalog import constants as cc
+from catalog.models import Implementation, ServiceHall, StaffProfile
+from portal.roles import Role, user_roles
+
+from . import constants as c
+from .models import AgentAuthorization, Application, SupplementNotice
+from .selectors import application_list_for_user, staff_hall_id
+
+S = c.ApplicationStatus
+INTAKE_EDITABLE = (S.DRAFT, S.SUPPLEMENT_REQUESTED)
+SEARCH_LIMIT = 30
+
+
+def clerk_hall(*, user) -> ServiceHall | None:
+    """The hall of a clerk (by role and staff profile), else None."""
+    if Role.CLERK not in user_roles(user):
+        return None
+    hall_id = staff_hall_id(user)
+    if hall_id is None:
+        return None
+    return ServiceHall.objects.select_related("region").filter(pk=hall_id).first()
+
+
+def acceptance_queue_for_clerk(*, clerk) -> QuerySet[Application]:
+    """Applications awaiting acceptance at the clerk's hall, most urgent first.
+
+    ``resubmitted`` is true for an application sent back after a one-time
+    notice. Everything the list shows is joined in: the query count does not
+    grow with the page.
+    """
+    hall_id = staff_hall_id(clerk) if Role.CLERK in user_roles(clerk) else None
+    if hall_id is None:
+        return Application.objects.none()
+    return (
+        application_list_for_user(user=clerk)
+        .filter(hall_id=hall_id, status__in=c.AWAITING_ACCEPTANCE)
+        .select_related("applicant__applicant")
+        .annotate(
+            resubmitted=Exists(
+                SupplementNotice.objects.filter(application=OuterRef("pk"))
+            )
+        )
+        .order_by(F("acceptance_due").asc(nulls_last=True), "submitted_at", "pk")
+    )
+
+
+def counter_drafts_for_clerk(*, clerk) -> QuerySet[Application]:
+    """Counter intakes of the clerk's hall not yet (re)submitted."""
+    hall_id = staff_hall_id(clerk) if Role.CLERK in user_roles(clerk) else None
+    if hall_id is None:
+        return Application.objects.none()
+    return (
+        application_list_for_user(user=clerk)
+        .filter(
+            hall_id=hall_id,
+            channel=c.IntakeChannel.COUNTER,
+            status__in=INTAKE_EDITABLE,
+        )
+        .select_related("applicant__applicant")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def agent_cases(*, agent) -> QuerySet[Application]:
+    """The cases an agent filed for citizens (and only those)."""
+    if Role.AGENT not in user_roles(agent):
+        return Application.objects.none()
+    return (
+        application_list_for_user(user=agent)
+        .filter(submitted_by=agent, channel=c.IntakeChannel.AGENT)
+        .select_related("applicant__applicant")
+    )
+
+
+def _applicable() -> QuerySet[Implementation]:
+    return Implementation.objects.filter(
+        is_active=True,
+        item__current_version__status=cc.VersionStatus.PUBLISHED,
+        item__current_version__item_type__in=cc.APPLICABLE_ITEM_TYPES,
+    ).select_related("item__current_version", "department", "region", "hall")
+
+
+def _search(qs: QuerySet[Implementation], query: str) -> QuerySet[Implementation]:
+    query = (query or "").strip()
+    if query:
+        code = query.upper()
+        qs = qs.filter(
+            Q(item__current_version__name__icontains=query)
+            | Q(item__name__icontains=query)
+            | Q(item__keywords__icontains=query)
+            | Q(code__startswith=code)
+            | Q(item__basic_code__startswith=code)
+        )
+    return qs.order_by("item__name", "code")
+
+
+def implementations_for_hall(*, hall: ServiceHall, query: str = "") -> QuerySet:
+    """Items a hall can take in: implemented in its region or handled there."""
+    qs = _applicable().filter(Q(region_id=hall.region_id) | Q(hall=hall))
+    return _search(qs, query).distinct()
+
+
+def implementations_for_agent(*, agent, query: str = "") -> QuerySet:
+    """Items an agent's service point can apply for.
+
+    An agent bound to a township (StaffProfile.region) sees its county's and
+    the prefecture's implementations plus those listing the township as a
+    service point; an agent with no region set sees every implementation.
+    """
+    qs = _applicable()
+    region = (
+        StaffProfile.objects.filter(user=agent).select_related("region").first()
+    )
+    region = region.region if region else None
+    if region is not None:
+        code = region.code
+        codes = {code, code[:6], code[:4] + "00"}
+        qs = qs.filter(Q(region__code__in=codes) | Q(service_points=region))
+    return _search(qs, query).distinct()
+
+
+def agent_authorizations_for_citizen(*, agent, citizen) -> QuerySet:
+    """The agent's authorisations from this citizen that hold today."""
+    if Role.AGENT not in user_roles(agent):
+        return AgentAuthorization.objects.none()
+    return AgentAuthorization.objects.filter(
+        agent=agent,
+        citizen=citizen,
+        revoked_at__isnull=True,
+        valid_until__gte=timezone.localdate(),
+    ).select_related("item")
