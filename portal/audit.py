@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,9 +28,24 @@ def _canonical(value):
     return str(value)
 
 
+def _chain_for_connection() -> int:
+    """The chain this database connection appends to (fixed per connection).
+
+    Every append of one transaction goes to one chain, so a transaction holds
+    at most one chain head lock and two transactions cannot deadlock on them.
+    """
+    conn = transaction.get_connection()
+    chain = getattr(conn, "_audit_chain", None)
+    if chain is None:
+        chain = random.randint(1, settings.AUDIT_CHAINS)  # noqa: S311 - not security
+        conn._audit_chain = chain
+    return chain
+
+
 def entry_digest(
     *,
     prev_hash: str,
+    chain: int = 1,
     seq: int,
     at: datetime,
     actor_id: int | None,
@@ -42,6 +59,7 @@ def entry_digest(
 ) -> str:
     payload = json.dumps(
         {
+            "chain": chain,
             "seq": seq,
             "at": at.astimezone(UTC).isoformat(),
             "actor_id": actor_id,
@@ -80,12 +98,14 @@ def audit_record(
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     actor_label = (getattr(actor, "username", "") or "system") if actor else "system"
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        chain = _chain_for_connection()
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=chain)
         seq = head.last_seq + 1
         at = timezone.now()
         ip = source_ip if source_ip is not None else current_ip.get()
         digest = entry_digest(
             prev_hash=head.last_hash,
+            chain=chain,
             seq=seq,
             at=at,
             actor_id=actor_id,
@@ -98,6 +118,7 @@ def audit_record(
             source_ip=ip,
         )
         entry = AuditEntry.objects.create(
+            chain=chain,
             seq=seq,
             at=at,
             actor_id=actor_id,
@@ -119,36 +140,59 @@ def audit_record(
 
 @dataclass
 class BrokenLink:
+    chain: int
     seq: int
     reason: str
 
 
 def audit_verify(*, batch_size: int = 2000) -> tuple[int, BrokenLink | None]:
-    """Walk the chain in order; return (entries checked, first broken link)."""
+    """Walk every chain in order; return (entries checked, first broken link)."""
+    checked = 0
+    heads = {h.pk: h for h in AuditChainHead.objects.all()}
+    chains = set(heads) | set(
+        AuditEntry.objects.values_list("chain", flat=True).distinct()
+    )
+    for chain in sorted(chains):
+        count, broken = _verify_chain(chain, heads.get(chain), batch_size)
+        checked += count
+        if broken is not None:
+            return checked, broken
+    return checked, None
+
+
+def _verify_chain(chain: int, head, batch_size: int) -> tuple[int, BrokenLink | None]:
     prev = GENESIS
     expected_seq = 1
     checked = 0
-    qs = AuditEntry.objects.order_by("seq").values(
-        "seq",
-        "at",
-        "actor_id",
-        "actor_label",
-        "action",
-        "object_type",
-        "object_id",
-        "object_repr",
-        "changes",
-        "source_ip",
-        "prev_hash",
-        "hash",
+    qs = (
+        AuditEntry.objects.filter(chain=chain)
+        .order_by("seq")
+        .values(
+            "chain",
+            "seq",
+            "at",
+            "actor_id",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "changes",
+            "source_ip",
+            "prev_hash",
+            "hash",
+        )
     )
     for row in qs.iterator(chunk_size=batch_size):
         if row["seq"] != expected_seq:
-            return checked, BrokenLink(expected_seq, "missing entry (gap in sequence)")
+            return checked, BrokenLink(
+                chain, expected_seq, "missing entry (gap in sequence)"
+            )
         if row["prev_hash"] != prev:
-            return checked, BrokenLink(row["seq"], "prev_hash does not match")
+            return checked, BrokenLink(chain, row["seq"], "prev_hash does not match")
         digest = entry_digest(
             prev_hash=row["prev_hash"],
+            chain=chain,
             seq=row["seq"],
             at=row["at"],
             actor_id=row["actor_id"],
@@ -161,13 +205,14 @@ def audit_verify(*, batch_size: int = 2000) -> tuple[int, BrokenLink | None]:
             source_ip=row["source_ip"],
         )
         if digest != row["hash"]:
-            return checked, BrokenLink(row["seq"], "content does not match its hash")
+            return checked, BrokenLink(
+                chain, row["seq"], "content does not match its hash"
+            )
         prev = row["hash"]
         expected_seq += 1
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head and head.last_seq != checked:
+    if head is None or head.last_seq != checked or head.last_hash != prev:
         return checked, BrokenLink(
-            checked + 1, "entries missing at the end of the chain"
+            chain, checked + 1, "entries missing at the end of the chain"
         )
     return checked, None

@@ -25,14 +25,19 @@ class User(AbstractUser):
 
 
 class AuditChainHead(models.Model):
-    """One row; locking it serialises appends so the chain never forks."""
+    """The head of one audit chain; locking it serialises that chain's appends.
+
+    There are settings.AUDIT_CHAINS chains so concurrent transactions do not
+    all queue on one row; a database connection always appends to the same
+    chain, so one transaction never holds two heads (no deadlock).
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     last_seq = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"audit head #{self.last_seq}"
+        return f"audit chain {self.pk} #{self.last_seq}"
 
 
 class AuditEntry(models.Model):
@@ -43,7 +48,8 @@ class AuditEntry(models.Model):
     refuses UPDATE and DELETE on the table.
     """
 
-    seq = models.BigIntegerField(_("序号"), unique=True)
+    chain = models.PositiveSmallIntegerField(_("链"), default=1)
+    seq = models.BigIntegerField(_("序号"))
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
         "portal.User",
@@ -64,13 +70,20 @@ class AuditEntry(models.Model):
     hash = models.CharField(_("哈希"), max_length=64)
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["id"]
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "seq"], name="audit_chain_seq_unique"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return (
+            f"{self.chain}#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        )
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -108,3 +121,17 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LoadProbe(models.Model):
+    """Rows written by the benchmark floor endpoint (bench/submit.py) only.
+
+    The endpoint exists only when BENCH_ENDPOINTS=1; production never routes it.
+    """
+
+    user = models.ForeignKey("portal.User", on_delete=models.CASCADE, related_name="+")
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"probe #{self.pk}"

@@ -35,6 +35,11 @@ urlpatterns = [
     ),
 ]
 
+if settings.BENCH_ENDPOINTS:
+    from portal.api.bench import FloorView
+
+    urlpatterns += [path("api/v1/bench/floor/", FloorView.as_view(), name="bench-floor")]
+
 if settings.DEBUG:
     urlpatterns += [
         path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),

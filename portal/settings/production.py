@@ -6,6 +6,7 @@ from .base import *  # noqa: F403
 from .env import env_bool
 
 DEBUG = False
+BENCH_ENDPOINTS = False
 if SECRET_KEY.startswith("dev-"):  # noqa: F405
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 if ID_HASH_KEY.startswith("dev-") or ID_ENCRYPTION_KEY.startswith("dev-"):  # noqa: F405

@@ -10,7 +10,8 @@ class Command(BaseCommand):
         checked, broken = audit_verify()
         if broken:
             raise CommandError(
-                f"Audit chain broken at entry #{broken.seq}: {broken.reason} "
+                f"Audit chain {broken.chain} broken at entry #{broken.seq}: "
+                f"{broken.reason} "
                 f"({checked} entries verified before it)."
             )
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {checked} entries."))
