@@ -156,6 +156,15 @@ def _style(name: str, **kwargs) -> ParagraphStyle:
     return ParagraphStyle(name, parent=pdf.styles()["body"], **kwargs)
 
 
+def _text(text: str):
+    """A body paragraph of an official letter: first line indented two characters."""
+    body = pdf.styles()["body"]
+    return pdf.para(
+        text,
+        _style("letter", firstLineIndent=2 * body.fontSize, spaceAfter=6),
+    )
+
+
 @dataclass(frozen=True)
 class Parties:
     """Who and where: the lines every document repeats."""
@@ -292,11 +301,13 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
         promised += "（含尚未公布的节假日安排，如有调整另行告知）"
     elif application.promised_date is None:
         promised = "以办理结果为准"
+    if application.version.is_immediate:
+        promised += "（即办件）"
     story = [
         *_heading(RECEIPT, application, parties),
-        pdf.para("申请人："),
-        pdf.para(
-            f"　　您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
+        pdf.para(f"{parties.applicant}："),
+        _text(
+            f"您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
             f"申请，经审查，申请材料齐全、符合法定形式，本机关于{cn_date(accepted)}"
             "决定予以受理。请凭办件编号和查询码查询办理进度。"
         ),
@@ -368,9 +379,9 @@ def notice_pdf(application: Application, *, notice: SupplementNotice) -> bytes:
     due_text = cn_date(due) + ("（节假日安排以公布为准）" if provisional else "")
     story = [
         *_heading(NOTICE, application, parties),
-        pdf.para("申请人："),
-        pdf.para(
-            f"　　您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
+        pdf.para(f"{parties.applicant}："),
+        _text(
+            f"您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
             "申请，经审查，申请材料不齐全或者不符合法定形式。现将需要补正的"
             f"全部内容一次性告知如下（共{len(notice.items)}项）："
         ),
@@ -400,8 +411,8 @@ def notice_pdf(application: Application, *, notice: SupplementNotice) -> bytes:
                 + "综合窗口办理。",
             ]
         ),
-        pdf.para(
-            f"　　请于{due_text}前一次性补正上述全部材料。补正期间不计入办理时限；"
+        _text(
+            f"请于{due_text}前一次性补正上述全部材料。补正期间不计入办理时限；"
             "材料补齐后，本机关将在5个工作日内作出是否受理的决定。"
             "本告知书所列以外的材料，本机关不再要求补正。"
         ),
@@ -425,9 +436,9 @@ def refusal_pdf(application: Application) -> bytes:
     litigation_body = version.litigation_body or "有管辖权的人民法院"
     story = [
         *_heading(REFUSAL, application, parties),
-        pdf.para("申请人："),
-        pdf.para(
-            f"　　您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
+        pdf.para(f"{parties.applicant}："),
+        _text(
+            f"您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
             f"申请，经审查，本机关于{cn_date(refused_at)}决定不予受理。"
         ),
         pdf.kv_table(
@@ -441,8 +452,8 @@ def refusal_pdf(application: Application) -> bytes:
             ]
         ),
         pdf.para("救济途径", "h2"),
-        pdf.para(
-            "　　如对本决定不服，可以自收到本通知书之日起六十日内向"
+        _text(
+            "如对本决定不服，可以自收到本通知书之日起六十日内向"
             f"{review_body}申请行政复议，或者自收到本通知书之日起六个月内向"
             f"{litigation_body}提起行政诉讼。"
         ),

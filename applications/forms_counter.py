@@ -100,7 +100,9 @@ class SupplementNoticeForm(PeopleForm):
                 label=_("存在的问题及补正要求"),
                 required=False,
                 max_length=self.PROBLEM_MAX,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(
+                    attrs={"rows": 2, "placeholder": _("存在的问题及补正要求")}
+                ),
                 error_messages={
                     "max_length": _("问题说明不超过%(limit_value)d字"),
                 },
@@ -129,9 +131,7 @@ class SupplementNoticeForm(PeopleForm):
                     _("请写明“%(name)s”存在的问题") % {"name": am.material.name},
                 )
             elif problem and not picked:
-                self.add_error(
-                    pick, _("已填写问题说明，请勾选该材料，或清空说明")
-                )
+                self.add_error(pick, _("已填写问题说明，请勾选该材料，或清空说明"))
             elif picked:
                 items.append({"material_id": am.material_id, "problem": problem})
         if not items and not self.errors:
@@ -153,7 +153,9 @@ class RefuseForm(PeopleForm):
     legal_basis = forms.CharField(
         label=_("法律依据"),
         max_length=300,
-        help_text=_("写明法律、法规名称及条款，如《中华人民共和国行政许可法》第三十二条"),
+        help_text=_(
+            "写明法律、法规名称及条款，如《中华人民共和国行政许可法》第三十二条"
+        ),
         error_messages={
             "required": _("请填写不予受理的法律依据"),
             "max_length": _("法律依据不超过%(limit_value)d字"),

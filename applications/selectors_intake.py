@@ -120,9 +120,7 @@ def implementations_for_agent(*, agent, query: str = "") -> QuerySet:
     service point; an agent with no region set sees every implementation.
     """
     qs = _applicable()
-    region = (
-        StaffProfile.objects.filter(user=agent).select_related("region").first()
-    )
+    region = StaffProfile.objects.filter(user=agent).select_related("region").first()
     region = region.region if region else None
     if region is not None:
         code = region.code

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_agent, views_counter
 
 app_name = "applications"
 
@@ -31,4 +31,100 @@ urlpatterns = [
     path("my/applications/<int:pk>/review/", views.review, name="review"),
     path("my/applications/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("files/<int:pk>/", views.file_view, name="file"),
+    # The hall clerk's desk: acceptance queue, review, counter intake, documents.
+    path("counter/", views_counter.queue, name="counter_queue"),
+    path(
+        "counter/applications/<int:pk>/",
+        views_counter.review,
+        name="counter_review",
+    ),
+    path(
+        "counter/applications/<int:pk>/accept/",
+        views_counter.accept,
+        name="counter_accept",
+    ),
+    path(
+        "counter/applications/<int:pk>/notice/",
+        views_counter.notify_supplement,
+        name="counter_notify",
+    ),
+    path(
+        "counter/applications/<int:pk>/refuse/",
+        views_counter.refuse,
+        name="counter_refuse",
+    ),
+    path(
+        "counter/applications/<int:pk>/receipt.pdf",
+        views_counter.receipt_pdf,
+        name="counter_receipt",
+    ),
+    path(
+        "counter/applications/<int:pk>/notice.pdf",
+        views_counter.notice_pdf,
+        name="counter_notice",
+    ),
+    path(
+        "counter/applications/<int:pk>/refusal.pdf",
+        views_counter.refusal_pdf,
+        name="counter_refusal",
+    ),
+    path("counter/intake/", views_counter.intake, name="counter_find"),
+    path("counter/intake/items/", views_counter.counter_items, name="counter_items"),
+    path(
+        "counter/intake/new/<str:code>/",
+        views_counter.counter_start,
+        name="counter_start",
+    ),
+    path(
+        "counter/intake/<int:pk>/form/",
+        views_counter.counter_form,
+        name="counter_form",
+    ),
+    path(
+        "counter/intake/<int:pk>/materials/",
+        views_counter.counter_materials,
+        name="counter_materials",
+    ),
+    path(
+        "counter/intake/<int:pk>/materials/<int:material_id>/",
+        views_counter.counter_provide,
+        name="counter_provide",
+    ),
+    path(
+        "counter/intake/<int:pk>/files/<int:file_id>/delete/",
+        views_counter.counter_remove_file,
+        name="counter_remove_file",
+    ),
+    path(
+        "counter/intake/<int:pk>/submit/",
+        views_counter.counter_submit,
+        name="counter_submit",
+    ),
+    # The township agent's desk (代办).
+    path("agent/", views_agent.home, name="agent_home"),
+    path("agent/new/", views_agent.find, name="agent_find"),
+    path("agent/new/items/", views_agent.items, name="agent_items"),
+    path("agent/new/<str:code>/", views_agent.start, name="agent_start"),
+    path("agent/applications/<int:pk>/", views_agent.detail, name="agent_detail"),
+    path("agent/applications/<int:pk>/form/", views_agent.form, name="agent_form"),
+    path(
+        "agent/applications/<int:pk>/materials/",
+        views_agent.materials,
+        name="agent_materials",
+    ),
+    path(
+        "agent/applications/<int:pk>/materials/<int:material_id>/",
+        views_agent.provide,
+        name="agent_provide",
+    ),
+    path(
+        "agent/applications/<int:pk>/files/<int:file_id>/delete/",
+        views_agent.remove_file,
+        name="agent_remove_file",
+    ),
+    path(
+        "agent/applications/<int:pk>/submit/",
+        views_agent.submit,
+        name="agent_submit",
+    ),
 ]
