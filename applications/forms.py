@@ -133,14 +133,19 @@ def _field_for(name: str, prop: dict, required: bool) -> forms.Field:
         choices = [("", "——请选择——")] + [(str(o), str(o)) for o in prop["enum"]]
         field = forms.ChoiceField(choices=choices, **common)
     elif kind == "string":
-        max_length = prop.get("maxLength")
-        max_length = (
-            min(max_length, MAX_TEXT) if isinstance(max_length, int) else MAX_TEXT
+        declared = prop.get("maxLength")
+        max_length = min(declared, MAX_TEXT) if isinstance(declared, int) else MAX_TEXT
+        # A text area only where the schema asks for long text; a bare string
+        # (a name, a phone number) is one line.
+        long_text = prop.get("format") == "textarea" or (
+            isinstance(declared, int) and declared > 200
         )
-        widget = forms.Textarea(attrs={"rows": 3}) if max_length > 200 else None
+        widget = forms.Textarea(attrs={"rows": 3}) if long_text else None
         field = forms.CharField(max_length=max_length, widget=widget, **common)
-        if prop.get("format") == "email":
+        if not long_text and prop.get("format") == "email":
             field.widget.input_type = "email"
+        elif not long_text and str(prop.get("pattern", "")).startswith("^1[3-9]"):
+            field.widget.input_type = "tel"
     elif kind == "date":
         field = forms.DateField(
             widget=forms.DateInput(attrs={"type": "date"}), **common

@@ -70,6 +70,7 @@ from .selectors_intake import (
     counter_drafts_for_clerk,
     implementations_for_hall,
 )
+from .selectors_people import active_authorization
 from .services import cases, people
 from .uploads import install_size_limit, request_too_large, too_large_error
 
@@ -458,11 +459,29 @@ def refuse(request, pk: int):
 # --- documents (clerk of the hall, or the applicant themself) ------------------------------
 
 
+def _filing_agent_authorized(user, application: Application) -> bool:
+    """The township agent who filed may print for the citizen while authorised."""
+    if (
+        application.submitted_by_id != user.pk
+        or application.agent_authorization_id is None
+    ):
+        return False
+    return (
+        active_authorization(
+            agent=user,
+            citizen=application.applicant,
+            item=application.implementation.item,
+        )
+        is not None
+    )
+
+
 def _document_response(request, pk: int, kind: str) -> HttpResponse:
     application = _get_visible(request.user, pk)
     if not (
         request.user.pk == application.applicant_id
         or is_hall_clerk(request.user, application.hall_id)
+        or _filing_agent_authorized(request.user, application)
     ):
         raise Http404(_("未找到该文书"))
     if not documents.document_available(application, kind):

@@ -18,15 +18,62 @@ import time
 from _setup import percentile, setup_django
 
 SUBJECTS = [
-    "护照", "身份证", "营业执照", "食品经营", "建筑工程", "养老保险", "医疗保险",
-    "住房公积金", "不动产", "婚姻", "出生", "户口", "机动车", "驾驶证", "药品",
-    "林木采伐", "取水", "排污", "烟草", "道路运输", "旅馆业", "娱乐场所", "民办学校",
-    "宗教活动场所", "草原征占用", "矿产资源", "危险化学品", "特种设备", "广告",
-    "文物保护", "医师执业", "护士执业", "社会团体", "残疾人证", "低保", "临时救助",
+    "护照",
+    "身份证",
+    "营业执照",
+    "食品经营",
+    "建筑工程",
+    "养老保险",
+    "医疗保险",
+    "住房公积金",
+    "不动产",
+    "婚姻",
+    "出生",
+    "户口",
+    "机动车",
+    "驾驶证",
+    "药品",
+    "林木采伐",
+    "取水",
+    "排污",
+    "烟草",
+    "道路运输",
+    "旅馆业",
+    "娱乐场所",
+    "民办学校",
+    "宗教活动场所",
+    "草原征占用",
+    "矿产资源",
+    "危险化学品",
+    "特种设备",
+    "广告",
+    "文物保护",
+    "医师执业",
+    "护士执业",
+    "社会团体",
+    "残疾人证",
+    "低保",
+    "临时救助",
 ]
 ACTIONS = [
-    "签发", "换领", "补领", "注册", "变更登记", "注销登记", "许可", "审批", "备案",
-    "核发", "延续", "认定", "查询", "参保登记", "转移接续", "提取", "给付", "确认",
+    "签发",
+    "换领",
+    "补领",
+    "注册",
+    "变更登记",
+    "注销登记",
+    "许可",
+    "审批",
+    "备案",
+    "核发",
+    "延续",
+    "认定",
+    "查询",
+    "参保登记",
+    "转移接续",
+    "提取",
+    "给付",
+    "确认",
 ]
 PREFIXES = ["", "", "", "普通", "个人", "企业", "单位", "临时", "首次", "省内"]
 
@@ -53,11 +100,17 @@ def generate(n: int) -> None:
             full, initials = pinyin_forms(name)
             items.append(
                 ServiceItem(
-                    basic_code=basic, name=name, item_type=rng.choice(types),
-                    depth=rng.randint(1, 4), pinyin=full, initials=initials,
+                    basic_code=basic,
+                    name=name,
+                    item_type=rng.choice(types),
+                    depth=rng.randint(1, 4),
+                    pinyin=full,
+                    initials=initials,
                     hot=rng.randint(0, 1000),
                     search_text=build_search_text(
-                        name=name, basic_code=basic, keywords="",
+                        name=name,
+                        basic_code=basic,
+                        keywords="",
                         implementation_codes=[],
                     ),
                 )
@@ -65,8 +118,12 @@ def generate(n: int) -> None:
         ServiceItem.objects.bulk_create(items, batch_size=2000)
         versions = [
             ServiceItemVersion(
-                item=item, version=1, status=c.VersionStatus.PUBLISHED,
-                name=item.name, item_type=item.item_type, depth=item.depth,
+                item=item,
+                version=1,
+                status=c.VersionStatus.PUBLISHED,
+                name=item.name,
+                item_type=item.item_type,
+                depth=item.depth,
             )
             for item in ServiceItem.objects.filter(basic_code__startswith="BN")
         ]
@@ -83,8 +140,24 @@ def generate(n: int) -> None:
 
 
 QUERIES = {
-    "chinese": ["护照", "营业执照", "养老", "不动产", "许可", "驾驶证", "临时救助", "建筑"],
-    "pinyin": ["huzhao", "yingyezhizhao", "yanglao", "budongchan", "xuke", "jiashizheng"],
+    "chinese": [
+        "护照",
+        "营业执照",
+        "养老",
+        "不动产",
+        "许可",
+        "驾驶证",
+        "临时救助",
+        "建筑",
+    ],
+    "pinyin": [
+        "huzhao",
+        "yingyezhizhao",
+        "yanglao",
+        "budongchan",
+        "xuke",
+        "jiashizheng",
+    ],
     "initials": ["hz", "yyzz", "ylbx", "bdc", "jszhf", "sfz"],
     "code": ["BN0000004242", "BN0000009999", "BN000000123", "BN00000055"],
 }

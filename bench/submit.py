@@ -48,9 +48,16 @@ def prepare(users: int) -> tuple[str, list[str]]:
     from applications.services import people
     from catalog import constants as c
     from catalog.codes import make_credit_code
-    from catalog.models import Department, Implementation, Region, ServiceItem
+    from catalog.models import (
+        Department,
+        Implementation,
+        Material,
+        ProcessStage,
+        ProcessStep,
+        Region,
+        ServiceItem,
+    )
     from catalog.services import implementation_create, item_create, version_publish
-    from catalog.models import Material, ProcessStage, ProcessStep
     from portal.models import User
 
     editor, _ = User.objects.get_or_create(username="bench-editor")
@@ -64,26 +71,41 @@ def prepare(users: int) -> tuple[str, list[str]]:
     basic = "BS0000000001"
     if not ServiceItem.objects.filter(basic_code=basic).exists():
         version = item_create(
-            basic_code=basic, name="基准测试登记", item_type="20", actor=editor,
+            basic_code=basic,
+            name="基准测试登记",
+            item_type="20",
+            actor=editor,
             version_fields=dict(
                 legal_bases=[{"law": "《基准测试办法》", "article": "第一条"}],
                 acceptance_conditions=["申请人为本地居民"],
-                served_parties=["natural"], statutory_limit_value=20,
-                promised_limit_value=5, channels=["online", "window"], depth=3,
-                depth_flags=[1, 2, 3, 4, 5, 6], visits=1, visits_reason="领取结果",
-                consult_channels="0836-0000000", complaint_channels="12345",
+                served_parties=["natural"],
+                statutory_limit_value=20,
+                promised_limit_value=5,
+                channels=["online", "window"],
+                depth=3,
+                depth_flags=[1, 2, 3, 4, 5, 6],
+                visits=1,
+                visits_reason="领取结果",
+                consult_channels="0836-0000000",
+                complaint_channels="12345",
                 form_schema={
-                    "type": "object", "required": ["phone"],
+                    "type": "object",
+                    "required": ["phone"],
                     "properties": {
-                        "phone": {"type": "string", "title": "联系电话",
-                                  "pattern": r"^1[3-9]\d{9}$"},
+                        "phone": {
+                            "type": "string",
+                            "title": "联系电话",
+                            "pattern": r"^1[3-9]\d{9}$",
+                        },
                         "note": {"type": "string", "title": "备注", "maxLength": 200},
                     },
                 },
             ),
         )
         Material.objects.create(
-            version=version, order=1, name="补充说明",
+            version=version,
+            order=1,
+            name="补充说明",
             necessity=c.MaterialNecessity.OPTIONAL,
         )
         stage = ProcessStage.objects.create(version=version, order=1, name="审核")
@@ -92,8 +114,11 @@ def prepare(users: int) -> tuple[str, list[str]]:
         )
         version = version_publish(version=version, actor=editor)
         implementation_create(
-            item=version.item, region=region, department=department,
-            code=department.credit_code + "4" + basic, actor=editor,
+            item=version.item,
+            region=region,
+            department=department,
+            code=department.credit_code + "4" + basic,
+            actor=editor,
         )
     code = Implementation.objects.get(item__basic_code=basic).code
     tokens = []
@@ -102,7 +127,11 @@ def prepare(users: int) -> tuple[str, list[str]]:
         user = User.objects.filter(username=username).first()
         if user is None or not ApplicantProfile.objects.filter(user=user).exists():
             user = people.applicant_register(
-                username=username, password=PASSWORD, full_name="测试" + "甲乙丙丁戊己庚辛壬癸"[i % 10] + "甲乙丙丁戊己庚辛壬癸"[i // 10 % 10],
+                username=username,
+                password=PASSWORD,
+                full_name="测试"
+                + "甲乙丙丁戊己庚辛壬癸"[i % 10]
+                + "甲乙丙丁戊己庚辛壬癸"[i // 10 % 10],
                 id_number=make_id_number(f"51330119900101{i:03d}"),
                 phone=f"1380000{i:04d}",
             )
@@ -113,15 +142,28 @@ def prepare(users: int) -> tuple[str, list[str]]:
 def start_server(port: int, workers: int) -> subprocess.Popen:
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.dev", DJANGO_DEBUG="0",
-        DATABASE_URL=f"postgres://root@127.0.0.1:5432/{DB}", REDIS_URL=REDIS,
-        BENCH_ENDPOINTS="1", DJANGO_ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        DJANGO_DEBUG="0",
+        DATABASE_URL=f"postgres://root@127.0.0.1:5432/{DB}",
+        REDIS_URL=REDIS,
+        BENCH_ENDPOINTS="1",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        LOG_LEVEL="WARNING",
     )
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "portal.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
     for _ in range(100):
         try:
@@ -136,8 +178,9 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def drive(port: int, kind: str, code: str, tokens: list[str], seconds: float,
-          concurrency: int) -> tuple[int, list[float], dict[int, int]]:
+def drive(
+    port: int, kind: str, code: str, tokens: list[str], seconds: float, concurrency: int
+) -> tuple[int, list[float], dict[int, int]]:
     """Run `concurrency` keep-alive clients for `seconds`; bounded and self-stopping."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -150,14 +193,22 @@ def drive(port: int, kind: str, code: str, tokens: list[str], seconds: float,
         local, seen = [], {}
         while time.monotonic() < deadline:
             if kind == "floor":
-                path, body, headers = "/api/v1/bench/floor/", {"form_data": {"phone": "13800000000"}}, {}
+                path, body, headers = (
+                    "/api/v1/bench/floor/",
+                    {"form_data": {"phone": "13800000000"}},
+                    {},
+                )
             else:
                 path = "/api/v1/applications/"
-                body = {"implementation": code, "submit": True,
-                        "form_data": {"phone": "13800000000", "note": "基准测试"}}
+                body = {
+                    "implementation": code,
+                    "submit": True,
+                    "form_data": {"phone": "13800000000", "note": "基准测试"},
+                }
                 headers = {"Idempotency-Key": uuid.uuid4().hex}
-            headers.update({"Authorization": f"Token {token}",
-                            "Content-Type": "application/json"})
+            headers.update(
+                {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+            )
             start = time.perf_counter()
             conn.request("POST", path, body=json.dumps(body), headers=headers)
             response = conn.getresponse()
@@ -209,18 +260,24 @@ def main() -> None:
         import redis
 
         redis.Redis.from_url(REDIS).flushdb()
-    print(f"concurrency {args.concurrency}, gunicorn workers {args.workers}, "
-          f"{args.rounds} rounds x {args.seconds:.0f}s each")
+    print(
+        f"concurrency {args.concurrency}, gunicorn workers {args.workers}, "
+        f"{args.rounds} rounds x {args.seconds:.0f}s each"
+    )
     print(f"{'endpoint':<8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}")
     rates = {}
     for kind, rounds in results.items():
         rate = statistics.median(r for r, _ in rounds)
         lat = [x for _, lats in rounds for x in lats]
         rates[kind] = rate
-        print(f"{kind:<8}{rate:>9.1f}{statistics.median(lat):>9.1f}"
-              f"{percentile(lat, 0.95):>9.1f}")
+        print(
+            f"{kind:<8}{rate:>9.1f}{statistics.median(lat):>9.1f}"
+            f"{percentile(lat, 0.95):>9.1f}"
+        )
     ratio = rates["submit"] / rates["floor"]
-    print(f"submit/floor = {ratio:.2f} (target >= 0.50: {'PASS' if ratio >= 0.5 else 'FAIL'})")
+    print(
+        f"submit/floor = {ratio:.2f} (target >= 0.50: {'PASS' if ratio >= 0.5 else 'FAIL'})"
+    )
 
 
 if __name__ == "__main__":

@@ -38,7 +38,9 @@ urlpatterns = [
 if settings.BENCH_ENDPOINTS:
     from portal.api.bench import FloorView
 
-    urlpatterns += [path("api/v1/bench/floor/", FloorView.as_view(), name="bench-floor")]
+    urlpatterns += [
+        path("api/v1/bench/floor/", FloorView.as_view(), name="bench-floor")
+    ]
 
 if settings.DEBUG:
     urlpatterns += [

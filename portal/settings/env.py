@@ -74,7 +74,8 @@ VARIABLES: dict[str, Var] = {
     ),
     "LOG_LEVEL": Var("INFO", "Root log level."),
     "BENCH_ENDPOINTS": Var(
-        "0", "1 routes the benchmark floor endpoint (bench/submit.py only; never in production)."
+        "0",
+        "1 routes the benchmark floor endpoint (bench/submit.py only; never in production).",
     ),
     "SECURE_SSL_REDIRECT": Var(
         "1", "Production: redirect HTTP to HTTPS (0 behind a TLS proxy that does it)."

@@ -10,7 +10,9 @@ BENCH_ENDPOINTS = False
 if SECRET_KEY.startswith("dev-"):  # noqa: F405
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 if ID_HASH_KEY.startswith("dev-") or ID_ENCRYPTION_KEY.startswith("dev-"):  # noqa: F405
-    raise ImproperlyConfigured("ID_HASH_KEY and ID_ENCRYPTION_KEY must be set in production.")
+    raise ImproperlyConfigured(
+        "ID_HASH_KEY and ID_ENCRYPTION_KEY must be set in production."
+    )
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True

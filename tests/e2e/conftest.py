@@ -31,9 +31,14 @@ def browser():
             executable_path=CHROMIUM,
             headless=True,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
             ],
         )
         yield browser
@@ -44,8 +49,9 @@ def browser():
 @pytest.fixture(params=["phone", "desktop"])
 def page(request, browser, live_server):
     size = PHONE if request.param == "phone" else DESKTOP
-    context = browser.new_context(viewport=size, locale="zh-CN",
-                                  is_mobile=request.param == "phone")
+    context = browser.new_context(
+        viewport=size, locale="zh-CN", is_mobile=request.param == "phone"
+    )
     page = context.new_page()
     page.base_url = live_server.url
     page.size_name = request.param

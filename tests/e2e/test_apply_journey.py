@@ -19,8 +19,11 @@ def test_online_application_journey(page, tmp_path):
     version = published_version(item__name="个体工商户登记", name="个体工商户登记")
     implementation_for(version)
     people.applicant_register(
-        username="zhaxi", password="Gz-strong-pass-2026", full_name="扎西",
-        id_number=make_id_number("51330119900307123"), phone="13800000000",
+        username="zhaxi",
+        password="Gz-strong-pass-2026",
+        full_name="扎西",
+        id_number=make_id_number("51330119900307123"),
+        phone="13800000000",
     )
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(PDF_BYTES)

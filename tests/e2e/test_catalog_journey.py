@@ -51,7 +51,9 @@ def test_search_guide_and_pdf(page, demo):
     response = page.request.get(page.base_url + pdf_href)
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
+    text = "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages
+    )
     assert "普通护照签发" in text
 
 

@@ -34,11 +34,23 @@ def celery_worker_process(transactional_db):
     )
     proc = subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "celery"), "-A", "portal", "worker",
-            "--pool=solo", "-Q", queue, "--without-heartbeat", "--without-mingle",
-            "--without-gossip", "--loglevel=WARNING",
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel=WARNING",
         ],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
@@ -63,4 +75,4 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
         if value:
             return value
         time.sleep(interval)
-    raise AssertionError("condition not met within %.0fs" % timeout)
+    raise AssertionError(f"condition not met within {timeout:.0f}s")

@@ -91,16 +91,21 @@ def test_chains_are_verified_independently():
     conn = connection
     user = UserFactory(username="auditor2")
     conn._audit_chain = 1
-    first = [audit_record(actor=user, action="a", object_type="t", object_id="1")
-             for _ in range(3)]
+    first = [
+        audit_record(actor=user, action="a", object_type="t", object_id="1")
+        for _ in range(3)
+    ]
     conn._audit_chain = 2
-    second = [audit_record(actor=user, action="b", object_type="t", object_id="2")
-              for _ in range(2)]
+    second = [
+        audit_record(actor=user, action="b", object_type="t", object_id="2")
+        for _ in range(2)
+    ]
     del conn._audit_chain
     assert {e.chain for e in first} == {1} and {e.chain for e in second} == {2}
     assert second[0].seq == 1 and second[0].prev_hash == "0" * 64
     assert audit_verify() == (5, None)
-    _tamper("UPDATE portal_auditentry SET action = 'forged' WHERE id = %s",
-            [second[1].pk])
+    _tamper(
+        "UPDATE portal_auditentry SET action = 'forged' WHERE id = %s", [second[1].pk]
+    )
     _, broken = audit_verify()
     assert (broken.chain, broken.seq) == (2, 2)

@@ -9,7 +9,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_floor_endpoint_is_not_routed_unless_enabled(client):
-    assert client.post("/api/v1/bench/floor/", {}, content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            "/api/v1/bench/floor/", {}, content_type="application/json"
+        ).status_code
+        == 404
+    )
 
 
 def test_floor_view_does_one_authenticated_insert():

@@ -159,11 +159,10 @@ def test_citizen_gets_their_own_documents_and_404_on_others(
     assert client.get(f"/counter/applications/{mine.pk}/").status_code == 403
 
 
-def test_an_agent_who_filed_does_not_get_the_clerk_documents(
+def test_the_filing_agent_prints_documents_only_while_authorised(
     implementation, applicant, agent, clerk
 ):
-
-    authorization(agent=agent, citizen=applicant)
+    grant = authorization(agent=agent, citizen=applicant)
     app = cases.application_create(
         user=agent,
         implementation=implementation,
@@ -174,10 +173,15 @@ def test_an_agent_who_filed_does_not_get_the_clerk_documents(
     fill_materials(app, agent)
     cases.application_submit(application=app, user=agent)
     cases.application_accept(application=app, clerk=clerk)
-    assert (
-        logged_in(agent).get(f"/counter/applications/{app.pk}/receipt.pdf").status_code
-        == 404
-    )
+    url = f"/counter/applications/{app.pk}/receipt.pdf"
+    # A township agent prints the receipt for the citizen they applied for...
+    assert logged_in(agent).get(url).status_code == 200
+    # ...but not once the citizen has revoked the authorisation.
+    from django.utils import timezone
+
+    grant.revoked_at = timezone.now()
+    grant.save(update_fields=["revoked_at"])
+    assert logged_in(agent).get(url).status_code == 404
     assert (
         logged_in(applicant)
         .get(f"/counter/applications/{app.pk}/receipt.pdf")
