@@ -326,3 +326,24 @@ def test_items_were_written_through_the_audited_services():
     assert AuditEntry.objects.filter(action="catalog.variance_record").exists()
     checked, broken = audit_verify()
     assert broken is None and checked >= items
+
+
+def test_demo_citizen_can_apply_and_agent_is_authorised():
+    from applications.models import (
+        AgentAuthorization,
+        ApplicantProfile,
+        EnterpriseMember,
+    )
+    from applications.selectors_people import active_authorization
+    from portal.models import User
+
+    citizen = User.objects.get(username="applicant")
+    profile = ApplicantProfile.objects.get(user=citizen)
+    assert (
+        profile.id_number_masked.startswith("513301")
+        and "*" in profile.id_number_masked
+    )
+    assert EnterpriseMember.objects.filter(user=citizen, role="legal_rep").exists()
+    agent = User.objects.get(username="agent")
+    assert active_authorization(agent=agent, citizen=citizen) is not None
+    assert AgentAuthorization.objects.filter(agent=agent).count() == 1

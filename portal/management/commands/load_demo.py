@@ -1,11 +1,17 @@
-"""manage.py load_demo: the demo data for development (refuses with DEBUG off)."""
+"""manage.py load_demo: the demo data for development (refuses with DEBUG off).
+
+Portal top: it runs each app's demo loader in order (catalog, then
+applications) in one transaction. No app imports this module.
+"""
 
 from __future__ import annotations
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from applications.demo import load_applications_demo
 from catalog.demo.loader import DemoError, DemoRefusedError, load_demo
 
 
@@ -18,7 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         try:
-            tally = load_demo()
+            with transaction.atomic():
+                tally = load_demo()
+                extra = load_applications_demo()
         except (DemoRefusedError, DemoError) as exc:
             raise CommandError(str(exc)) from exc
         if options["verbosity"] >= 2:
@@ -28,7 +36,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded in {elapsed:.1f}s: "
-                f"{tally.total('created')} created, {tally.total('updated')} updated, "
+                f"{tally.total('created') + sum(extra.values())} created, "
+                f"{tally.total('updated')} updated, "
                 f"{tally.total('unchanged')} unchanged."
             )
         )
