@@ -286,7 +286,7 @@ def apply_form(request, pk: int):
         form = form_class(form_data=application.form_data)
         if request.GET.get("check"):
             form = form_class(
-                data=_as_post(form_class, application.form_data),
+                data=as_post(form_class, application.form_data),
                 form_data=application.form_data,
             )
             if form.is_valid():
@@ -312,7 +312,7 @@ def apply_form(request, pk: int):
     )
 
 
-def _as_post(form_class, form_data: dict) -> dict:
+def as_post(form_class, form_data: dict) -> dict:
     """Saved form data as a POST-like dict, to show errors against it."""
     data = {}
     for name, value in form_class.initial_from(form_data).items():
@@ -324,8 +324,12 @@ def _as_post(form_class, form_data: dict) -> dict:
     return data
 
 
-def _material_cards(request, application: Application, bound: dict | None = None):
-    """Per material: its row, state and the forms the applicant may use."""
+def material_cards(request, application: Application, bound: dict | None = None):
+    """Per material: its row, state and the forms the user may use.
+
+    Shared by the online apply flow and the counter/agent desks (which add
+    their own URLs to each card).
+    """
     bound = bound or {}
     cards = []
     for am in application.materials.all():
@@ -338,40 +342,35 @@ def _material_cards(request, application: Application, bound: dict | None = None
                 application=application,
             )
         forms_ = bound.get(m.pk, {})
+        prefix = f"m{m.pk}"
+        commitment_form = None
+        if m.necessity == cc.MaterialNecessity.COMMITMENT:
+            commitment_form = CommitmentForm(
+                prefix=prefix,
+                initial={
+                    "promise_text": _(
+                        "本人承诺已具备“%(name)s”所证明的条件，所提供信息真实有效；"
+                        "如承诺不实，愿承担相应法律责任。"
+                    )
+                    % {"name": m.name}
+                },
+            )
+        tolerated_form = None
+        if m.necessity == cc.MaterialNecessity.TOLERATED:
+            tolerated_form = ToleratedForm(prefix=prefix)
+        certificate_form = (
+            CertificateForm(prefix=prefix, offers=offers) if offers else None
+        )
         cards.append(
             {
                 "row": am,
                 "material": m,
                 "satisfied": material_is_satisfied(am),
                 "needed": m.necessity != cc.MaterialNecessity.OPTIONAL,
-                "upload_form": forms_.get("upload") or UploadForm(prefix=f"m{m.pk}"),
-                "tolerated_form": forms_.get("tolerated")
-                or (
-                    ToleratedForm(prefix=f"m{m.pk}")
-                    if m.necessity == cc.MaterialNecessity.TOLERATED
-                    else None
-                ),
-                "commitment_form": forms_.get("commitment")
-                or (
-                    CommitmentForm(
-                        prefix=f"m{m.pk}",
-                        initial={
-                            "promise_text": _(
-                                "本人承诺已具备“%(name)s”所证明的条件，所提供信息真实有效；"
-                                "如承诺不实，愿承担相应法律责任。"
-                            )
-                            % {"name": m.name}
-                        },
-                    )
-                    if m.necessity == cc.MaterialNecessity.COMMITMENT
-                    else None
-                ),
-                "certificate_form": forms_.get("certificate")
-                or (
-                    CertificateForm(prefix=f"m{m.pk}", offers=offers)
-                    if offers
-                    else None
-                ),
+                "upload_form": forms_.get("upload") or UploadForm(prefix=prefix),
+                "tolerated_form": forms_.get("tolerated") or tolerated_form,
+                "commitment_form": forms_.get("commitment") or commitment_form,
+                "certificate_form": forms_.get("certificate") or certificate_form,
                 "errors": forms_.get("errors", []),
             }
         )
@@ -386,7 +385,7 @@ def apply_materials(request, pk: int):
 
 
 def _render_materials(request, application, bound=None, status=200):
-    cards = _material_cards(request, application, bound)
+    cards = material_cards(request, application, bound)
     return render(
         request,
         "applications/apply_materials.html",

@@ -30,16 +30,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from catalog import constants as cc
 from catalog.models import Implementation
 from portal.errors import NotFoundError, ServiceError
 from portal.models import User
 from portal.workdays import add_working_days
 
 from . import constants as c
-from . import documents, hooks
+from . import documents
 from .forms import (
-    CertificateForm,
     CommitmentForm,
     ToleratedForm,
     UploadForm,
@@ -73,6 +71,8 @@ from .selectors_intake import (
 from .selectors_people import active_authorization
 from .services import cases, people
 from .uploads import install_size_limit, request_too_large, too_large_error
+from .views import as_post as _as_post
+from .views import material_cards
 
 S = c.ApplicationStatus
 
@@ -696,17 +696,6 @@ def _after_form(request, desk: Desk, application: Application):
     return redirect(desk.url("materials", application.pk))
 
 
-def _as_post(form_class, form_data: dict) -> dict:
-    data = {}
-    for name, value in form_class.initial_from(form_data).items():
-        if isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        else:
-            data[name] = "" if value is None else str(value)
-    return data
-
-
 def step_form(request, desk: Desk, pk: int):
     """Step 2 again, for a saved draft."""
     desk.require(request)
@@ -763,61 +752,15 @@ def step_form(request, desk: Desk, pk: int):
 
 
 def _cards(request, desk: Desk, application: Application, bound=None) -> list:
-    bound = bound or {}
-    cards = []
-    for am in application.materials.all():
-        m = am.material
-        offers = []
-        if m.certificate_type_id:
-            offers = hooks.find_certificates(
-                user=request.user,
-                certificate_type=m.certificate_type,
-                application=application,
-            )
-        forms_ = bound.get(m.pk, {})
-        cards.append(
-            {
-                "row": am,
-                "material": m,
-                "provide_url": desk.url("provide", application.pk, m.pk),
-                "files": [
-                    (f, desk.url("remove_file", application.pk, f.pk))
-                    for f in am.files.all()
-                ]
-                if am.provision == c.Provision.UPLOAD
-                else [],
-                "satisfied": material_is_satisfied(am),
-                "needed": m.necessity != cc.MaterialNecessity.OPTIONAL,
-                "upload_form": forms_.get("upload") or UploadForm(prefix=f"m{m.pk}"),
-                "tolerated_form": forms_.get("tolerated")
-                or (
-                    ToleratedForm(prefix=f"m{m.pk}")
-                    if m.necessity == cc.MaterialNecessity.TOLERATED
-                    else None
-                ),
-                "commitment_form": forms_.get("commitment")
-                or (
-                    CommitmentForm(
-                        prefix=f"m{m.pk}",
-                        initial={
-                            "promise_text": _(
-                                "本人承诺已具备“%(name)s”所证明的条件，所提供信息"
-                                "真实有效；如承诺不实，愿承担相应法律责任。"
-                            )
-                            % {"name": m.name}
-                        },
-                    )
-                    if m.necessity == cc.MaterialNecessity.COMMITMENT
-                    else None
-                ),
-                "certificate_form": forms_.get("certificate")
-                or (
-                    CertificateForm(prefix=f"m{m.pk}", offers=offers)
-                    if offers
-                    else None
-                ),
-                "errors": forms_.get("errors", []),
-            }
+    """The apply flow's material cards plus this desk's URLs."""
+    cards = material_cards(request, application, bound)
+    for card in cards:
+        am, m = card["row"], card["material"]
+        card["provide_url"] = desk.url("provide", application.pk, m.pk)
+        card["files"] = (
+            [(f, desk.url("remove_file", application.pk, f.pk)) for f in am.files.all()]
+            if am.provision == c.Provision.UPLOAD
+            else []
         )
     return cards
 
