@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -11,6 +10,7 @@ from drf_spectacular.views import (
 )
 
 from portal.api.auth import TokenObtainView
+from portal.public.media import catalog_file
 
 urlpatterns = [
     path("", include("portal.public.urls")),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("applications.urls_accounts")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("media/catalog/<path:path>", catalog_file, name="catalog-file"),
     path("api/v1/auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("api/v1/catalog/", include("catalog.api.urls")),
     path("api/v1/", include("applications.api.urls")),
@@ -40,9 +41,4 @@ if settings.BENCH_ENDPOINTS:
 
     urlpatterns += [
         path("api/v1/bench/floor/", FloorView.as_view(), name="bench-floor")
-    ]
-
-if settings.DEBUG:
-    urlpatterns += [
-        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
