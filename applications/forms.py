@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from portal.strict_json import StrictJSONDecoder
 
 from .uploads import ALLOWED_LABEL
 
@@ -107,6 +110,16 @@ def _enum_value(prop: dict, raw: str):
     return raw
 
 
+class JSONNumberField(forms.DecimalField):
+    """A JSON number: refused when it does not fit a float (``1e999`` would be
+    stored as Infinity, which is not JSON and which PostgreSQL refuses)."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not math.isfinite(float(value)):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
 class JSONTextField(forms.CharField):
     """Objects and lists the generator does not lay out: edited as JSON text."""
 
@@ -117,7 +130,9 @@ class JSONTextField(forms.CharField):
         if not value:
             return None
         try:
-            return json.loads(value)
+            # Strict: NaN, 1e999, \u0000 and deep nesting are refused here,
+            # not by PostgreSQL on save.
+            return json.loads(value, cls=StrictJSONDecoder)
         except ValueError as exc:
             raise forms.ValidationError(_("请按 JSON 格式填写")) from exc
 
@@ -153,7 +168,7 @@ def _field_for(name: str, prop: dict, required: bool) -> forms.Field:
     elif kind == "integer":
         field = forms.IntegerField(**common)
     elif kind == "number":
-        field = forms.DecimalField(**common)
+        field = JSONNumberField(**common)
     elif kind == "boolean":
         field = forms.BooleanField(**common)
     else:

@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import unicodedata
 
 from cryptography.fernet import Fernet
 from django.conf import settings
@@ -33,7 +34,14 @@ def id_check_char(first17: str) -> str:
 
 
 def normalise_id_number(value: str) -> str:
-    return (value or "").strip().upper()
+    """Trimmed, upper-case, and NFKC-folded: full-width digits typed by a Chinese
+    input method (``５１３３…Ｘ``) become ASCII; other scripts' digits stay and
+    fail validation."""
+    return unicodedata.normalize("NFKC", value or "").strip().upper()
+
+
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def validate_id_number(value: str) -> dt.date:
@@ -43,7 +51,9 @@ def validate_id_number(value: str) -> dt.date:
         raise IdNumberError(
             "id_number_length", f"身份证号码应为18位，实际为{len(value)}位"
         )
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not _ascii_digits(value[:17]) or not (
+        _ascii_digits(value[17]) or value[17] == "X"
+    ):
         raise IdNumberError(
             "id_number_chars", "身份证号码前17位应为数字，最后一位为数字或X"
         )

@@ -145,6 +145,42 @@ def application_get_for_user(*, user, pk) -> Application:
     return application
 
 
+def application_detail_for_user(*, user, application: Application) -> Application:
+    """``application`` for the detail serializer, if ``user`` may see it.
+
+    A service that has just written an application may hand back what the
+    detail shows of it (materials, history and notices filled in by
+    :func:`prefill_related`, as application_start does). Its applicant (or a
+    superuser) sees it as it is, without reading it back; anyone else, and
+    any application without those rows, goes through
+    :func:`application_get_for_user` (404 when not visible).
+    """
+    filled = getattr(application, "_prefetched_objects_cache", {})
+    if (
+        {"materials", "history", "supplement_notices"} <= filled.keys()
+        and getattr(user, "is_authenticated", False)
+        and (user.is_superuser or user.pk == application.applicant_id)
+    ):
+        return application
+    return application_get_for_user(user=user, pk=application.pk)
+
+
+def prefill_related(instance, name: str, rows: list) -> None:
+    """Make ``instance.<name>.all()`` return ``rows`` as prefetch_related would.
+
+    For services that hold rows they have just written in their transaction
+    (so the rows are exactly what a fetch would return) and hand ``instance``
+    to code that reads the relation. Further querysets on the relation
+    (``.filter()``, ``.order_by()``) still go to the database.
+    """
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[manager.field.remote_field.cache_name] = queryset
+
+
 def uploaded_file_get_for_user(*, user, pk) -> UploadedFile:
     """A stored upload, only if its application is visible to the user."""
     try:
@@ -350,22 +386,27 @@ NEEDED = {
 }
 
 
-def application_problems(*, application: Application) -> list[ErrorItem]:
+def application_problems(
+    *, application: Application, materials: list[ApplicationMaterial] | None = None
+) -> list[ErrorItem]:
     """What still stands between this application and submission.
 
     Pure read: form data against the pinned version's schema, then every
     material that is needed but not satisfied, or named in an open one-time
     notice and not supplied again. (The version-retired rule is the service's:
-    it is a refusal on its own, not one item among others.)
+    it is a refusal on its own, not one item among others.) ``materials``:
+    the application's material rows in material order with their files
+    loaded, when the caller holds them as they stand; else they are read.
     """
     items = form_errors(
         schema=application.version.form_schema, data=application.form_data
     )
-    materials = list(
-        application.materials.select_related("material")
-        .prefetch_related("files")
-        .order_by("material__order", "material_id")
-    )
+    if materials is None:
+        materials = list(
+            application.materials.select_related("material")
+            .prefetch_related("files")
+            .order_by("material__order", "material_id")
+        )
     for i, am in enumerate(materials):
         name = am.material.name
         if am.problem:

@@ -61,12 +61,13 @@ def too_large_error(size: int | None = None) -> ServiceError:
     return ServiceError("file_too_large", detail, field="file", status=413)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Control, format (bidi overrides, zero-width), line and paragraph separators.
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 _UNSAFE = re.compile(r'[<>:"|?*;]')
 
 
 def sanitize_filename(name: str, *, extension: str | None = None) -> str:
-    """Keep only the last path part, no control or shell-special characters.
+    """Keep only the last path part, no control, bidi or shell-special characters.
 
     ``../../etc/passwd.pdf`` -> ``passwd.pdf``; ``C:\\x\\a.png`` -> ``a.png``.
     With ``extension``, a name not ending in one of the type's extensions gets
@@ -74,7 +75,9 @@ def sanitize_filename(name: str, *, extension: str | None = None) -> str:
     """
     name = unicodedata.normalize("NFC", str(name or ""))
     name = re.split(r"[\\/]", name)[-1]
-    name = _CONTROL.sub("", name)
+    # Controls, and invisible format characters: a right-to-left override
+    # would show "photo\u202egpj.exe.pdf" as "photofdp.exe.jpg".
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in _INVISIBLE)
     name = _UNSAFE.sub("_", name).strip().lstrip(".").strip()
     stem, dot, ext = name.rpartition(".")
     if not dot:

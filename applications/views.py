@@ -46,6 +46,7 @@ from .selectors import (
     uploaded_file_get_for_user,
 )
 from .services import cases
+from .throttling import track_lookup_allowed
 from .uploads import install_size_limit, request_too_large, too_large_error
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
@@ -76,14 +77,18 @@ def track(request):
     status = 200
     form = TrackForm(request.GET or None)
     if request.GET and form.is_valid():
-        try:
-            result = application_track(
-                number=form.cleaned_data["number"],
-                query_code=form.cleaned_data["query_code"],
-            )
-        except ServiceError as exc:
-            error = exc.detail
-            status = exc.status
+        if not track_lookup_allowed(request):
+            error = _("查询过于频繁，请稍后再试")
+            status = 429
+        else:
+            try:
+                result = application_track(
+                    number=form.cleaned_data["number"],
+                    query_code=form.cleaned_data["query_code"],
+                )
+            except ServiceError as exc:
+                error = exc.detail
+                status = exc.status
     return render(
         request,
         "applications/track.html",

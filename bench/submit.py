@@ -121,6 +121,12 @@ def prepare(users: int) -> tuple[str, list[str]]:
             actor=editor,
         )
     code = Implementation.objects.get(item__basic_code=basic).code
+    # Start each run empty: numbers are 4 digits a day per implementation, and
+    # earlier runs' applications would only slow the database down.
+    from applications.models import Application, ApplicationCounter
+
+    Application.objects.filter(implementation__code=code).delete()
+    ApplicationCounter.objects.filter(implementation_code=code).delete()
     tokens = []
     for i in range(users):
         username = f"bench{i:03d}"

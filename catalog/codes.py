@@ -84,8 +84,10 @@ def region_level(code: str) -> str:
 
 def validate_region_code(value: str) -> None:
     """GB/T 2260 region code: 6 digits, extended to 9 (township) or 12 (village)."""
-    if not isinstance(value, str) or not value.isdigit():
-        raise CodeError("region_code_chars", "行政区划代码只能由数字组成")
+    # isascii: str.isdigit() also accepts full-width, superscript and other
+    # scripts' digits, which would make a second "513301".
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()):
+        raise CodeError("region_code_chars", "行政区划代码只能由数字（0-9）组成")
     if len(value) not in (6, 9, 12):
         raise CodeError(
             "region_code_length",

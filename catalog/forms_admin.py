@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.strict_json import StrictJSONDecoder
+
 from . import constants as c
 from .importexport import (
     CellError,
@@ -147,6 +149,10 @@ class VersionDraftForm(forms.ModelForm):
                 self.fields[name] = CodecTextField(
                     codec=codec_for_version_field(name), label=old.label
                 )
+        for field in self.fields.values():
+            if isinstance(field, forms.JSONField):
+                # NaN, 1e999, \u0000 or deep nesting: a form error, not a 500.
+                field.decoder = StrictJSONDecoder
 
     def clean_depth_flags(self) -> list[int]:
         return sorted(self.cleaned_data.get("depth_flags") or [])

@@ -855,16 +855,16 @@ def _read_sheet(
     if not hasattr(ws, "iter_rows"):  # a chart sheet, not a worksheet
         errors.append(_row_error("import_sheet_invalid", sheet, 1, "不是数据工作表"))
         return []
+    corrupt = ServiceError(
+        "import_corrupt",
+        f"无法读取“{sheet}”工作表：文件可能已损坏，请在Excel中打开并重新保存为 .xlsx",
+        field="file",
+    )
     try:
         # read_only parses the sheet lazily: a broken sheet fails here.
-        rows = iter(list(ws.iter_rows(values_only=True)))
+        header = next(ws.iter_rows(max_row=1, values_only=True), None)
     except Exception as exc:  # any parse failure means a broken file
-        raise ServiceError(
-            "import_corrupt",
-            f"无法读取“{sheet}”工作表：文件可能已损坏，请在Excel中打开并重新保存为 .xlsx",
-            field="file",
-        ) from exc
-    header = next(rows, None)
+        raise corrupt from exc
     if header is None:
         errors.append(_row_error("import_sheet_empty", sheet, 1, "缺少表头"))
         return []
@@ -911,6 +911,13 @@ def _read_sheet(
             ok = False
     if not ok:
         return []
+    # Only the columns we read: one stray cell in column XFD would otherwise
+    # make every row 16,384 cells wide (minutes of CPU for a few KB of xlsx).
+    width = max(positions.values(), default=0) + 1
+    try:
+        rows = list(ws.iter_rows(min_row=2, max_col=width, values_only=True))
+    except Exception as exc:  # any parse failure means a broken file
+        raise corrupt from exc
     result = []
     for number, cells in enumerate(rows, start=2):
         cells = cells or ()

@@ -41,9 +41,23 @@ def pinyin_forms(text: str) -> tuple[str, str]:
     return _ALNUM_RE.sub("", full)[:600], _ALNUM_RE.sub("", initials)[:200]
 
 
+# Full-width letters and digits (a Chinese input method in full-width mode
+# types "ｈｕｚｈａｏ") fold to ASCII. Full-width punctuation stays: names are
+# stored with "（" and "、".
+_FULL_WIDTH_ALNUM = {
+    cp: cp - 0xFEE0
+    for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+    for cp in range(lo, hi + 1)
+}
+
+
 def normalise_query(raw: str) -> str:
-    """Trim, fold whitespace, lower-case ASCII. Length is checked by the caller."""
-    return _SPACE_RE.sub(" ", (raw or "").strip()).lower()
+    """Trim, fold whitespace and full-width letters and digits, lower-case ASCII.
+
+    Length is checked by the caller.
+    """
+    text = (raw or "").translate(_FULL_WIDTH_ALNUM)
+    return _SPACE_RE.sub(" ", text.strip()).lower()
 
 
 def build_search_text(

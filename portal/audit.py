@@ -42,6 +42,31 @@ def _chain_for_connection() -> int:
     return chain
 
 
+def _link_after_own_head(
+    conn, chain: int, fields: dict
+) -> tuple[datetime, int, str, str] | None:
+    """Append after the entry this connection appended last, if still the head.
+
+    One compare-and-set UPDATE instead of reading the head under lock and
+    then updating it: it takes the same row lock and moves the head only
+    while the head is still (seq, hash) of this connection's last entry, so
+    the new entry links to the real head exactly as after a locked read.
+    Anything else (another connection appended to this chain meanwhile, the
+    last entry rolled back, another chain) returns None: read under lock.
+    """
+    own = getattr(conn, "_audit_head", None)
+    if own is None or own[0] != chain:
+        return None
+    _, last_seq, last_hash = own
+    at = timezone.now()
+    seq = last_seq + 1
+    digest = entry_digest(prev_hash=last_hash, chain=chain, seq=seq, at=at, **fields)
+    moved = AuditChainHead.objects.filter(
+        pk=chain, last_seq=last_seq, last_hash=last_hash
+    ).update(last_hash=digest, last_seq=seq)
+    return (at, seq, last_hash, digest) if moved else None
+
+
 def entry_digest(
     *,
     prev_hash: str,
@@ -97,44 +122,39 @@ def audit_record(
     changes = json.loads(json.dumps(changes or {}, default=_canonical))
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     actor_label = (getattr(actor, "username", "") or "system") if actor else "system"
-    with transaction.atomic():
+    ip = source_ip if source_ip is not None else current_ip.get()
+    fields = dict(
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action=action,
+        object_type=object_type or "",
+        object_id=object_id or "",
+        object_repr=object_repr or "",
+        changes=changes,
+        source_ip=ip,
+    )
+    # No savepoint: an entry that fails to append fails the caller's change,
+    # which rolls back as a whole; outside a transaction this is the transaction.
+    with transaction.atomic(savepoint=False):
+        conn = transaction.get_connection()
         chain = _chain_for_connection()
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=chain)
-        seq = head.last_seq + 1
-        at = timezone.now()
-        ip = source_ip if source_ip is not None else current_ip.get()
-        digest = entry_digest(
-            prev_hash=head.last_hash,
-            chain=chain,
-            seq=seq,
-            at=at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            object_type=object_type or "",
-            object_id=object_id or "",
-            object_repr=object_repr or "",
-            changes=changes,
-            source_ip=ip,
-        )
+        link = _link_after_own_head(conn, chain, fields)
+        if link is None:
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=chain)
+            at = timezone.now()
+            seq = head.last_seq + 1
+            digest = entry_digest(
+                prev_hash=head.last_hash, chain=chain, seq=seq, at=at, **fields
+            )
+            AuditChainHead.objects.filter(pk=chain).update(
+                last_hash=digest, last_seq=seq
+            )
+            link = (at, seq, head.last_hash, digest)
+        at, seq, prev_hash, digest = link
         entry = AuditEntry.objects.create(
-            chain=chain,
-            seq=seq,
-            at=at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            object_type=object_type or "",
-            object_id=object_id or "",
-            object_repr=object_repr or "",
-            changes=changes,
-            source_ip=ip,
-            prev_hash=head.last_hash,
-            hash=digest,
+            chain=chain, seq=seq, at=at, prev_hash=prev_hash, hash=digest, **fields
         )
-        head.last_hash = digest
-        head.last_seq = seq
-        head.save(update_fields=["last_hash", "last_seq"])
+        conn._audit_head = (chain, seq, digest)
     return entry
 
 

@@ -1,5 +1,5 @@
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 
 from .request_context import client_ip, current_ip
 
@@ -34,3 +34,21 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+class RejectNulPathMiddleware:
+    """A path with a NUL byte names nothing: 404 before any view runs.
+
+    PostgreSQL text cannot hold NUL (psycopg raises ValueError), so a view that
+    looked ``/items/%00/`` up would answer a server error instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" not in request.path_info:
+            return self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"code": "not_found", "detail": "未找到"}, status=404)
+        raise Http404

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
+from django.conf import settings
+
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 
 
 def client_ip(request) -> str | None:
-    # Behind nginx the real address is the first X-Forwarded-For hop.
+    """The client's address, as DRF's throttles see it.
+
+    With TRUSTED_PROXY_COUNT proxies in front, the X-Forwarded-For hop the
+    outermost one added (the n-th from the right); hops left of it are what
+    the client wrote and prove nothing. With none, REMOTE_ADDR.
+    """
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",")]
+        return hops[-min(proxies, len(hops))] or None
     return request.META.get("REMOTE_ADDR") or None

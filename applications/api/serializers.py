@@ -8,6 +8,8 @@ Input serializers only parse; the rules live in applications.services.cases.
 
 from __future__ import annotations
 
+import copy
+
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
@@ -23,7 +25,31 @@ from applications.models import (
 # --- output ------------------------------------------------------------------------
 
 
-class ApplicationListSerializer(serializers.ModelSerializer):
+# Build a ModelSerializer's fields once per class, copy them per use. DRF builds
+# them again from the model for every serializer instance, and for a detail
+# response (five nested serializers) that was most of its cost. The build
+# depends on the class alone (Meta and declared fields), never on the instance
+# or the context, so each instance gets fresh fields made from the first build:
+# a plain field again from the arguments it was created with (which DRF copies
+# on init), a nested serializer by a deep copy, as DRF itself copies declared
+# fields. (A comment, not a docstring: drf-spectacular would publish that as
+# the description of every serializer using it.)
+class _FieldsOnce:
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            cls._built_fields = built
+        return {
+            name: copy.deepcopy(field)
+            if isinstance(field, serializers.BaseSerializer)
+            else type(field)(*field._args, **field._kwargs)
+            for name, field in built.items()
+        }
+
+
+class ApplicationListSerializer(_FieldsOnce, serializers.ModelSerializer):
     item_name = serializers.CharField(source="version.name", read_only=True)
     implementation_code = serializers.CharField(
         source="implementation.code", read_only=True
@@ -67,7 +93,7 @@ class ApplicationListSerializer(serializers.ModelSerializer):
         )
 
 
-class ApplicationFileSerializer(serializers.ModelSerializer):
+class ApplicationFileSerializer(_FieldsOnce, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -88,7 +114,7 @@ class ApplicationFileSerializer(serializers.ModelSerializer):
         )
 
 
-class ApplicationMaterialSerializer(serializers.ModelSerializer):
+class ApplicationMaterialSerializer(_FieldsOnce, serializers.ModelSerializer):
     material_id = serializers.IntegerField(source="material.pk", read_only=True)
     name = serializers.CharField(source="material.name", read_only=True)
     necessity = serializers.CharField(source="material.necessity", read_only=True)
@@ -118,7 +144,7 @@ class ApplicationMaterialSerializer(serializers.ModelSerializer):
         ]
 
 
-class ApplicationStatusChangeSerializer(serializers.ModelSerializer):
+class ApplicationStatusChangeSerializer(_FieldsOnce, serializers.ModelSerializer):
     from_label = serializers.CharField(source="get_from_status_display")
     to_label = serializers.CharField(source="get_to_status_display")
 
@@ -127,7 +153,7 @@ class ApplicationStatusChangeSerializer(serializers.ModelSerializer):
         fields = ["from_status", "from_label", "to_status", "to_label", "at", "reason"]
 
 
-class ApplicationNoticeSerializer(serializers.ModelSerializer):
+class ApplicationNoticeSerializer(_FieldsOnce, serializers.ModelSerializer):
     class Meta:
         model = SupplementNotice
         fields = ["id", "items", "issued_at", "resolved_at"]

@@ -17,17 +17,18 @@ from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from applications import constants as c
 from applications.models import Application, Enterprise
 from applications.selectors import (
+    application_detail_for_user,
     application_get_for_user,
     application_list_for_user,
     application_track,
 )
 from applications.services import cases
+from applications.throttling import TrackThrottle
 from applications.uploads import install_size_limit, request_too_large, too_large_error
 from catalog.models import Implementation
 from portal.api.errors import ApiErrorSerializer
@@ -120,9 +121,12 @@ class ApplicationListCreateView(generics.ListAPIView):
         serializer = ApplicationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        implementation = Implementation.objects.filter(
-            code=data["implementation"].strip().upper()
-        ).first()
+        implementation = (
+            Implementation.objects.filter(code=data["implementation"].strip().upper())
+            .only("pk")
+            .order_by()  # unique code: no join for the default ordering
+            .first()
+        )
         if implementation is None:
             raise ServiceError(
                 "implementation_not_found",
@@ -148,8 +152,9 @@ class ApplicationListCreateView(generics.ListAPIView):
             fingerprint=cases.request_fingerprint(_body(request.data)),
         )
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
+        detail = application_detail_for_user(user=request.user, application=application)
         return Response(
-            _detail(request, application.pk),
+            ApplicationDetailSerializer(detail, context={"request": request}).data,
             status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED,
             headers=headers,
         )
@@ -333,12 +338,6 @@ class ApplicationRefuseView(_ActionView):
             reason=data["reason"],
             legal_basis=data["legal_basis"],
         )
-
-
-class TrackThrottle(AnonRateThrottle):
-    # Halls and kiosks share one address: generous, but it stops guessing.
-    rate = "120/min"
-    scope = "track"
 
 
 @extend_schema(

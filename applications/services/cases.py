@@ -61,6 +61,7 @@ from ..selectors import (
     is_hall_clerk,
     may_edit,
     may_withdraw,
+    prefill_related,
     staff_hall_id,
 )
 from ..selectors_people import active_authorization
@@ -97,7 +98,57 @@ def format_application_number(
 
 
 def application_number_next(*, implementation_code: str, day: dt.date) -> str:
-    """Next number of the day; the counter row lock serialises concurrent calls."""
+    """Next number of the day; the counter row lock serialises concurrent calls.
+
+    One upsert statement (PostgreSQL, SQLite): it inserts the day's row or
+    increments it, and holds the row lock until commit just as the
+    SELECT ... FOR UPDATE of the fallback does. A day whose sequence is used
+    up is not incremented (the WHERE of the upsert) and returns no row.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor in ("postgresql", "sqlite"):
+        sequence = _counter_upsert(connection, implementation_code, day)
+    else:
+        sequence = _counter_increment_locked(implementation_code, day)
+    if sequence is None:
+        raise ServiceError(
+            "daily_sequence_exhausted",
+            "该事项今日办件编号已用完，请明日再提交或联系窗口",
+            status=503,
+        )
+    return format_application_number(
+        implementation_code=implementation_code, day=day, sequence=sequence
+    )
+
+
+def _counter_upsert(connection, implementation_code: str, day: dt.date) -> int | None:
+    meta = ApplicationCounter._meta
+    q = connection.ops.quote_name
+    table = q(meta.db_table)
+    code_col, day_col, last_col = (
+        q(meta.get_field(name).column)
+        for name in ("implementation_code", "day", "last")
+    )
+    sql = (
+        f"INSERT INTO {table} ({code_col}, {day_col}, {last_col}) VALUES (%s, %s, 1) "
+        f"ON CONFLICT ({code_col}, {day_col}) DO UPDATE "
+        f"SET {last_col} = {table}.{last_col} + 1 "
+        f"WHERE {table}.{last_col} < %s RETURNING {last_col}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                implementation_code,
+                connection.ops.adapt_datefield_value(day),
+                MAX_DAILY_SEQUENCE,
+            ],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _counter_increment_locked(implementation_code: str, day: dt.date) -> int | None:
     ApplicationCounter.objects.bulk_create(
         [ApplicationCounter(implementation_code=implementation_code, day=day)],
         ignore_conflicts=True,
@@ -106,16 +157,10 @@ def application_number_next(*, implementation_code: str, day: dt.date) -> str:
         implementation_code=implementation_code, day=day
     )
     if counter.last >= MAX_DAILY_SEQUENCE:
-        raise ServiceError(
-            "daily_sequence_exhausted",
-            "该事项今日办件编号已用完，请明日再提交或联系窗口",
-            status=503,
-        )
+        return None
     counter.last += 1
     counter.save(update_fields=["last"])
-    return format_application_number(
-        implementation_code=implementation_code, day=day, sequence=counter.last
-    )
+    return counter.last
 
 
 def new_query_code() -> str:
@@ -235,12 +280,46 @@ def _require_editable(application: Application, user) -> None:
         )
 
 
+MAX_FORM_DEPTH = 20
+
+
+def _form_data_problem(value, depth: int = 0) -> str | None:
+    """What PostgreSQL's jsonb cannot store (NUL) or our pages cannot render
+    (deep nesting), found by one walk over the submitted data."""
+    if depth > MAX_FORM_DEPTH:
+        return "form_too_deep"
+    if isinstance(value, str):
+        return "form_invalid" if "\x00" in value else None
+    items: Iterable = ()
+    if isinstance(value, dict):
+        if any("\x00" in str(key) for key in value):
+            return "form_invalid"
+        items = value.values()
+    elif isinstance(value, list):
+        items = value
+    for item in items:
+        if problem := _form_data_problem(item, depth + 1):
+            return problem
+    return None
+
+
 def _check_form_data(form_data) -> dict:
     if form_data is None:
         return {}
     if not isinstance(form_data, dict):
         raise ServiceError(
             "form_invalid", "申请表数据应为对象（键值对）", field="form_data"
+        )
+    problem = _form_data_problem(form_data)
+    if problem == "form_too_deep":
+        raise ServiceError(
+            "form_too_deep",
+            f"申请表内容嵌套过深（不超过{MAX_FORM_DEPTH}层）",
+            field="form_data",
+        )
+    if problem == "form_invalid":
+        raise ServiceError(
+            "form_invalid", "申请表内容不能含有空字符（NUL）", field="form_data"
         )
     size = len(json.dumps(form_data, ensure_ascii=False).encode("utf-8"))
     if size > MAX_FORM_BYTES:
@@ -292,6 +371,26 @@ def _agent_authorization_check(
     return auth
 
 
+# What creating and submitting read of the implementation and its version, and
+# what the detail response shows of it (department and hall names): one query
+# without the version's guide texts (JSON columns the submission never reads).
+_IMPLEMENTATION_FIELDS = (
+    "code",
+    "is_active",
+    "item",
+    "item__current_version",
+    "item__current_version__status",
+    "item__current_version__item_type",
+    "item__current_version__served_parties",
+    "item__current_version__name",
+    "item__current_version__form_schema",
+    "department",
+    "department__name",
+    "hall",
+    "hall__name",
+)
+
+
 def application_create(
     *,
     user,
@@ -310,130 +409,161 @@ def application_create(
     citizen whose authorisation the agent holds. One ApplicationMaterial row
     per material of the version is created up front.
     """
+    with transaction.atomic():
+        application, _ = _create(
+            user=user,
+            implementation=implementation,
+            applicant=applicant,
+            enterprise=enterprise,
+            channel=channel,
+            hall=hall,
+            agent_authorization=agent_authorization,
+            form_data=form_data,
+        )
+    return application
+
+
+def _create(
+    *,
+    user,
+    implementation: Implementation,
+    applicant,
+    enterprise,
+    channel: str,
+    hall,
+    agent_authorization: AgentAuthorization | None,
+    form_data: dict | None,
+) -> tuple[Application, list[ApplicationMaterial]]:
+    """application_create inside the caller's transaction.
+
+    Also returns the new ApplicationMaterial rows, in material order, each
+    with its (empty) list of files loaded: what application_start hands on to
+    the submission check and the detail response instead of reading them back.
+    """
     try:
         channel = c.IntakeChannel(channel)
     except ValueError:
         raise ServiceError("channel_invalid", "申请渠道无效", field="channel") from None
     form_data = _check_form_data(form_data)
-    roles = user_roles(user)
-    with transaction.atomic():
-        impl = (
-            Implementation.objects.select_related(
-                "item", "item__current_version", "hall"
-            )
-            .filter(pk=implementation.pk)
-            .first()
+    impl = (
+        Implementation.objects.select_related(
+            "item__current_version", "department", "hall"
         )
-        version = impl.item.current_version if impl else None
-        if (
-            impl is None
-            or not impl.is_active
-            or version is None
-            or version.status != cc.VersionStatus.PUBLISHED
-        ):
-            raise ServiceError(
-                "item_not_available", "该事项当前不可申请（未发布或已废止）", status=409
-            )
-        if version.item_type not in cc.APPLICABLE_ITEM_TYPES:
-            raise ServiceError(
-                "item_not_applicable",
-                f"“{version.get_item_type_display()}”类事项不受理申请",
-                status=409,
-            )
-        app_hall = impl.hall
-        if channel in (c.IntakeChannel.ONLINE, c.IntakeChannel.API):
-            if applicant is not None and applicant.pk != user.pk:
-                raise PermissionDeniedError(
-                    "applicant_mismatch",
-                    "网上申请只能以本人名义提交",
-                    field="applicant",
-                )
-            applicant = user
-        elif channel == c.IntakeChannel.COUNTER:
-            clerk_hall = staff_hall_id(user) if Role.CLERK in roles else None
-            if clerk_hall is None:
-                raise PermissionDeniedError(
-                    "clerk_required", "窗口受理须由所在大厅的综合窗口人员办理"
-                )
-            if hall is not None and hall.pk != clerk_hall:
-                raise NotFoundError("hall_not_found", "未找到该大厅", field="hall")
-            if applicant is None:
-                raise ServiceError(
-                    "applicant_required", "请先查找或登记申请人", field="applicant"
-                )
-            # Counter intake is received at the clerk's own hall.
-            app_hall = ServiceHall.objects.get(pk=clerk_hall)
-        elif channel == c.IntakeChannel.AGENT:
-            if Role.AGENT not in roles:
-                raise PermissionDeniedError(
-                    "agent_role_required", "只有代办员可以代为申请"
-                )
-            auth = _agent_authorization_check(
-                agent=user,
-                authorization=agent_authorization,
-                implementation=impl,
-                applicant=applicant,
-            )
-            applicant = auth.citizen
-            agent_authorization = auth
-        if channel != c.IntakeChannel.AGENT:
-            agent_authorization = None
-        kind = c.ApplicantKind.NATURAL
-        if enterprise is not None:
-            if not EnterpriseMember.objects.filter(
-                enterprise=enterprise, user=applicant, revoked_at__isnull=True
-            ).exists():
-                raise PermissionDeniedError(
-                    "enterprise_member_required",
-                    "您不是该企业的经办人或法定代表人，不能以该企业名义申请",
-                    field="enterprise",
-                )
-            kind = c.ApplicantKind.LEGAL
-        elif not ApplicantProfile.objects.filter(user=applicant).exists():
-            raise ServiceError(
-                "applicant_profile_required",
-                "申请人尚未完成实名登记（姓名、身份证号码）",
+        .only(*_IMPLEMENTATION_FIELDS)
+        .filter(pk=implementation.pk)
+        .order_by()  # one row: no join for the default ordering
+        .first()
+    )
+    version = impl.item.current_version if impl else None
+    if (
+        impl is None
+        or not impl.is_active
+        or version is None
+        or version.status != cc.VersionStatus.PUBLISHED
+    ):
+        raise ServiceError(
+            "item_not_available", "该事项当前不可申请（未发布或已废止）", status=409
+        )
+    if version.item_type not in cc.APPLICABLE_ITEM_TYPES:
+        raise ServiceError(
+            "item_not_applicable",
+            f"“{version.get_item_type_display()}”类事项不受理申请",
+            status=409,
+        )
+    app_hall = impl.hall
+    if channel in (c.IntakeChannel.ONLINE, c.IntakeChannel.API):
+        if applicant is not None and applicant.pk != user.pk:
+            raise PermissionDeniedError(
+                "applicant_mismatch",
+                "网上申请只能以本人名义提交",
                 field="applicant",
             )
-        served = set(version.served_parties or [])
-        if served and kind not in served:
-            who = "法人" if kind == c.ApplicantKind.LEGAL else "自然人"
+        applicant = user
+    elif channel == c.IntakeChannel.COUNTER:
+        clerk_hall = staff_hall_id(user) if Role.CLERK in user_roles(user) else None
+        if clerk_hall is None:
+            raise PermissionDeniedError(
+                "clerk_required", "窗口受理须由所在大厅的综合窗口人员办理"
+            )
+        if hall is not None and hall.pk != clerk_hall:
+            raise NotFoundError("hall_not_found", "未找到该大厅", field="hall")
+        if applicant is None:
             raise ServiceError(
-                "served_party_mismatch",
-                f"该事项不面向{who}办理",
+                "applicant_required", "请先查找或登记申请人", field="applicant"
+            )
+        # Counter intake is received at the clerk's own hall.
+        app_hall = ServiceHall.objects.get(pk=clerk_hall)
+    elif channel == c.IntakeChannel.AGENT:
+        if Role.AGENT not in user_roles(user):
+            raise PermissionDeniedError("agent_role_required", "只有代办员可以代为申请")
+        auth = _agent_authorization_check(
+            agent=user,
+            authorization=agent_authorization,
+            implementation=impl,
+            applicant=applicant,
+        )
+        applicant = auth.citizen
+        agent_authorization = auth
+    if channel != c.IntakeChannel.AGENT:
+        agent_authorization = None
+    kind = c.ApplicantKind.NATURAL
+    if enterprise is not None:
+        if not EnterpriseMember.objects.filter(
+            enterprise=enterprise, user=applicant, revoked_at__isnull=True
+        ).exists():
+            raise PermissionDeniedError(
+                "enterprise_member_required",
+                "您不是该企业的经办人或法定代表人，不能以该企业名义申请",
                 field="enterprise",
             )
-        application = Application.objects.create(
-            implementation=impl,
-            version=version,
-            applicant=applicant,
-            applicant_kind=kind,
-            enterprise=enterprise,
-            submitted_by=user,
-            channel=channel,
-            hall=app_hall,
-            agent_authorization=agent_authorization,
-            form_data=form_data,
+        kind = c.ApplicantKind.LEGAL
+    elif not ApplicantProfile.objects.filter(user=applicant).exists():
+        raise ServiceError(
+            "applicant_profile_required",
+            "申请人尚未完成实名登记（姓名、身份证号码）",
+            field="applicant",
         )
-        ApplicationMaterial.objects.bulk_create(
-            [
-                ApplicationMaterial(application=application, material=m)
-                for m in version.materials.all().order_by("order", "id")
-            ]
+    served = set(version.served_parties or [])
+    if served and kind not in served:
+        who = "法人" if kind == c.ApplicantKind.LEGAL else "自然人"
+        raise ServiceError(
+            "served_party_mismatch",
+            f"该事项不面向{who}办理",
+            field="enterprise",
         )
-        audit_record(
-            actor=user,
-            action="applications.create",
-            obj=application,
-            changes={
-                "implementation": impl.code,
-                "version": version.pk,
-                "channel": channel.value,
-                "applicant_id": applicant.pk,
-                "enterprise_id": enterprise.pk if enterprise else None,
-            },
-        )
-    return application
+    application = Application.objects.create(
+        implementation=impl,
+        version=version,
+        applicant=applicant,
+        applicant_kind=kind,
+        enterprise=enterprise,
+        submitted_by=user,
+        channel=channel,
+        hall=app_hall,
+        agent_authorization=agent_authorization,
+        form_data=form_data,
+    )
+    rows = ApplicationMaterial.objects.bulk_create(
+        [
+            ApplicationMaterial(application=application, material=m)
+            for m in version.materials.all().order_by("order", "id")
+        ]
+    )
+    for row in rows:
+        prefill_related(row, "files", [])
+    audit_record(
+        actor=user,
+        action="applications.create",
+        obj=application,
+        changes={
+            "implementation": impl.code,
+            "version": version.pk,
+            "channel": channel.value,
+            "applicant_id": applicant.pk,
+            "enterprise_id": enterprise.pk if enterprise else None,
+        },
+    )
+    return application, rows
 
 
 def application_save_draft(
@@ -683,7 +813,21 @@ def uploaded_file_record_access(*, user, uploaded_file: UploadedFile) -> None:
 # --- submission ------------------------------------------------------------------------
 
 
-def _submit_locked(locked: Application, *, user) -> Application:
+def _submit_locked(
+    locked: Application,
+    *,
+    user,
+    created: bool = False,
+    materials: list[ApplicationMaterial] | None = None,
+) -> StatusChange:
+    """Submit a LOCKED application; returns its StatusChange row.
+
+    ``created``: the application was created earlier in this same transaction
+    (application_start), so no other transaction can see or change it, and
+    its version was read as the item's version in force by that transaction;
+    the version is not looked up again. ``materials``: its material rows as
+    they stand (files loaded), when the caller holds them.
+    """
     if not may_edit(user=user, application=locked):
         raise PermissionDeniedError(
             "not_application_editor", "只有申请人或录入人可以提交该办件"
@@ -707,7 +851,7 @@ def _submit_locked(locked: Application, *, user) -> Application:
             status=409,
         )
     resubmission = locked.status == S.SUPPLEMENT_REQUESTED
-    if not resubmission:
+    if not resubmission and not created:
         version = locked.version
         current_id = (
             Implementation.objects.filter(pk=locked.implementation_id)
@@ -720,7 +864,7 @@ def _submit_locked(locked: Application, *, user) -> Application:
                 "该事项的办事指南已更新或废止，本草稿不能再提交，请按现行指南重新申请",
                 status=409,
             )
-    problems = application_problems(application=locked)
+    problems = application_problems(application=locked, materials=materials)
     if problems:
         first = problems[0]
         if len(problems) == 1:
@@ -749,7 +893,7 @@ def _submit_locked(locked: Application, *, user) -> Application:
         SupplementNotice.objects.filter(
             application=locked, resolved_at__isnull=True
         ).update(resolved_at=now)
-    _transition(
+    return _transition(
         locked,
         S.SUBMITTED,
         actor=user,
@@ -757,7 +901,6 @@ def _submit_locked(locked: Application, *, user) -> Application:
         fields=fields,
         changes={"number": locked.number, "acceptance_due": due.isoformat()},
     )
-    return locked
 
 
 def application_submit(
@@ -770,9 +913,9 @@ def application_submit(
     """
 
     def run() -> Application:
-        with transaction.atomic():
-            locked = _lock(application)
-            return _submit_locked(locked, user=user)
+        locked = _lock(application)
+        _submit_locked(locked, user=user)
+        return locked
 
     if idempotency_key:
         result, _ = run_idempotent(
@@ -783,7 +926,8 @@ def application_submit(
             action=run,
         )
         return result
-    return run()
+    with transaction.atomic():
+        return run()
 
 
 def request_fingerprint(data: Any) -> str:
@@ -805,7 +949,8 @@ def run_idempotent(
     The IdempotencyRecord is inserted in the same transaction as the work, so
     a concurrent request with the same key blocks on the unique index until
     the first commits, then reads its result. If the work fails, the record
-    rolls back with it and the key may be used again.
+    rolls back with it and the key may be used again. ``action`` runs inside
+    this transaction: it needs no transaction of its own.
     """
     if not IDEMPOTENCY_KEY_RE.match(key or ""):
         raise ServiceError(
@@ -814,13 +959,11 @@ def run_idempotent(
             field="Idempotency-Key",
         )
     with transaction.atomic():
-        record, created = IdempotencyRecord.objects.get_or_create(
-            user=user,
-            scope=scope,
-            key=key,
-            defaults={"request_fingerprint": fingerprint},
+        record_id = _idempotency_claim(
+            user=user, scope=scope, key=key, fingerprint=fingerprint
         )
-        if not created:
+        if record_id is None:
+            record = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
             if record.request_fingerprint != fingerprint:
                 raise ServiceError(
                     "idempotency_key_reused",
@@ -834,9 +977,44 @@ def run_idempotent(
                 )
             return Application.objects.get(pk=record.application_id), True
         result = action()
-        record.application = result
-        record.save(update_fields=["application"])
+        IdempotencyRecord.objects.filter(pk=record_id).update(application=result)
     return result, False
+
+
+def _idempotency_claim(*, user, scope: str, key: str, fingerprint: str) -> int | None:
+    """Insert the key's record; its id, or None if the key is taken already.
+
+    One INSERT ... ON CONFLICT DO NOTHING (PostgreSQL, SQLite): like the
+    get_or_create of the fallback, an insert racing an uncommitted one waits
+    for it on the unique index, then inserts (it rolled back) or yields.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor not in ("postgresql", "sqlite"):
+        record, created = IdempotencyRecord.objects.get_or_create(
+            user=user,
+            scope=scope,
+            key=key,
+            defaults={"request_fingerprint": fingerprint},
+        )
+        return record.pk if created else None
+    meta = IdempotencyRecord._meta
+    q = connection.ops.quote_name
+    names = ("user", "scope", "key", "request_fingerprint", "created_at")
+    user_col, scope_col, key_col, fp_col, at_col = (
+        q(meta.get_field(name).column) for name in names
+    )
+    sql = (
+        f"INSERT INTO {q(meta.db_table)} "
+        f"({user_col}, {scope_col}, {key_col}, {fp_col}, {at_col}) "
+        "VALUES (%s, %s, %s, %s, %s) "
+        f"ON CONFLICT ({user_col}, {scope_col}, {key_col}) DO NOTHING "
+        f"RETURNING {q(meta.pk.column)}"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, scope, key, fingerprint, now])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def application_start(
@@ -858,37 +1036,49 @@ def application_start(
 
     All or nothing: if submission fails the draft is not kept either. Returns
     (application, replayed) where replayed means the Idempotency-Key was seen.
+
+    The application is created in this transaction, so it is submitted as it
+    was created, without locking and reading it back. Unless materials were
+    provided (they change its material rows), the application returned
+    carries its material rows, history and notices as they stand
+    (selectors.application_detail_for_user reads them instead of fetching).
     """
 
     def run() -> Application:
-        with transaction.atomic():
-            app = application_create(
-                user=user,
-                implementation=implementation,
-                applicant=applicant,
-                enterprise=enterprise,
-                channel=channel,
-                hall=hall,
-                agent_authorization=agent_authorization,
-                form_data=form_data,
-            )
-            for i, item in enumerate(materials or []):
-                try:
-                    application_provide_material(
-                        application=app,
-                        user=user,
-                        material=item.get("material"),
-                        provision=item.get("provision", ""),
-                        promise_text=item.get("promise_text", ""),
-                        promised_by=item.get("promised_by"),
-                        certificate_ref=item.get("certificate_ref", ""),
-                    )
-                except ServiceError as exc:
-                    exc.field = f"materials[{i}].{exc.field or 'material'}"
-                    raise
-            if submit:
-                app = application_submit(application=app, user=user)
-            return app
+        app, rows = _create(
+            user=user,
+            implementation=implementation,
+            applicant=applicant,
+            enterprise=enterprise,
+            channel=channel,
+            hall=hall,
+            agent_authorization=agent_authorization,
+            form_data=form_data,
+        )
+        if materials:
+            rows = None  # providing materials changes the rows: read them again
+        for i, item in enumerate(materials or []):
+            try:
+                application_provide_material(
+                    application=app,
+                    user=user,
+                    material=item.get("material"),
+                    provision=item.get("provision", ""),
+                    promise_text=item.get("promise_text", ""),
+                    promised_by=item.get("promised_by"),
+                    certificate_ref=item.get("certificate_ref", ""),
+                )
+            except ServiceError as exc:
+                exc.field = f"materials[{i}].{exc.field or 'material'}"
+                raise
+        history = []
+        if submit:
+            history.append(_submit_locked(app, user=user, created=True, materials=rows))
+        if rows is not None:
+            prefill_related(app, "materials", rows)
+            prefill_related(app, "history", history)
+            prefill_related(app, "supplement_notices", [])
+        return app
 
     if idempotency_key:
         return run_idempotent(
@@ -898,7 +1088,8 @@ def application_start(
             fingerprint=fingerprint or request_fingerprint({}),
             action=run,
         )
-    return run(), False
+    with transaction.atomic():
+        return run(), False
 
 
 # --- withdrawal and acceptance review --------------------------------------------------

@@ -26,13 +26,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from applications import constants as c
 from applications import notifications
 from applications.models import (
-    ApplicantProfile,
     Application,
     OutboxMessage,
     StatusChange,
@@ -163,11 +163,21 @@ def notification_text(
 
 
 def application_recipients(*, application: Application) -> list[Recipient]:
-    """The applicant's e-mail (profile, else account) and mobile (same order)."""
-    user = application.applicant
-    profile = ApplicantProfile.objects.filter(user=user).first()
-    email = (profile.email if profile else "") or user.email
-    phone = (profile.phone if profile else "") or user.phone
+    """The applicant's e-mail (profile, else account) and mobile (same order).
+
+    Read in one query, account and profile together, fresh from the database.
+    """
+    contact = (
+        get_user_model()
+        .objects.filter(pk=application.applicant_id)
+        .values_list("email", "phone", "applicant__email", "applicant__phone")
+        .first()
+    )
+    if contact is None:
+        return []
+    user_email, user_phone, profile_email, profile_phone = contact
+    email = profile_email or user_email or ""
+    phone = profile_phone or user_phone or ""
     recipients = []
     if email.strip():
         recipients.append(Recipient(c.OutboxChannel.EMAIL, email.strip()))
@@ -225,43 +235,55 @@ def notification_enqueue(
     )
     occurrence = _occurrence(application, event)
     now = timezone.now()
-    created: list[OutboxMessage] = []
+    messages: list[OutboxMessage] = []
     per_channel: dict[str, int] = {}
     seen: set[tuple[str, str]] = set()
-    with transaction.atomic():
-        for recipient in wanted:
-            address = recipient.address.strip()
-            if not address or (recipient.channel, address) in seen:
-                continue
-            if len(address) > RECIPIENT_MAX:
-                # Never fail the caller's change over a contact detail.
-                logger.warning(
-                    "notify.recipient_too_long application_id=%s channel=%s",
-                    application.pk,
-                    recipient.channel,
-                )
-                continue
-            seen.add((recipient.channel, address))
-            n = per_channel.get(recipient.channel, 0)
-            per_channel[recipient.channel] = n + 1
-            key = f"{application.pk}:{event}:{occurrence}:{recipient.channel}:{n}"
-            message, was_created = OutboxMessage.objects.get_or_create(
-                dedupe_key=key,
-                defaults={
-                    "channel": recipient.channel,
-                    "recipient": address,
-                    "subject": subject,
-                    "body": f"【{SENDER}】{body}"
-                    if recipient.channel == c.OutboxChannel.SMS
-                    else body,
-                    "application": application,
-                    "next_attempt_at": now,
-                },
+    for recipient in wanted:
+        address = recipient.address.strip()
+        if not address or (recipient.channel, address) in seen:
+            continue
+        if len(address) > RECIPIENT_MAX:
+            # Never fail the caller's change over a contact detail.
+            logger.warning(
+                "notify.recipient_too_long application_id=%s channel=%s",
+                application.pk,
+                recipient.channel,
             )
-            if was_created:
-                created.append(message)
-        for message in created:
-            transaction.on_commit(_send_later(message.pk))
+            continue
+        seen.add((recipient.channel, address))
+        n = per_channel.get(recipient.channel, 0)
+        per_channel[recipient.channel] = n + 1
+        key = f"{application.pk}:{event}:{occurrence}:{recipient.channel}:{n}"
+        messages.append(
+            OutboxMessage(
+                dedupe_key=key,
+                channel=recipient.channel,
+                recipient=address,
+                subject=subject,
+                body=f"【{SENDER}】{body}"
+                if recipient.channel == c.OutboxChannel.SMS
+                else body,
+                application=application,
+                next_attempt_at=now,
+            )
+        )
+    created: list[OutboxMessage] = []
+    if messages:
+        # The caller holds the application's row lock (or created the row in
+        # this transaction), so no other transaction enqueues for it meanwhile:
+        # the keys not taken yet are inserted as they are. (Were one taken in
+        # between after all, the unique key fails the change: never sent twice.)
+        with transaction.atomic(savepoint=False):
+            taken = set(
+                OutboxMessage.objects.filter(
+                    dedupe_key__in=[m.dedupe_key for m in messages]
+                ).values_list("dedupe_key", flat=True)
+            )
+            created = OutboxMessage.objects.bulk_create(
+                [m for m in messages if m.dedupe_key not in taken]
+            )
+            for message in created:
+                transaction.on_commit(_send_later(message.pk))
     logger.info(
         "notify.enqueued application_id=%s event=%s new=%s",
         application.pk,

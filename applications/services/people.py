@@ -50,10 +50,13 @@ from portal.errors import (
 from portal.models import User
 from portal.roles import Role, user_has_role, user_roles
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 # Names: letters of any script (with their combining marks, as Tibetan needs),
 # the middle dot of transliterated names (扎西·次仁) and single spaces.
 NAME_SEPARATORS = set(" ·•．.")
+# The Tibetan syllable marks (tsheg, non-breaking tsheg) end every syllable,
+# the last one included, so they may close a name but not open it.
+TSHEG = set("\u0f0b\u0f0c")
 NAME_MAX = 64
 STATEMENT_MIN = 10
 AUTH_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -87,10 +90,10 @@ def _check_id_number(
 
 
 def _name_ok(name: str) -> bool:
-    if name[0] in NAME_SEPARATORS or name[-1] in NAME_SEPARATORS:
+    if name[0] in NAME_SEPARATORS | TSHEG or name[-1] in NAME_SEPARATORS:
         return False
     for ch in name:
-        if ch in NAME_SEPARATORS:
+        if ch in NAME_SEPARATORS or ch in TSHEG:
             continue
         if unicodedata.category(ch)[0] not in ("L", "M"):
             return False
@@ -113,7 +116,8 @@ def _check_full_name(errors: ErrorCollector, full_name: str) -> str:
 
 
 def _check_phone(errors: ErrorCollector, phone: str, *, required: bool) -> str:
-    phone = re.sub(r"[\s-]", "", phone or "")
+    # NFKC: full-width digits from a Chinese input method become ASCII.
+    phone = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", phone or ""))
     if not phone:
         if required:
             errors.add("phone_required", "请填写手机号码", "phone")
@@ -123,7 +127,9 @@ def _check_phone(errors: ErrorCollector, phone: str, *, required: bool) -> str:
 
 
 def _check_username(errors: ErrorCollector, username: str) -> str:
-    username = (username or "").strip()
+    # NFKC like the login form (UsernameField), so "ｚｈａｘｉ" is stored as the
+    # "zhaxi" its owner will log in with, and cannot shadow an existing "zhaxi".
+    username = User.normalize_username((username or "").strip())
     if not username:
         errors.add("username_required", "请填写用户名", "username")
         return username

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -82,6 +83,18 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, RecursionError):
+        # Python's JSON parser (and json.dumps) give up on bodies nested about
+        # a thousand levels deep; no request of ours nests like that.
+        return Response(
+            {"code": "json_too_deep", "detail": "请求内容嵌套层级过深"},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {"code": "request_too_large", "detail": "请求内容过大"},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "portal.middleware.RejectNulPathMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -133,6 +134,8 @@ APPLICATION_UPLOAD_MAX_BYTES = int(env("APPLICATION_UPLOAD_MAX_BYTES"))
 ID_HASH_KEY = env("ID_HASH_KEY")
 ID_ENCRYPTION_KEY = env("ID_ENCRYPTION_KEY")
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS")
+# X-Forwarded-For hops to trust (portal.request_context.client_ip, DRF throttles).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT"))
 # Parallel audit hash chains (portal.audit); only ever raise it.
 AUDIT_CHAINS = 8
 
@@ -204,6 +207,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Without it DRF keys throttles on the whole client-written X-Forwarded-For.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "甘孜州政务服务平台 API",

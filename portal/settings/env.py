@@ -77,6 +77,11 @@ VARIABLES: dict[str, Var] = {
         "0",
         "1 routes the benchmark floor endpoint (bench/submit.py only; never in production).",
     ),
+    "TRUSTED_PROXY_COUNT": Var(
+        "0",
+        "Reverse proxies in front of the web (1 behind nginx); their X-Forwarded-For "
+        "hops name the client for rate limits and the audit log, no others.",
+    ),
     "SECURE_SSL_REDIRECT": Var(
         "1", "Production: redirect HTTP to HTTPS (0 behind a TLS proxy that does it)."
     ),

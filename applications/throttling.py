@@ -1,0 +1,37 @@
+"""Rate limits of the public tracking lookups (pages and API alike).
+
+A query code has 31^8 values, but numbers are guessable, so lookups are
+counted per client address in the cache. The address is DRF's ``get_ident``:
+REMOTE_ADDR, or with ``REST_FRAMEWORK["NUM_PROXIES"]`` (= TRUSTED_PROXY_COUNT)
+proxies in front, the X-Forwarded-For hop the outermost proxy added.
+"""
+
+from __future__ import annotations
+
+from rest_framework.throttling import SimpleRateThrottle
+
+# Halls and kiosks share one address: generous, but it stops guessing.
+TRACK_RATE = "120/min"
+
+
+class TrackThrottle(SimpleRateThrottle):
+    """One budget per client address, logged in or not.
+
+    Scope and cache key are those of the API's throttle
+    (used by applications.api.views too), so the page and the API draw on
+    the same budget: alternating between them buys nothing.
+    """
+
+    scope = "track"
+    rate = TRACK_RATE
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": self.get_ident(request),
+        }
+
+
+def track_lookup_allowed(request) -> bool:
+    """Count one tracking lookup; False once the address's budget is spent."""
+    return TrackThrottle().allow_request(request, None)

@@ -1,0 +1,142 @@
+"""A small world of people and applications for the QA tests.
+
+Two halls, two citizens, a clerk at each hall, an authorised agent and one
+without authorisation, and applications in every state the object URLs need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.utils import timezone
+
+from applications import constants as c
+from applications.models import Application, Enterprise, EnterpriseMember
+from applications.services import cases
+from catalog.codes import make_credit_code
+from portal.models import User
+from tests.applications.factories import (
+    GOOD_FORM,
+    ApplicationFactory,
+    agent_user,
+    applicable_version,
+    authorization,
+    citizen,
+    clerk_at,
+    hall_and_implementation,
+)
+from tests.factories import RegionFactory, ServiceHallFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _sms_to_file(settings, tmp_path):
+    settings.SMS_BACKEND = "applications.notifications.FileSmsBackend"
+    settings.NOTIFY_FILE_DIR = tmp_path / "notify"
+
+
+@dataclass
+class World:
+    users: dict[str, User] = field(default_factory=dict)
+    apps: dict[str, Application] = field(default_factory=dict)
+    objects: dict[str, object] = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(db) -> World:
+    version = applicable_version()
+    hall1, impl1 = hall_and_implementation(version)
+    hall2 = ServiceHallFactory(
+        name="泸定县政务服务中心", region=RegionFactory(code="513322", name="泸定县")
+    )
+    _, impl2 = hall_and_implementation(version, hall=hall2)
+    a = citizen("citizen-a", full_name="扎西")
+    b = citizen("citizen-b", full_name="卓玛")
+    agent = agent_user("agent")
+    other_agent = agent_user("agent-2")
+    clerk1 = clerk_at(hall1, "clerk-1")
+    clerk2 = clerk_at(hall2, "clerk-2")
+    nobody = UserFactory(username="nobody")
+
+    auth_a = authorization(agent=agent, citizen=a)
+    enterprise = Enterprise.objects.create(
+        name="康定雪域餐饮有限公司",
+        credit_code=make_credit_code("91513301MA6" + "2A0001"),
+        legal_representative="扎西",
+    )
+    EnterpriseMember.objects.create(
+        enterprise=enterprise,
+        user=a,
+        role=c.EnterpriseRole.LEGAL_REPRESENTATIVE,
+        added_at=timezone.now(),
+    )
+
+    apps = {
+        "a_submitted": ApplicationFactory(
+            submitted=True, implementation=impl1, applicant=a
+        ),
+        "a_draft": ApplicationFactory(implementation=impl1, applicant=a),
+        "a_supplement": ApplicationFactory(
+            supplement=True, implementation=impl1, applicant=a, clerk=clerk1
+        ),
+        "a_refused": ApplicationFactory(
+            refused=True, implementation=impl1, applicant=a, clerk=clerk1
+        ),
+        "a_accepted": ApplicationFactory(
+            accepted=True, implementation=impl1, applicant=a, clerk=clerk1
+        ),
+        "b_submitted": ApplicationFactory(
+            submitted=True, implementation=impl2, applicant=b
+        ),
+        "b_draft": ApplicationFactory(implementation=impl2, applicant=b),
+        "agent_draft": cases.application_create(
+            user=agent,
+            implementation=impl1,
+            channel=c.IntakeChannel.AGENT,
+            agent_authorization=auth_a,
+            form_data=dict(GOOD_FORM),
+        ),
+        "counter1_draft": cases.application_create(
+            user=clerk1,
+            applicant=a,
+            implementation=impl1,
+            channel=c.IntakeChannel.COUNTER,
+            form_data=dict(GOOD_FORM),
+        ),
+        "counter2_draft": cases.application_create(
+            user=clerk2,
+            applicant=b,
+            implementation=impl2,
+            channel=c.IntakeChannel.COUNTER,
+            form_data=dict(GOOD_FORM),
+        ),
+    }
+    return World(
+        users={
+            "a": a,
+            "b": b,
+            "agent": agent,
+            "other_agent": other_agent,
+            "clerk1": clerk1,
+            "clerk2": clerk2,
+            "nobody": nobody,
+        },
+        apps=apps,
+        objects={
+            "version": version,
+            "impl1": impl1,
+            "impl2": impl2,
+            "hall1": hall1,
+            "hall2": hall2,
+            "auth_a": auth_a,
+            "enterprise": enterprise,
+        },
+    )
+
+
+@pytest.fixture
+def sample(db):
+    """The public pages' sample catalog (普通护照签发 and friends)."""
+    from tests.web.data import build_sample
+
+    return build_sample()

@@ -1,0 +1,386 @@
+"""The wrong user at every object URL, CSRF on every state-changing form,
+escaping of every text shown back, and redirects that stay on the site.
+
+These passed when written; they guard the behaviour the issues ask for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from applications import constants as c
+from applications.models import Application, Enterprise, EnterpriseMember
+from applications.services import cases
+from catalog import constants as cc
+from portal.models import Article, ArticleKind
+from tests.applications.factories import (
+    ApplicationFactory,
+    applicable_version,
+    fill_materials,
+    hall_and_implementation,
+    upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+UI_GET = [
+    "/my/applications/{pk}/",
+    "/my/applications/{pk}/form/",
+    "/my/applications/{pk}/materials/",
+    "/my/applications/{pk}/review/",
+    "/my/applications/{pk}/receipt/",
+    "/counter/applications/{pk}/",
+    "/counter/applications/{pk}/receipt.pdf",
+    "/counter/applications/{pk}/notice.pdf",
+    "/counter/applications/{pk}/refusal.pdf",
+    "/counter/intake/{pk}/form/",
+    "/counter/intake/{pk}/materials/",
+    "/agent/applications/{pk}/",
+    "/agent/applications/{pk}/form/",
+    "/agent/applications/{pk}/materials/",
+    "/files/{fid}/",
+]
+UI_POST = [
+    "/my/applications/{pk}/withdraw/",
+    "/my/applications/{pk}/form/",
+    "/my/applications/{pk}/materials/{mid}/",
+    "/my/applications/{pk}/files/{fid}/delete/",
+    "/my/applications/{pk}/review/",
+    "/counter/applications/{pk}/accept/",
+    "/counter/applications/{pk}/notice/",
+    "/counter/applications/{pk}/refuse/",
+    "/counter/intake/{pk}/form/",
+    "/counter/intake/{pk}/materials/{mid}/",
+    "/counter/intake/{pk}/files/{fid}/delete/",
+    "/counter/intake/{pk}/submit/",
+    "/agent/applications/{pk}/form/",
+    "/agent/applications/{pk}/materials/{mid}/",
+    "/agent/applications/{pk}/files/{fid}/delete/",
+    "/agent/applications/{pk}/submit/",
+]
+API = [
+    ("get", "/api/v1/applications/{pk}/"),
+    ("patch", "/api/v1/applications/{pk}/"),
+    ("post", "/api/v1/applications/{pk}/materials/"),
+    ("post", "/api/v1/applications/{pk}/submit/"),
+    ("post", "/api/v1/applications/{pk}/withdraw/"),
+    ("post", "/api/v1/applications/{pk}/accept/"),
+    ("post", "/api/v1/applications/{pk}/notify-supplement/"),
+    ("post", "/api/v1/applications/{pk}/refuse/"),
+]
+HALL1 = {
+    "a_submitted",
+    "a_draft",
+    "a_supplement",
+    "a_refused",
+    "a_accepted",
+    "agent_draft",
+    "counter1_draft",
+}
+HALL2 = {"b_submitted", "b_draft", "counter2_draft"}
+VISIBLE = {
+    "anon": set(),
+    "a": HALL1,
+    "b": HALL2,
+    "agent": {"agent_draft"},
+    "other_agent": set(),
+    "clerk1": HALL1,
+    "clerk2": HALL2,
+    "nobody": set(),
+}
+# Desks refuse users without the desk's role with 403 before looking at the
+# object (views_counter, views_agent): the answer cannot tell whether it exists.
+DESK_ROLE = {"/counter/": {"clerk1", "clerk2"}, "/agent/": {"agent", "other_agent"}}
+
+
+def _ids(app: Application) -> dict:
+    rows = list(app.materials.prefetch_related("files"))
+    files = [f for row in rows for f in row.files.all()]
+    return {
+        "pk": app.pk,
+        "mid": rows[0].material_id,
+        "fid": files[0].pk if files else 987654,
+    }
+
+
+def _allowed(who: str, url: str) -> set[int]:
+    if who == "anon":
+        return {302, 401}
+    for prefix, holders in DESK_ROLE.items():
+        if url.startswith(prefix) and who not in holders:
+            return {403, 404}
+    return {404}
+
+
+def _state():
+    return {
+        a.pk: (a.status, a.updated_at, a.form_data, a.materials.count())
+        for a in Application.objects.all()
+    }
+
+
+@pytest.mark.parametrize("who", sorted(VISIBLE))
+def test_every_object_url_of_someone_else_is_404(world, who):
+    before = _state()
+    ui = Client(raise_request_exception=False)
+    api = APIClient(raise_request_exception=False)
+    if who != "anon":
+        ui.force_login(world.users[who])
+        api.force_authenticate(world.users[who])
+    wrong = []
+    for key, app in world.apps.items():
+        if key in VISIBLE[who]:
+            continue
+        ids = _ids(app)
+        for url in UI_GET:
+            r = ui.get(url.format(**ids))
+            if r.status_code not in _allowed(who, url):
+                wrong.append(("GET", url, key, r.status_code))
+        for url in UI_POST:
+            r = ui.post(
+                url.format(**ids),
+                {"reason": "x", "refuse-reason": "x", "refuse-legal_basis": "y"},
+            )
+            if r.status_code not in _allowed(who, url):
+                wrong.append(("POST", url, key, r.status_code))
+        for method, url in API:
+            r = getattr(api, method)(url.format(**ids), {}, format="json")
+            expected = {401} if who == "anon" else {404}
+            if r.status_code not in expected:
+                wrong.append((method, url, key, r.status_code))
+            elif who != "anon":
+                assert r.json()["code"] in ("application_not_found", "not_found")
+    assert wrong == []
+    assert _state() == before
+
+
+def test_desk_refusals_do_not_reveal_whether_an_application_exists(world):
+    client = Client()
+    client.force_login(world.users["a"])
+    existing = world.apps["counter1_draft"].pk
+    for url in ("/counter/applications/{}/", "/agent/applications/{}/"):
+        there = client.get(url.format(existing))
+        missing = client.get(url.format(999999))
+        assert there.status_code == missing.status_code == 403
+        assert there.content == missing.content
+
+
+def test_account_objects_of_someone_else_are_404(world):
+    enterprise = world.objects["enterprise"]
+    authorization = world.objects["auth_a"]
+    member = EnterpriseMember.objects.get(enterprise=enterprise)
+    urls = [
+        ("get", f"/accounts/enterprises/{enterprise.pk}/"),
+        ("post", f"/accounts/enterprises/{enterprise.pk}/"),
+        ("post", f"/accounts/enterprises/{enterprise.pk}/members/{member.pk}/revoke/"),
+        ("post", f"/accounts/authorizations/{authorization.pk}/revoke/"),
+        ("get", f"/accounts/authorizations/{authorization.pk}/document/"),
+    ]
+    for who in ("b", "other_agent", "clerk1", "clerk2", "nobody"):
+        client = Client()
+        client.force_login(world.users[who])
+        for method, url in urls:
+            assert getattr(client, method)(url).status_code == 404, (who, url)
+    authorization.refresh_from_db()
+    member.refresh_from_db()
+    assert authorization.revoked_at is None and member.revoked_at is None
+
+
+# --- CSRF -----------------------------------------------------------------------
+
+
+def test_every_state_changing_form_needs_the_csrf_token(world):
+    a, clerk, agent = world.users["a"], world.users["clerk1"], world.users["agent"]
+    draft = world.apps["a_draft"]
+    counter = world.apps["counter1_draft"]
+    agent_draft = world.apps["agent_draft"]
+    submitted = world.apps["a_submitted"]
+    mid = draft.materials.first().material_id
+    impl = world.objects["impl1"]
+    cases_ = [
+        (
+            a,
+            f"/my/applications/{draft.pk}/materials/{mid}/",
+            {f"m{mid}-file": upload()},
+        ),
+        (a, f"/my/applications/{draft.pk}/form/", {"purpose": "新办"}),
+        (a, f"/my/applications/{draft.pk}/review/", {}),
+        (a, f"/my/applications/{submitted.pk}/withdraw/", {}),
+        (a, f"/apply/{impl.code}/", {"purpose": "新办", "action": "save"}),
+        (a, "/accounts/enterprises/", {"name": "x"}),
+        (a, f"/accounts/authorizations/{world.objects['auth_a'].pk}/revoke/", {}),
+        (a, "/accounts/profile/reveal/", {}),
+        (clerk, f"/counter/applications/{submitted.pk}/accept/", {}),
+        (clerk, f"/counter/applications/{submitted.pk}/refuse/", {}),
+        (clerk, f"/counter/applications/{submitted.pk}/notice/", {}),
+        (clerk, f"/counter/intake/{counter.pk}/materials/{mid}/", {}),
+        (clerk, f"/counter/intake/{counter.pk}/submit/", {}),
+        (clerk, "/counter/intake/", {"action": "register"}),
+        (agent, f"/agent/applications/{agent_draft.pk}/materials/{mid}/", {}),
+        (agent, f"/agent/applications/{agent_draft.pk}/submit/", {}),
+        (agent, "/accounts/authorizations/new/", {}),
+        (None, "/accounts/register/", {}),
+        (None, "/accounts/login/", {"username": "citizen-a", "password": "x"}),
+        (a, "/accounts/logout/", {}),
+    ]
+    before = _state()
+    for user, url, data in cases_:
+        client = Client(enforce_csrf_checks=True)
+        if user:
+            client.force_login(user)
+        assert client.post(url, data).status_code == 403, url
+    session = Client(enforce_csrf_checks=True)
+    session.force_login(a)
+    r = session.post(f"/api/v1/applications/{draft.pk}/submit/")
+    assert r.status_code == 403
+    assert _state() == before
+    submitted.refresh_from_db()
+    assert submitted.status == c.ApplicationStatus.SUBMITTED
+
+
+# --- escaping ---------------------------------------------------------------------
+
+PAYLOAD = "\"'><qa-xss>&amp;</textarea></title>"
+
+
+def test_text_from_users_and_staff_is_escaped_on_every_page(world):
+    a, clerk = world.users["a"], world.users["clerk1"]
+    impl = world.objects["impl1"]
+    enterprise = world.objects["enterprise"]
+    Enterprise.objects.filter(pk=enterprise.pk).update(
+        name="企业" + PAYLOAD, legal_representative="代表" + PAYLOAD
+    )
+    notice = cases.application_create(
+        user=a,
+        implementation=impl,
+        channel=c.IntakeChannel.ONLINE,
+        form_data={"contact_phone": "13800001111", "purpose": "新办", "x": PAYLOAD},
+    )
+    fill_materials(notice, a)
+    first = notice.materials.select_related("material").first()
+    cases.application_provide_material(
+        application=notice,
+        user=a,
+        material=first.material,
+        provision=c.Provision.UPLOAD,
+        file=upload("扫描" + PAYLOAD + ".pdf"),
+    )
+    notice = cases.application_submit(application=notice, user=a)
+    cases.application_request_supplement(
+        application=notice,
+        clerk=clerk,
+        items=[{"material_id": first.material_id, "problem": "问题" + PAYLOAD}],
+    )
+    refused = ApplicationFactory(submitted=True, implementation=impl, applicant=a)
+    cases.application_refuse(
+        application=refused,
+        clerk=clerk,
+        reason="理由" + PAYLOAD,
+        legal_basis="依据" + PAYLOAD,
+    )
+    withdrawn = ApplicationFactory(submitted=True, implementation=impl, applicant=a)
+    cases.application_withdraw(application=withdrawn, user=a, reason="撤回" + PAYLOAD)
+    Article.objects.create(
+        kind=ArticleKind.NOTICE,
+        slug="qa-xss",
+        title="公告" + PAYLOAD,
+        body="正文" + PAYLOAD,
+        is_published=True,
+        published_on=dt.date.today(),
+    )
+    apps = (notice, refused, withdrawn)
+    citizen_pages = [
+        f"/my/applications/{x.pk}/{step}"
+        for x in apps
+        for step in ("", "form/", "materials/", "review/", "receipt/")
+    ] + [
+        "/my/applications/",
+        "/accounts/enterprises/",
+        f"/accounts/enterprises/{enterprise.pk}/",
+        "/notices/",
+        "/notices/qa-xss/",
+        "/",
+        "/items/?q=" + PAYLOAD,
+        "/track/?number=" + PAYLOAD + "&query_code=" + PAYLOAD,
+    ]
+    clerk_pages = [f"/counter/applications/{x.pk}/" for x in apps] + [
+        "/counter/",
+        "/counter/intake/items/?q=" + PAYLOAD,
+    ]
+    for user, pages in ((a, citizen_pages), (clerk, clerk_pages)):
+        client = Client()
+        client.force_login(user)
+        for url in pages:
+            r = client.get(url, follow=True, REMOTE_ADDR="192.0.2.77")
+            assert r.status_code < 500, url
+            assert "<qa-xss" not in r.content.decode(), url
+
+
+# --- redirects ----------------------------------------------------------------------
+
+OFF_SITE = [
+    "//evil.example/x",
+    "https://evil.example/",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "http:/evil.example",
+    "javascript:alert(1)",
+    " //evil.example",
+    "/\t/evil.example",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_next_parameters_never_leave_the_site(world, target):
+    world.users["a"].set_password("Qa-login-2026!")
+    world.users["a"].save()
+    client = Client()
+    r = client.post(
+        "/accounts/login/",
+        {"username": "citizen-a", "password": "Qa-login-2026!", "next": target},
+    )
+    assert r.status_code == 302
+    assert r["Location"] == "/"
+    r = client.post("/i18n/setlang/", {"language": "en", "next": target})
+    assert r.status_code == 302
+    assert r["Location"] == "/"
+
+
+def test_login_page_renders_a_hostile_next_escaped():
+    r = Client().get("/accounts/login/", {"next": '"><qa-xss>'})
+    assert r.status_code == 200
+    assert "<qa-xss" not in r.content.decode()
+
+
+# --- membership changes take effect at once -------------------------------------------
+
+
+def test_a_revoked_enterprise_member_loses_the_enterprise_applications(world):
+    b = world.users["b"]
+    enterprise = world.objects["enterprise"]
+    member = EnterpriseMember.objects.create(
+        enterprise=enterprise,
+        user=b,
+        role=c.EnterpriseRole.HANDLER,
+        added_at=timezone.now(),
+    )
+    version = applicable_version(served_parties=[cc.ServedParty.LEGAL])
+    _, implementation = hall_and_implementation(version)
+    app = cases.application_create(
+        user=world.users["a"],
+        implementation=implementation,
+        channel=c.IntakeChannel.ONLINE,
+        enterprise=enterprise,
+        form_data={"contact_phone": "13800001111", "purpose": "新办"},
+    )
+    api = APIClient()
+    api.force_authenticate(b)
+    assert api.get(f"/api/v1/applications/{app.pk}/").status_code == 200
+    member.revoked_at = timezone.now()
+    member.save(update_fields=["revoked_at"])
+    assert api.get(f"/api/v1/applications/{app.pk}/").status_code == 404
