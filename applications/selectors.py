@@ -76,7 +76,11 @@ def _visible_filter(user) -> Q | None:
     if Role.CLERK in roles:
         hall_id = staff_hall_id(user)
         if hall_id is not None:
-            q |= Q(hall_id=hall_id)
+            # A citizen's unsubmitted online draft is theirs alone; the clerk
+            # sees the hall's submitted work and the drafts they entered.
+            q |= Q(hall_id=hall_id) & (
+                ~Q(status=c.ApplicationStatus.DRAFT) | Q(submitted_by=user)
+            )
     return q
 
 

@@ -67,7 +67,8 @@ EXPECTED = {
     "citizen": {"a", "agent"},
     "other_citizen": {"b"},
     "clerk_other_hall": {"b"},
-    "clerk_same_hall": {"a", "agent"},
+    # The agent's application is still a draft: not the hall's work yet.
+    "clerk_same_hall": {"a"},
     "agent": {"agent"},
     "superuser": {"a", "b", "agent"},
     "nobody": set(),
@@ -127,8 +128,16 @@ def test_clerk_cannot_edit_an_online_application_of_their_hall(world):
     apps, users, _ = world
     client = APIClient()
     client.force_authenticate(users["clerk_same_hall"])
+    # Someone else's draft is invisible to the clerk...
     r = client.patch(
         f"/api/v1/applications/{apps['agent'].pk}/",
+        {"form_data": {}},
+        format="json",
+    )
+    assert r.status_code == 404
+    # ...and a submitted one of their hall is visible but not theirs to edit.
+    r = client.patch(
+        f"/api/v1/applications/{apps['a'].pk}/",
         {"form_data": {}},
         format="json",
     )
@@ -205,3 +214,33 @@ def test_agent_sees_only_cases_they_submitted(world):
     stranger = Client()
     stranger.force_login(users["other_citizen"])
     assert stranger.get(f"/files/{file_id}/").status_code == 404
+
+
+def test_a_citizens_online_draft_is_not_shown_to_the_halls_clerk():
+    from applications import constants as ac
+    from applications.selectors import application_list_for_user
+    from applications.services import cases as case_services
+    from tests.applications.factories import citizen as make_citizen
+    from tests.applications.factories import clerk_at as make_clerk
+    from tests.applications.factories import (
+        fill_materials as fill,
+    )
+    from tests.applications.factories import (
+        hall_and_implementation as hall_impl,
+    )
+
+    hall, implementation = hall_impl()
+    owner = make_citizen("draft-owner", full_name="卓玛")
+    desk_clerk = make_clerk(hall, "draft-clerk")
+    draft = case_services.application_create(
+        user=owner, implementation=implementation, channel=ac.IntakeChannel.ONLINE
+    )
+    assert draft.hall_id == hall.pk
+    assert not application_list_for_user(user=desk_clerk).filter(pk=draft.pk).exists()
+    # Once submitted it is the hall's work.
+    case_services.application_save_draft(
+        application=draft, user=owner, form_data=GOOD_FORM
+    )
+    fill(draft, owner)
+    case_services.application_submit(application=draft, user=owner)
+    assert application_list_for_user(user=desk_clerk).filter(pk=draft.pk).exists()
