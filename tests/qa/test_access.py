@@ -384,4 +384,3 @@ def test_a_revoked_enterprise_member_loses_the_enterprise_applications(world):
     member.revoked_at = timezone.now()
     member.save(update_fields=["revoked_at"])
     assert api.get(f"/api/v1/applications/{app.pk}/").status_code == 404
-
