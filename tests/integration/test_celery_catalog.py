@@ -37,7 +37,7 @@ def test_worker_retires_expired_version(celery_worker_process):
 
     # Running it again changes nothing (idempotent).
     apply_effective_dates.apply_async(queue=celery_worker_process)
-    assert apply_effective_dates.apply().get() == 0
+    assert apply_effective_dates.apply().result == 0
 
 
 def test_beat_schedule_names_a_registered_task():

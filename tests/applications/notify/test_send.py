@@ -125,7 +125,7 @@ def test_backend_recovers_and_sweep_sends(sms_dir, settings):
 
         settings.SMS_BACKEND = "applications.notifications.FileSmsBackend"
         clock.shift(dt.timedelta(minutes=1))
-        assert sweep_outbox.apply().get() == 1
+        assert sweep_outbox.apply().result == 1
 
     message.refresh_from_db()
     assert message.status == c.OutboxStatus.SENT
