@@ -4,7 +4,6 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=.venv
 PORT="${PORT:-8000}"
-mkdir -p var/broker/queue var/broker/processed
 
 pids=()
 cleanup() {
@@ -17,7 +16,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-$VENV/bin/celery -A portal worker --loglevel=INFO --concurrency=2 --pool=threads &
+$VENV/bin/celery -A portal worker --loglevel=INFO --pool=solo &
 pids+=($!)
 $VENV/bin/celery -A portal beat --loglevel=INFO --schedule=var/celerybeat-schedule &
 pids+=($!)
