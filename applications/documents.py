@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -43,9 +44,6 @@ from .selectors import material_is_satisfied
 S = c.ApplicationStatus
 SITE_NAME = "甘孜州政务服务网"
 SEAL_TEXT = "（印章）"
-# How long the applicant has to supplement, counted from the notice (local
-# practice, not statute; the time is not counted in the handling limit).
-SUPPLEMENT_DUE_WORKING_DAYS = 10
 
 RECEIPT = "receipt"
 NOTICE = "notice"
@@ -367,7 +365,8 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
 def supplement_due(notice: SupplementNotice) -> tuple[dt.date, bool]:
     """The date the applicant is asked to supplement by (and provisional?)."""
     return add_working_days(
-        timezone.localtime(notice.issued_at).date(), SUPPLEMENT_DUE_WORKING_DAYS
+        timezone.localtime(notice.issued_at).date(),
+        settings.SUPPLEMENT_DUE_WORKING_DAYS,
     )
 
 

@@ -144,6 +144,8 @@ APPLICATION_UPLOAD_MAX_BYTES = int(env("APPLICATION_UPLOAD_MAX_BYTES"))
 ID_HASH_KEY = env("ID_HASH_KEY")
 ID_ENCRYPTION_KEY = env("ID_ENCRYPTION_KEY")
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS")
+# Local practice (not statute): the one-time notice gives this many working days.
+SUPPLEMENT_DUE_WORKING_DAYS = int(env("SUPPLEMENT_DUE_WORKING_DAYS"))
 # X-Forwarded-For hops to trust (portal.request_context.client_ip, DRF throttles).
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT"))
 # Parallel audit hash chains (portal.audit); only ever raise it.

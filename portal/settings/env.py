@@ -73,6 +73,10 @@ VARIABLES: dict[str, Var] = {
         "5242880", "Largest catalog spreadsheet accepted for import, in bytes."
     ),
     "LOG_LEVEL": Var("INFO", "Root log level."),
+    "SUPPLEMENT_DUE_WORKING_DAYS": Var(
+        "10",
+        "Working days an applicant has to supplement after a one-time notice (local practice).",
+    ),
     "BENCH_ENDPOINTS": Var(
         "0",
         "1 routes the benchmark floor endpoint (bench/submit.py only; never in production).",
