@@ -18,13 +18,7 @@ from portal.models import User
 
 from . import constants as c
 from .models import AgentAuthorization, ApplicantProfile, Enterprise, EnterpriseMember
-from .privacy import (
-    encrypt_id_number,
-    id_number_hash,
-    make_id_number,
-    mask_id_number,
-    validate_id_number,
-)
+from .privacy import make_id_number, stored_id_number_fields
 
 CITIZEN_ID = make_id_number("51330119900307452")
 ENTERPRISE_CREDIT_CODE = make_credit_code("91513301MA6XK8YQ3")
@@ -43,10 +37,7 @@ def load_applications_demo() -> dict[str, int]:
             ApplicantProfile.objects.create(
                 user=citizen,
                 full_name=citizen.display_name or "扎西卓玛",
-                id_number_hash=id_number_hash(CITIZEN_ID),
-                id_number_masked=mask_id_number(CITIZEN_ID),
-                id_number_encrypted=encrypt_id_number(CITIZEN_ID),
-                birth_date=validate_id_number(CITIZEN_ID),
+                **stored_id_number_fields(CITIZEN_ID),
                 phone=citizen.phone,
                 email="applicant@example.com",
                 region=region,

@@ -118,3 +118,13 @@ def encrypt_id_number(value: str) -> str:
 
 def decrypt_id_number(token: str) -> str:
     return _fernet().decrypt(token.encode("ascii")).decode("ascii")
+
+
+def stored_id_number_fields(value: str) -> dict:
+    """The ApplicantProfile columns that hold one (valid) ID number."""
+    return {
+        "id_number_hash": id_number_hash(value),
+        "id_number_masked": mask_id_number(value),
+        "id_number_encrypted": encrypt_id_number(value),
+        "birth_date": validate_id_number(value),
+    }

@@ -51,6 +51,21 @@ def active_authorization(*, agent, citizen, item=None) -> AgentAuthorization | N
     return qs.order_by(F("item").asc(nulls_last=True), "-created_at").first()
 
 
+def authorization_in_force(authorization: AgentAuthorization | None, *, agent) -> bool:
+    """Whether an authorisation already attached to an application still holds.
+
+    The same rule as :func:`active_authorization`: not revoked, not expired,
+    held by ``agent``, who still has the agent role.
+    """
+    return bool(
+        authorization is not None
+        and authorization.agent_id == agent.pk
+        and authorization.revoked_at is None
+        and authorization.valid_until >= timezone.localdate()
+        and Role.AGENT.value in user_roles(agent)
+    )
+
+
 def authorizations_for_user(*, user) -> QuerySet[AgentAuthorization]:
     """A citizen sees the authorisations they gave; an agent those they hold."""
     if not getattr(user, "is_authenticated", False):

@@ -267,41 +267,52 @@ def _after_form_step(request, application: Application, form):
     return redirect("applications:apply_materials", pk=application.pk)
 
 
+def draft_form_step(request, application: Application):
+    """The form step for a saved draft, shared by the online flow and the desks.
+
+    POST saves through the service and returns (form, saved application, None)
+    or (form, None, error); GET shows the saved data, re-checked against the
+    schema with ``?check=1``. Returns (form, None, None) then.
+    """
+    form_class = schema_form_class(application.version.form_schema)
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return form, None, None
+        try:
+            saved = cases.application_save_draft(
+                application=application,
+                user=request.user,
+                form_data=form.to_form_data(),
+            )
+        except ServiceError as exc:
+            return form, None, exc.detail
+        return form, saved, None
+    if not request.GET.get("check"):
+        return form_class(form_data=application.form_data), None, None
+    form = form_class(
+        data=as_post(form_class, application.form_data),
+        form_data=application.form_data,
+    )
+    if form.is_valid():
+        form.add_schema_errors(
+            [
+                p
+                for p in application_problems(application=application)
+                if p.code == "form_invalid"
+            ]
+        )
+    return form, None, None
+
+
 @login_required
 def apply_form(request, pk: int):
     """Step 1 again, for a saved draft (resume)."""
     application = _editable(request, pk)
     version = application.version
-    form_class = schema_form_class(version.form_schema)
-    error = None
-    if request.method == "POST":
-        form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                application = cases.application_save_draft(
-                    application=application,
-                    user=request.user,
-                    form_data=form.to_form_data(),
-                )
-            except ServiceError as exc:
-                error = exc.detail
-            else:
-                return _after_form_step(request, application, form)
-    else:
-        form = form_class(form_data=application.form_data)
-        if request.GET.get("check"):
-            form = form_class(
-                data=as_post(form_class, application.form_data),
-                form_data=application.form_data,
-            )
-            if form.is_valid():
-                form.add_schema_errors(
-                    [
-                        p
-                        for p in application_problems(application=application)
-                        if p.code == "form_invalid"
-                    ]
-                )
+    form, saved, error = draft_form_step(request, application)
+    if saved is not None:
+        return _after_form_step(request, saved, form)
     return render(
         request,
         "applications/apply_form.html",

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -33,7 +32,7 @@ from .selectors_intake import (
     agent_cases,
     implementations_for_agent,
 )
-from .selectors_people import active_authorization
+from .selectors_people import active_authorization, authorization_in_force
 from .services import cases, people
 from .views_counter import (
     Desk,
@@ -76,7 +75,9 @@ class AgentDesk(Desk):
         )
 
     def can_continue(self, request, application):
-        return authorization_holds(application.agent_authorization)
+        return authorization_in_force(
+            application.agent_authorization, agent=request.user
+        )
 
     def after_submit_url(self, application):
         return reverse("applications:agent_detail", args=[application.pk])
@@ -103,15 +104,6 @@ class AgentDesk(Desk):
 
 
 AGENT = AgentDesk()
-
-
-def authorization_holds(authorization) -> bool:
-    """Not revoked and not expired (the service re-checks on every change)."""
-    return bool(
-        authorization
-        and authorization.revoked_at is None
-        and authorization.valid_until >= timezone.localdate()
-    )
 
 
 def _not_authorized(request, applicant, implementation=None):
@@ -184,7 +176,7 @@ def detail(request, pk: int):
     AGENT.require(request)
     application = desk_application(request, AGENT, pk)
     authorization = application.agent_authorization
-    authorization_ok = authorization_holds(authorization)
+    authorization_ok = authorization_in_force(authorization, agent=request.user)
     return render(
         request,
         "applications/agent/detail.html",

@@ -68,11 +68,10 @@ from .selectors_intake import (
     counter_drafts_for_clerk,
     implementations_for_hall,
 )
-from .selectors_people import active_authorization
+from .selectors_people import authorization_in_force
 from .services import cases, people
 from .uploads import install_size_limit, request_too_large, too_large_error
-from .views import as_post as _as_post
-from .views import material_cards
+from .views import draft_form_step, material_cards
 
 S = c.ApplicationStatus
 
@@ -461,18 +460,8 @@ def refuse(request, pk: int):
 
 def _filing_agent_authorized(user, application: Application) -> bool:
     """The township agent who filed may print for the citizen while authorised."""
-    if (
-        application.submitted_by_id != user.pk
-        or application.agent_authorization_id is None
-    ):
-        return False
-    return (
-        active_authorization(
-            agent=user,
-            citizen=application.applicant,
-            item=application.implementation.item,
-        )
-        is not None
+    return application.submitted_by_id == user.pk and authorization_in_force(
+        application.agent_authorization, agent=user
     )
 
 
@@ -703,36 +692,9 @@ def step_form(request, desk: Desk, pk: int):
     if response:
         return response
     version = application.version
-    form_class = schema_form_class(version.form_schema)
-    error = None
-    if request.method == "POST":
-        form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                application = cases.application_save_draft(
-                    application=application,
-                    user=request.user,
-                    form_data=form.to_form_data(),
-                )
-            except ServiceError as exc:
-                error = exc.detail
-            else:
-                return _after_form(request, desk, application)
-    elif request.GET.get("check"):
-        form = form_class(
-            data=_as_post(form_class, application.form_data),
-            form_data=application.form_data,
-        )
-        if form.is_valid():
-            form.add_schema_errors(
-                [
-                    p
-                    for p in application_problems(application=application)
-                    if p.code == "form_invalid"
-                ]
-            )
-    else:
-        form = form_class(form_data=application.form_data)
+    form, saved, error = draft_form_step(request, application)
+    if saved is not None:
+        return _after_form(request, desk, saved)
     return render(
         request,
         f"applications/{desk.key}/intake_form.html",

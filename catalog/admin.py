@@ -51,7 +51,6 @@ from .importexport import (
     XLSX_CONTENT_TYPE,
     catalog_export_xlsx,
     catalog_import_xlsx,
-    draft_children_save,
     format_version_value,
     variance_report_xlsx,
 )
@@ -549,7 +548,7 @@ class DraftChildrenAdminMixin:
 
     def save_formset(self, request, form, formset, change) -> None:
         formset.save(commit=False)
-        draft_children_save(
+        services.draft_children_save(
             version=self.owning_version(form.instance),
             actor=request.user,
             saved=[
@@ -1067,14 +1066,16 @@ class ProcessStageAdmin(
 
     def save_model(self, request, obj, form, change) -> None:
         if form.changed_data:
-            draft_children_save(
+            services.draft_children_save(
                 version=obj.version,
                 actor=request.user,
                 saved=[(obj, form.changed_data)],
             )
 
     def delete_model(self, request, obj) -> None:
-        draft_children_save(version=obj.version, actor=request.user, deleted=[obj])
+        services.draft_children_save(
+            version=obj.version, actor=request.user, deleted=[obj]
+        )
 
     def delete_queryset(self, request, queryset) -> None:
         for stage in queryset.filter(version__status=c.VersionStatus.DRAFT):

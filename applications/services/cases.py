@@ -64,7 +64,7 @@ from ..selectors import (
     prefill_related,
     staff_hall_id,
 )
-from ..selectors_people import active_authorization
+from ..selectors_people import active_authorization, authorization_in_force
 from ..uploads import check_upload
 from .notify import EVENTS as NOTIFY_EVENTS
 from .notify import notification_enqueue
@@ -253,12 +253,7 @@ def _require_agent_still_authorized(application: Application, user) -> None:
     auth = AgentAuthorization.objects.filter(
         pk=application.agent_authorization_id
     ).first()
-    if (
-        auth is None
-        or auth.revoked_at is not None
-        or auth.valid_until < timezone.localdate()
-        or Role.AGENT not in user_roles(user)
-    ):
+    if not authorization_in_force(auth, agent=user):
         raise PermissionDeniedError(
             "agent_not_authorized",
             "申请人的代办授权已撤销或已过期，您不能再代为办理该办件",

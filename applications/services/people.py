@@ -32,13 +32,13 @@ from applications.models import (
 from applications.privacy import (
     IdNumberError,
     decrypt_id_number,
-    encrypt_id_number,
     id_number_hash,
-    mask_id_number,
     mask_name,
     normalise_id_number,
+    stored_id_number_fields,
     validate_id_number,
 )
+from applications.uploads import sniff_content_type
 from catalog.codes import CodeError, validate_credit_code
 from portal.audit import audit_record
 from portal.errors import (
@@ -60,12 +60,12 @@ TSHEG = set("\u0f0b\u0f0c")
 NAME_MAX = 64
 STATEMENT_MIN = 10
 AUTH_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
-# Content sniffing: the first bytes decide the type, never the file name.
-AUTH_DOCUMENT_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "pdf"),
-    (b"\xff\xd8\xff", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-)
+# Content sniffing (applications.uploads): the bytes decide, never the name.
+AUTH_DOCUMENT_TYPES = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+}
 
 PASSWORD_MESSAGES = {
     "password_too_short": "密码太短，至少需要{min_length}个字符",
@@ -197,7 +197,6 @@ def _create_applicant(
     password: str | None,
     full_name: str,
     id_number: str,
-    birth_date: dt.date,
     phone: str,
     email: str,
     registered_by: User | None,
@@ -222,10 +221,7 @@ def _create_applicant(
             profile = ApplicantProfile.objects.create(
                 user=user,
                 full_name=full_name,
-                id_number_hash=id_number_hash(id_number),
-                id_number_masked=mask_id_number(id_number),
-                id_number_encrypted=encrypt_id_number(id_number),
-                birth_date=birth_date,
+                **stored_id_number_fields(id_number),
                 phone=phone,
                 email=email,
                 registered_by=registered_by,
@@ -288,7 +284,6 @@ def applicant_register(
         password=password,
         full_name=full_name,
         id_number=id_number,
-        birth_date=birth_date,
         phone=phone,
         email=email,
         registered_by=None,
@@ -319,7 +314,6 @@ def applicant_register_at_counter(
         password=None,
         full_name=full_name,
         id_number=id_number,
-        birth_date=birth_date,
         phone=phone,
         email="",
         registered_by=clerk,
@@ -571,9 +565,9 @@ def sniff_document(document: File) -> str:
     document.seek(0)
     head = document.read(16)
     document.seek(0)
-    for magic, ext in AUTH_DOCUMENT_MAGIC:
-        if head.startswith(magic):
-            return ext
+    ext = AUTH_DOCUMENT_TYPES.get(sniff_content_type(head))
+    if ext is not None:
+        return ext
     raise ServiceError(
         "document_type",
         "授权书只接受 PDF、JPEG 或 PNG 文件（按文件内容检查，改扩展名无效）",
