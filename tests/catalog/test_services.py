@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from catalog import constants as c
 from catalog import services
@@ -111,20 +112,22 @@ def test_zero_visits_offline_needs_post(editor):
 def test_future_effective_date_takes_over_on_the_day(editor):
     v1 = published_version()
     draft = services.version_new_draft(version=v1, actor=editor)
-    with time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)):
-        v2 = services.version_publish(
-            version=draft, actor=editor, effective_from=dt.date(2026, 12, 10)
-        )
-        v2.item.refresh_from_db()
-        assert v2.item.current_version_id == v1.pk
-    with time_machine.travel(dt.datetime(2026, 12, 10, 9, tzinfo=dt.UTC)):
+    # Relative to today: v1 takes effect today, so the test cannot travel back.
+    day = timezone.localdate() + dt.timedelta(days=9)
+    v2 = services.version_publish(version=draft, actor=editor, effective_from=day)
+    v2.item.refresh_from_db()
+    assert v2.item.current_version_id == v1.pk
+    morning = dt.datetime.combine(
+        day, dt.time(9), tzinfo=timezone.get_current_timezone()
+    )
+    with time_machine.travel(morning):
         assert services.catalog_apply_effective_dates() == 1
         assert services.catalog_apply_effective_dates() == 0  # idempotent
     v1.refresh_from_db()
     v2.item.refresh_from_db()
     assert v2.item.current_version_id == v2.pk
     assert v1.status == c.VersionStatus.RETIRED
-    assert v1.effective_to == dt.date(2026, 12, 9)
+    assert v1.effective_to == day - dt.timedelta(days=1)
 
 
 def test_retire_removes_item_from_catalog(editor):
