@@ -168,9 +168,9 @@ class AgentAuthorization(models.Model):
 class Application(models.Model):
     """One request by one applicant for one item (办件), pinned to a version."""
 
-    number = models.CharField(
-        _("办件编号"), max_length=47, unique=True, null=True, blank=True
-    )
+    # Unique by a constraint, not unique=True: that would add a second
+    # (pattern-ops) index that no query uses and every insert pays for.
+    number = models.CharField(_("办件编号"), max_length=47, null=True, blank=True)
     query_code = models.CharField(_("查询码"), max_length=8, blank=True)
     implementation = models.ForeignKey(
         "catalog.Implementation", on_delete=models.PROTECT, related_name="applications"
@@ -180,9 +180,11 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="applications",
     )
+    # No index of its own: (applicant, -created_at) below serves it.
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="applications",
         verbose_name=_("申请人"),
     )
@@ -192,16 +194,18 @@ class Application(models.Model):
         choices=c.ApplicantKind.choices,
         default=c.ApplicantKind.NATURAL,
     )
-    enterprise = models.ForeignKey(
+    enterprise = models.ForeignKey(  # partial index in Meta
         Enterprise,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="applications",
     )
-    submitted_by = models.ForeignKey(
+    submitted_by = models.ForeignKey(  # indexed with created_at below
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="+",
         verbose_name=_("录入人"),
     )
@@ -219,11 +223,12 @@ class Application(models.Model):
         related_name="applications",
         verbose_name=_("受理大厅"),
     )
-    agent_authorization = models.ForeignKey(
+    agent_authorization = models.ForeignKey(  # partial index in Meta
         AgentAuthorization,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="applications",
     )
     status = models.CharField(
@@ -238,11 +243,12 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     acceptance_due = models.DateField(_("受理审查期限"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
+    accepted_by = models.ForeignKey(  # partial index in Meta
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="+",
     )
     promised_date = models.DateField(_("承诺办结日期"), null=True, blank=True)
@@ -258,6 +264,24 @@ class Application(models.Model):
             models.Index(fields=["status", "hall"]),
             models.Index(fields=["applicant", "-created_at"]),
             models.Index(fields=["submitted_by", "-created_at"]),
+            # Foreign keys that most rows leave empty: indexed where set only
+            # (what lookups and PROTECT checks by them need), so a new
+            # application does not add an entry for NULL to each.
+            *(
+                models.Index(
+                    fields=[name],
+                    name=f"app_{short}_set",
+                    condition=models.Q(**{f"{name}__isnull": False}),
+                )
+                for name, short in (
+                    ("enterprise", "enterprise"),
+                    ("agent_authorization", "agent_auth"),
+                    ("accepted_by", "accepted_by"),
+                )
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="application_number_unique")
         ]
         verbose_name = _("办件")
         verbose_name_plural = _("办件")
@@ -269,8 +293,8 @@ class Application(models.Model):
 class ApplicationMaterial(models.Model):
     """How one material of the pinned version is satisfied in an application."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="materials"
+    application = models.ForeignKey(  # indexed by the unique constraint
+        Application, on_delete=models.CASCADE, db_index=False, related_name="materials"
     )
     material = models.ForeignKey(
         "catalog.Material", on_delete=models.PROTECT, related_name="+"
@@ -405,8 +429,11 @@ class ApplicationCounter(models.Model):
 class IdempotencyRecord(models.Model):
     """An Idempotency-Key seen from one user and the application it produced."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    user = models.ForeignKey(  # indexed by the unique constraint
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        db_index=False,
+        related_name="+",
     )
     key = models.CharField(max_length=100)
     scope = models.CharField(max_length=40)
@@ -441,7 +468,7 @@ class OutboxMessage(models.Model):
         on_delete=models.CASCADE,
         related_name="messages",
     )
-    dedupe_key = models.CharField(max_length=200, unique=True)
+    dedupe_key = models.CharField(max_length=200)  # unique: Meta.constraints
     status = models.CharField(
         max_length=8, choices=c.OutboxStatus.choices, default=c.OutboxStatus.PENDING
     )
@@ -453,6 +480,11 @@ class OutboxMessage(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"], name="outbox_dedupe_key_unique"
+            )
+        ]
         verbose_name = _("消息发件箱")
         verbose_name_plural = _("消息发件箱")
 
