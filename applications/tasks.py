@@ -15,3 +15,9 @@ def send_outbox_message(message_id: int) -> bool:
 def sweep_outbox() -> int:
     """Beat, every minute: retry what is due (failed sends, lost tasks)."""
     return notify.outbox_sweep()
+
+
+@shared_task(name="applications.tasks.send_outbox_messages")
+def send_outbox_messages(message_ids: list[int]) -> int:
+    """Queued after commit with the rows of one event; returns how many this run sent."""
+    return sum(1 for pk in message_ids if notify.outbox_send(message_id=pk))

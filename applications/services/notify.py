@@ -2,8 +2,8 @@
 
 Flow: a service that changes an application calls :func:`notification_enqueue`
 inside its transaction. The rows commit with the change (or roll back with it);
-``transaction.on_commit`` then queues one ``send_outbox_message`` task per new
-row. :func:`outbox_send` sends under the row's lock, so a task delivered twice,
+``transaction.on_commit`` then queues one ``send_outbox_messages`` task for the
+new rows. :func:`outbox_send` sends under the row's lock, so a task delivered twice,
 or a task racing the beat sweep, sends once. Failures stay in the row (attempts,
 next_attempt_at, last_error) and :func:`outbox_sweep`, run by beat each minute,
 retries what is due.
@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import constants as c
-from applications import notifications
+from applications import notifications, outbox_publisher
 from applications.models import (
     Application,
     OutboxMessage,
@@ -175,7 +175,16 @@ def application_recipients(*, application: Application) -> list[Recipient]:
     )
     if contact is None:
         return []
-    user_email, user_phone, profile_email, profile_phone = contact
+    return contact_recipients(*contact)
+
+
+def contact_recipients(
+    user_email: str,
+    user_phone: str,
+    profile_email: str | None,
+    profile_phone: str | None,
+) -> list[Recipient]:
+    """E-mail and mobile from the real-name profile, else from the account."""
     email = profile_email or user_email or ""
     phone = profile_phone or user_phone or ""
     recipients = []
@@ -230,15 +239,57 @@ def notification_enqueue(
         )
         return []
 
+    occurrence = _occurrence(application, event)
+    messages = notification_messages(
+        application=application,
+        event=event,
+        occurrence=occurrence,
+        recipients=wanted,
+        detail=detail,
+        now=timezone.now(),
+    )
+    created: list[OutboxMessage] = []
+    if messages:
+        # The caller holds the application's row lock (or created the row in
+        # this transaction), so no other transaction enqueues for it meanwhile:
+        # the keys not taken yet are inserted as they are. (Were one taken in
+        # between after all, the unique key fails the change: never sent twice.)
+        with transaction.atomic(savepoint=False):
+            taken = set(
+                OutboxMessage.objects.filter(
+                    dedupe_key__in=[m.dedupe_key for m in messages]
+                ).values_list("dedupe_key", flat=True)
+            )
+            created = OutboxMessage.objects.bulk_create(
+                [m for m in messages if m.dedupe_key not in taken]
+            )
+    send_after_commit(
+        [m.pk for m in created], application_id=application.pk, event=event
+    )
+    return created
+
+
+def notification_messages(
+    *,
+    application: Application,
+    event: str,
+    occurrence: int,
+    recipients: Iterable[Recipient],
+    now: dt.datetime,
+    detail: str = "",
+) -> list[OutboxMessage]:
+    """The unsaved outbox rows of one event, one per distinct usable recipient.
+
+    ``occurrence``: which time the application entered this status; with the
+    application, event and channel it makes each row's dedupe_key.
+    """
     subject, body = notification_text(
         application=application, event=event, detail=detail
     )
-    occurrence = _occurrence(application, event)
-    now = timezone.now()
     messages: list[OutboxMessage] = []
     per_channel: dict[str, int] = {}
     seen: set[tuple[str, str]] = set()
-    for recipient in wanted:
+    for recipient in recipients:
         address = recipient.address.strip()
         if not address or (recipient.channel, address) in seen:
             continue
@@ -267,43 +318,28 @@ def notification_enqueue(
                 next_attempt_at=now,
             )
         )
-    created: list[OutboxMessage] = []
-    if messages:
-        # The caller holds the application's row lock (or created the row in
-        # this transaction), so no other transaction enqueues for it meanwhile:
-        # the keys not taken yet are inserted as they are. (Were one taken in
-        # between after all, the unique key fails the change: never sent twice.)
-        with transaction.atomic(savepoint=False):
-            taken = set(
-                OutboxMessage.objects.filter(
-                    dedupe_key__in=[m.dedupe_key for m in messages]
-                ).values_list("dedupe_key", flat=True)
-            )
-            created = OutboxMessage.objects.bulk_create(
-                [m for m in messages if m.dedupe_key not in taken]
-            )
-            for message in created:
-                transaction.on_commit(_send_later(message.pk))
+    return messages
+
+
+def send_after_commit(message_ids: list[int], *, application_id, event: str) -> None:
+    """After commit, queue one task that sends these outbox rows (none: nothing).
+
+    Call inside the transaction that wrote the rows. If the broker is down
+    the rows stay pending and the beat sweep sends them.
+    """
     logger.info(
         "notify.enqueued application_id=%s event=%s new=%s",
-        application.pk,
+        application_id,
         event,
-        len(created),
+        len(message_ids),
     )
-    return created
+    if message_ids:
+        transaction.on_commit(_send_later(list(message_ids)))
 
 
-def _send_later(message_id: int):
+def _send_later(message_ids: list[int]):
     def queue() -> None:
-        # Imported here: the task module imports this one.
-        from applications.tasks import send_outbox_message
-
-        try:
-            send_outbox_message.delay(message_id)
-        except Exception:  # broker down: the row is pending, beat sends it
-            logger.warning(
-                "notify.queue_failed message_id=%s", message_id, exc_info=True
-            )
+        outbox_publisher.publish(message_ids)
 
     return queue
 

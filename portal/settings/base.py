@@ -160,6 +160,9 @@ SMS_BACKEND = env("SMS_BACKEND")
 NOTIFY_FILE_DIR = Path(env("NOTIFY_FILE_DIR") or VAR_DIR / "notify")
 NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS"))
 NOTIFY_RETRY_MAX_MINUTES = 60  # backoff 1, 2, 4 ... minutes, capped here
+# Seconds a process collects outbox ids before it queues one send task for
+# them (applications.outbox_publisher); 0 queues each commit's at once.
+NOTIFY_PUBLISH_LINGER = 0.05
 
 # --- Redis / Celery -------------------------------------------------------
 REDIS_URL = env("REDIS_URL")

@@ -6,7 +6,7 @@ from django.db import transaction
 from applications import constants as c
 from applications.models import OutboxMessage
 from applications.services.notify import notification_enqueue
-from applications.tasks import send_outbox_message
+from applications.tasks import send_outbox_message, send_outbox_messages
 from tests.applications.notify.helpers import (
     PHONE,
     make_application,
@@ -38,10 +38,10 @@ def celery_worker_process(sms_dir, celery_worker_process, monkeypatch):
     """
     queue = celery_worker_process
     monkeypatch.setattr(
-        send_outbox_message,
+        send_outbox_messages,
         "delay",
-        lambda message_id: send_outbox_message.apply_async(
-            args=[message_id], queue=queue
+        lambda message_ids: send_outbox_messages.apply_async(
+            args=[message_ids], queue=queue
         ),
     )
     return queue
@@ -66,12 +66,14 @@ def test_send_task_executed_twice_sends_once(celery_worker_process, sms_dir):
             application=application, event=c.ApplicationStatus.ACCEPTED
         )
     pks = [m.pk for m in messages]
-    # After the commit the worker got one task per message and sent them.
+    # After the commit the worker got one task for the messages and sent them.
     wait_for(_sent(*pks))
 
-    # The same tasks delivered again (a redelivery, a retry, a duplicate).
+    # The same task delivered again (a redelivery, a retry, a duplicate), and
+    # the one-message task (still accepted) for each.
+    send_outbox_messages.apply_async(args=[pks], queue=queue)
+    send_outbox_messages.apply_async(args=[pks], queue=queue)
     for pk in pks:
-        send_outbox_message.apply_async(args=[pk], queue=queue)
         send_outbox_message.apply_async(args=[pk], queue=queue)
     # One queue, one solo worker: once this later message is sent, the
     # duplicates before it have run.

@@ -1,0 +1,75 @@
+"""Queue outbox sends to Celery in batches, off the request's path.
+
+After commit, services hand the ids of the outbox rows they wrote to
+:func:`publish`. With ``settings.NOTIFY_PUBLISH_LINGER`` seconds > 0 a
+thread of this process collects ids for that long and publishes one
+``send_outbox_messages`` task for all of them: a busy web worker pays for
+one broker message per batch, not per submission. A batch lost with its
+process (killed between commit and publish) leaves its rows pending, and
+the beat sweep sends them: the same guarantee as when the broker is down.
+
+With linger 0, or Celery in eager mode (tests), the task is published at
+once in the caller's thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+import time
+
+from celery import current_app
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_state: dict = {"pid": None, "queue": None}
+
+
+def publish(message_ids: list[int]) -> None:
+    """Send these outbox rows soon (after commit; never raises)."""
+    linger = settings.NOTIFY_PUBLISH_LINGER
+    if linger <= 0 or current_app.conf.task_always_eager:
+        _send(list(message_ids))
+        return
+    _queue(linger).put(list(message_ids))
+
+
+def _queue(linger: float) -> queue.SimpleQueue:
+    # One thread per process; a forked child (gunicorn, Celery prefork)
+    # starts its own on first use.
+    pid = os.getpid()
+    if _state["pid"] != pid:
+        with _lock:
+            if _state["pid"] != pid:
+                q: queue.SimpleQueue = queue.SimpleQueue()
+                threading.Thread(
+                    target=_run, args=(q, linger), daemon=True, name="outbox-publisher"
+                ).start()
+                _state.update(pid=pid, queue=q)
+    return _state["queue"]
+
+
+def _run(q: queue.SimpleQueue, linger: float) -> None:
+    while True:
+        ids = list(q.get())
+        deadline = time.monotonic() + linger
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                ids += q.get(timeout=left)
+            except queue.Empty:
+                break
+        _send(ids)
+
+
+def _send(message_ids: list[int]) -> None:
+    # Imported here: the task module imports the services that import this one.
+    from applications.tasks import send_outbox_messages
+
+    try:
+        send_outbox_messages.delay(message_ids)
+    except Exception:  # broker down: the rows are pending, beat sends them
+        logger.warning("notify.queue_failed message_ids=%s", message_ids, exc_info=True)
