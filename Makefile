@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 export PORT
 
-.PHONY: run test setup setup-dev services e2e-deps lint format checks openapi bench-search clean
+.PHONY: run test setup setup-dev services e2e-deps lint format checks openapi bench-search bench-submit clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,9 @@ openapi: setup-dev
 
 bench-search: setup-dev services
 	$(PY) bench/catalog_search.py
+
+bench-submit: setup-dev services
+	$(PY) bench/submit.py
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule*

@@ -67,9 +67,8 @@ def _link_after_own_head(
     return (at, seq, last_hash, digest) if moved else None
 
 
-def entry_digest(
+def entry_payload(
     *,
-    prev_hash: str,
     chain: int = 1,
     seq: int,
     at: datetime,
@@ -82,7 +81,8 @@ def entry_digest(
     changes: dict,
     source_ip: str | None,
 ) -> str:
-    payload = json.dumps(
+    """The canonical text of an entry's content, hashed after the previous hash."""
+    return json.dumps(
         {
             "chain": chain,
             "seq": seq,
@@ -100,6 +100,11 @@ def entry_digest(
         ensure_ascii=False,
         default=_canonical,
     )
+
+
+def entry_digest(*, prev_hash: str, **fields) -> str:
+    """SHA-256 (hex) of the previous hash followed by :func:`entry_payload`."""
+    payload = entry_payload(**fields)
     return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
 
 

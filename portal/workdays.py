@@ -9,10 +9,14 @@ calendar table of DOMAIN.md; callers use only :func:`add_working_days`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import chinese_calendar
 
 
+# Both functions are pure (the package's tables are fixed at import), so a
+# deadline computed for every submission is computed once per day and length.
+@functools.lru_cache(maxsize=4096)
 def is_working_day(day: dt.date) -> tuple[bool, bool]:
     """(working?, provisional?) for one date."""
     try:
@@ -21,6 +25,7 @@ def is_working_day(day: dt.date) -> tuple[bool, bool]:
         return day.weekday() < 5, True
 
 
+@functools.lru_cache(maxsize=4096)
 def add_working_days(start: dt.date, days: int) -> tuple[dt.date, bool]:
     """The date ``days`` working days after ``start`` (start itself not counted).
 

@@ -27,7 +27,7 @@ from applications.selectors import (
     application_list_for_user,
     application_track,
 )
-from applications.services import cases
+from applications.services import cases, submit_fast
 from applications.throttling import TrackThrottle
 from applications.uploads import install_size_limit, request_too_large, too_large_error
 from catalog.models import Implementation
@@ -44,6 +44,7 @@ from .serializers import (
     ApplicationSupplementSerializer,
     ApplicationWithdrawSerializer,
     TrackResultSerializer,
+    application_detail_new,
 )
 
 ERRORS = {
@@ -82,6 +83,30 @@ def _body(data) -> dict:
     return data.dict() if hasattr(data, "dict") else dict(data)
 
 
+_FORM_ONLY_KEYS = {"implementation", "form_data", "submit"}
+
+
+def _form_only_submission(body) -> tuple[str, dict] | None:
+    """(implementation code, form data) of a body that only submits form data.
+
+    A strict subset of what ApplicationCreateSerializer accepts, read without
+    it: ``submit`` is JSON true, the code a string of 1 to 31 characters once
+    trimmed, ``form_data`` an object (or absent). Anything else is None and
+    goes through the serializer.
+    """
+    if not isinstance(body, dict) or body.get("submit") is not True:
+        return None
+    if not body.keys() <= _FORM_ONLY_KEYS:
+        return None
+    code, form_data = body.get("implementation"), body.get("form_data", {})
+    if not isinstance(code, str) or not isinstance(form_data, dict):
+        return None
+    code = code.strip()
+    if not code or len(code) > 31:
+        return None
+    return code.upper(), form_data
+
+
 @extend_schema(tags=["applications"])
 class ApplicationListCreateView(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
@@ -118,6 +143,25 @@ class ApplicationListCreateView(generics.ListAPIView):
         },
     )
     def post(self, request, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key")
+        form_only = _form_only_submission(request.data)
+        if form_only is not None and key:
+            # Form data only: two statements when nothing stands in the way;
+            # otherwise (None) the general path below answers.
+            code, form_data = form_only
+            result = submit_fast.application_start_submit(
+                user=request.user,
+                implementation_code=code,
+                channel=c.IntakeChannel.API,
+                form_data=form_data,
+                idempotency_key=key,
+                fingerprint=cases.request_fingerprint(request.data),
+            )
+            if result is not None:
+                return Response(
+                    application_detail_new(result, request=request),
+                    status=status.HTTP_201_CREATED,
+                )
         serializer = ApplicationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -148,7 +192,7 @@ class ApplicationListCreateView(generics.ListAPIView):
             form_data=data.get("form_data") or {},
             materials=[dict(m) for m in data.get("materials", [])],
             submit=data["submit"],
-            idempotency_key=request.headers.get("Idempotency-Key"),
+            idempotency_key=key,
             fingerprint=cases.request_fingerprint(_body(request.data)),
         )
         headers = {"Idempotent-Replayed": "true"} if replayed else {}

@@ -14,6 +14,7 @@ import factory
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from applications import constants as c
 from applications.models import AgentAuthorization, ApplicantProfile, Application
@@ -282,3 +283,10 @@ class ApplicationFactory(factory.Factory):
                 legal_basis="《中华人民共和国行政许可法》第三十二条第一款第（二）项",
             )
         raise ValueError(stage)
+
+
+def api_client(user) -> APIClient:
+    """An API client authenticated as ``user``."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

@@ -1,5 +1,6 @@
 import pytest
 
+from catalog import constants as cc
 from tests.applications.factories import (
     agent_user,
     applicable_version,
@@ -28,6 +29,18 @@ def hall(hall_impl):
 @pytest.fixture
 def implementation(hall_impl):
     return hall_impl[1]
+
+
+@pytest.fixture
+def optional_implementation():
+    """Only optional materials: submits with form data alone (the bench's case)."""
+    version = applicable_version(
+        materials=[
+            {"name": "补充说明", "necessity": cc.MaterialNecessity.OPTIONAL},
+            {"name": "其他材料", "necessity": cc.MaterialNecessity.OPTIONAL},
+        ]
+    )
+    return hall_and_implementation(version)[1]
 
 
 @pytest.fixture

@@ -18,7 +18,9 @@ from applications.models import (
     IdempotencyRecord,
     StatusChange,
 )
+from applications.services import submit_fast
 from catalog import constants as cc
+from portal.audit import audit_verify
 from portal.models import User
 from tests.applications.factories import (
     GOOD_FORM,
@@ -82,15 +84,17 @@ def setup_data():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_50_concurrent_submissions_with_one_key_make_one_application(setup_data):
-    impl, user, body = setup_data
+@pytest.mark.parametrize("data", ["setup_data", "form_only_data"])
+def test_50_concurrent_submissions_with_one_key_make_one_application(data, request):
+    """With materials (general path) and with form data only (submit_fast)."""
+    impl, user, body = request.getfixturevalue(data)
 
-    def request(i):
+    def post(i):
         client = APIClient()
         client.force_authenticate(User.objects.get(pk=user.pk))
         return client.post(LIST, body, format="json", HTTP_IDEMPOTENCY_KEY="one-key")
 
-    results = _run_threads(50, request)
+    results = _run_threads(50, post)
     statuses = Counter(status for status, _ in results)
     assert statuses == {201: 1, 200: 49}, results[:3]
     assert len({data["id"] for _, data in results}) == 1
@@ -100,6 +104,7 @@ def test_50_concurrent_submissions_with_one_key_make_one_application(setup_data)
     assert IdempotencyRecord.objects.count() == 1
     assert StatusChange.objects.count() == 1
     assert ApplicationCounter.objects.get().last == 1
+    assert audit_verify()[1] is None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -118,3 +123,52 @@ def test_concurrent_submissions_with_different_keys_get_distinct_numbers(
     numbers = sorted(data["number"] for _, data in results)
     assert [n[-4:] for n in numbers] == [f"{i:04d}" for i in range(1, 21)]
     assert ApplicationCounter.objects.get().last == 20
+
+
+@pytest.fixture
+def form_only_data():
+    """An item with optional materials only: form data alone submits it
+    through applications.services.submit_fast."""
+    version = applicable_version(
+        materials=[{"name": "补充说明", "necessity": cc.MaterialNecessity.OPTIONAL}]
+    )
+    _, impl = hall_and_implementation(version)
+    user = citizen("zhaxi")
+    body = {"implementation": impl.code, "form_data": GOOD_FORM, "submit": True}
+    return impl, user, body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fast_and_general_paths_interleaved_share_numbers_and_chains(
+    form_only_data, monkeypatch
+):
+    """Both paths lock key, chain head and day counter in one order: no
+    deadlock, consecutive numbers, every audit chain intact."""
+    impl, user, body = form_only_data
+    general = {**body, "materials": []}
+    fast = []
+    real = submit_fast.application_start_submit
+    monkeypatch.setattr(
+        submit_fast,
+        "application_start_submit",
+        lambda **kw: (lambda r: fast.append(r is not None) or r)(real(**kw)),
+    )
+
+    def request(i):
+        client = APIClient()
+        client.force_authenticate(User.objects.get(pk=user.pk))
+        return client.post(
+            LIST,
+            body if i % 2 else general,
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=f"key-{i}",
+        )
+
+    results = _run_threads(30, request)
+    assert Counter(status for status, _ in results) == {201: 30}, results[:3]
+    numbers = sorted(data["number"] for _, data in results)
+    assert [n[-4:] for n in numbers] == [f"{i:04d}" for i in range(1, 31)]
+    assert ApplicationCounter.objects.get().last == 30
+    checked, broken = audit_verify()
+    assert broken is None and checked >= 60
+    assert fast.count(True) >= 10  # most form-only requests took the fast path

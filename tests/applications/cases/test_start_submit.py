@@ -9,7 +9,6 @@ number of queries one submission takes.
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from applications import constants as c
 from applications.models import (
@@ -27,6 +26,7 @@ from portal.errors import NotFoundError, ServiceError
 from portal.models import AuditEntry
 from tests.applications.factories import (
     GOOD_FORM,
+    api_client,
     applicable_version,
     hall_and_implementation,
 )
@@ -36,10 +36,7 @@ S = c.ApplicationStatus
 LIST = "/api/v1/applications/"
 
 
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+api = api_client
 
 
 @pytest.fixture
@@ -49,18 +46,6 @@ def light_implementation():
         materials=[
             {"name": "补充说明", "necessity": cc.MaterialNecessity.OPTIONAL},
             {"name": "无犯罪记录证明", "necessity": cc.MaterialNecessity.COMMITMENT},
-            {"name": "其他材料", "necessity": cc.MaterialNecessity.OPTIONAL},
-        ]
-    )
-    return hall_and_implementation(version)[1]
-
-
-@pytest.fixture
-def optional_implementation():
-    """Only optional materials: submits with form data alone (the bench's case)."""
-    version = applicable_version(
-        materials=[
-            {"name": "补充说明", "necessity": cc.MaterialNecessity.OPTIONAL},
             {"name": "其他材料", "necessity": cc.MaterialNecessity.OPTIONAL},
         ]
     )
@@ -120,19 +105,21 @@ def test_replay_answers_the_same_body(optional_implementation, applicant):
     assert first.json() == second.json()
 
 
-def test_submission_query_count(optional_implementation, applicant):
-    """One create-and-submit request, statement by statement.
+def test_submission_query_count_general_path(optional_implementation, applicant):
+    """One create-and-submit request through the ORM, statement by statement.
 
-    Idempotency claim; implementation (request, then with its version in the
-    transaction); profile check; application; materials read and written;
-    audit (head moved, entry) twice; number; status; history; recipients;
-    occurrence; outbox (taken keys, insert); idempotency result: 19, plus
-    the savepoint standing in for the transaction inside the test's own and
-    its release. The response is built from what was written: it reads nothing.
+    (``materials`` in the body: the general path.) Idempotency claim;
+    implementation (request, then with its version in the transaction);
+    profile check; application; materials read and written; audit (head
+    moved, entry) twice; number; status; history; recipients; occurrence;
+    outbox (taken keys, insert); idempotency result: 19, plus the savepoint
+    standing in for the transaction inside the test's own and its release.
+    The response is built from what was written: it reads nothing.
     """
     body = {
         "implementation": optional_implementation.code,
         "form_data": GOOD_FORM,
+        "materials": [],
         "submit": True,
     }
     client = api(applicant)
@@ -144,6 +131,35 @@ def test_submission_query_count(optional_implementation, applicant):
     statements = [q["sql"].split(" ", 1)[0] for q in ctx.captured_queries]
     assert len(statements) == 21, "\n".join(q["sql"] for q in ctx.captured_queries)
     assert statements.count("SAVEPOINT") == 1
+
+
+def test_submission_query_count_form_only(optional_implementation, applicant):
+    """Form data only, with a key: the two prepared statements of submit_fast.
+
+    The first request of a process reads the implementation's plan (two
+    queries); after that a submission is the claim and the write, plus the
+    savepoint and release that stand in for the transaction in the test's.
+    """
+    body = {
+        "implementation": optional_implementation.code,
+        "form_data": GOOD_FORM,
+        "submit": True,
+    }
+    client = api(applicant)
+    first = client.post(LIST, body, format="json", HTTP_IDEMPOTENCY_KEY="warm")
+    assert first.status_code == 201
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.post(LIST, body, format="json", HTTP_IDEMPOTENCY_KEY="count-me")
+    assert r.status_code == 201, r.json()
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert [q.split(" ", 1)[0] for q in sql] == [
+        "SAVEPOINT",
+        "EXECUTE",
+        "EXECUTE",
+        "RELEASE",
+    ], "\n".join(sql)
+    assert sql[1].startswith("EXECUTE submit_fast_claim(")
+    assert sql[2].startswith("EXECUTE submit_fast_write_2_")
 
 
 def test_detail_for_another_user_is_fetched_with_visibility(
