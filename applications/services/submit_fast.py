@@ -9,12 +9,16 @@ exactly the same rows in two (plus COMMIT), see docs/adr/0005:
 1. guard + claim: the implementation still has the version in force (and
    the hall) this process planned with, and the user has a real-name
    profile (read with their contacts for the messages); an application id
-   is drawn and the Idempotency-Key claimed for it, the audit chain head
-   locked and the day's counter incremented. One statement: each CTE reads
-   the rows of the one before, so the locks are taken in the general path's
-   order (key, chain head, counter) and the two paths never deadlock.
-2. every row: the application, one row per material, the status change,
-   the two audit entries and the chain head, the outbox messages.
+   is drawn, the Idempotency-Key claimed for it and the audit chain head
+   locked.
+2. number + rows: the day's counter is incremented, then the application,
+   one row per material, the status change, the two audit entries and the
+   chain head, the outbox messages are written; what contains the number
+   is finished in this statement. Each CTE reads the rows of the one
+   before, so the locks are taken in the general path's order (key, chain
+   head, counter) and the two paths never deadlock; the counter row, which
+   every submission of the item that day queues on, is locked only from
+   here to COMMIT.
 
 Both are prepared once per database connection.
 
@@ -37,7 +41,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+import psycopg2.errors
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from catalog import constants as cc
@@ -90,7 +95,6 @@ class Plan:
     materials: tuple[Material, ...]
     schema: dict
     validator: object = field(compare=False)
-    read_at: float = 0.0
 
 
 @dataclass
@@ -102,8 +106,12 @@ class FastResult:
     history: list[StatusChange]
 
 
-_plans: dict[str, Plan | None] = {}
+# code -> (plan or None, when read); None too, so an item that does not
+# qualify is not read again on every request. Bounded: codes come from
+# requests.
+_plans: dict[str, tuple[Plan | None, float]] = {}
 _plans_lock = threading.Lock()
+PLANS_MAX = 4096
 
 
 def plans_clear() -> None:
@@ -113,12 +121,15 @@ def plans_clear() -> None:
 
 
 def _plan_for(code: str) -> Plan | None:
-    plan = _plans.get(code)
-    if plan is not None and time.monotonic() - plan.read_at < PLAN_TTL_SECONDS:
-        return plan
+    cached = _plans.get(code)
+    now = time.monotonic()
+    if cached is not None and now - cached[1] < PLAN_TTL_SECONDS:
+        return cached[0]
     plan = _plan_read(code)
     with _plans_lock:
-        _plans[code] = plan
+        if len(_plans) >= PLANS_MAX:
+            _plans.clear()
+        _plans[code] = (plan, now)
     return plan
 
 
@@ -153,7 +164,6 @@ def _plan_read(code: str) -> Plan | None:
         materials=materials,
         schema=version.form_schema,
         validator=form_validator(version.form_schema),
-        read_at=time.monotonic(),
     )
 
 
@@ -465,6 +475,14 @@ def application_start_submit(
         with transaction.atomic():
             return _write(plan, user, channel, form_data, idempotency_key, fingerprint)
     except _FallbackError:
+        return None
+    except DatabaseError as exc:
+        if not isinstance(exc.__cause__, psycopg2.errors.InvalidSqlStatementName):
+            _forget(implementation_code)
+            raise
+        # Our prepared statements are gone (a pooler reset the session):
+        # prepare again next time; this one takes the general path.
+        connection._submit_fast_prepared = None
         return None
     except Exception:
         # Not one of ours: the general path raises it again or answers it.

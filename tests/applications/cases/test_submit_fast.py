@@ -346,3 +346,46 @@ def test_acceptance_due_counts_working_days(impl, applicant):
     due = dt.date.fromisoformat(r.json()["acceptance_due"])
     assert due > timezone.localdate()
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", r.json()["acceptance_due"])
+
+
+def test_an_item_that_does_not_qualify_is_not_read_again(applicant, monkeypatch):
+    version = applicable_version(materials=[{"name": "居民身份证"}])
+    impl = hall_and_implementation(version)[1]
+    reads = []
+    real = submit_fast._plan_read
+    monkeypatch.setattr(
+        submit_fast, "_plan_read", lambda code: reads.append(code) or real(code)
+    )
+    client = api(applicant)
+    for key in ("1", "2"):
+        r = client.post(LIST, _form_only(impl), format="json", HTTP_IDEMPOTENCY_KEY=key)
+        assert r.json()["code"] == "material_missing"
+    assert reads == [impl.code]
+
+
+def test_plans_are_bounded(monkeypatch):
+    monkeypatch.setattr(submit_fast, "PLANS_MAX", 3)
+    for i in range(10):
+        submit_fast._plan_for(f"NOSUCHCODE{i}")
+    assert len(submit_fast._plans) <= 3
+
+
+def test_prepared_statements_dropped_by_a_pooler_are_prepared_again(
+    impl, applicant, paths
+):
+    client = api(applicant)
+    assert (
+        client.post(
+            LIST, _form_only(impl), format="json", HTTP_IDEMPOTENCY_KEY="1"
+        ).status_code
+        == 201
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # what a transaction-mode pooler does
+    second = client.post(
+        LIST, _form_only(impl), format="json", HTTP_IDEMPOTENCY_KEY="2"
+    )
+    third = client.post(LIST, _form_only(impl), format="json", HTTP_IDEMPOTENCY_KEY="3")
+    assert (second.status_code, third.status_code) == (201, 201)
+    assert paths == ["fast", "general", "fast"]
+    assert audit_verify()[1] is None
