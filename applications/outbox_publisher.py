@@ -7,6 +7,7 @@ thread of this process collects ids for that long and publishes one
 one broker message per batch, not per submission. A batch lost with its
 process (killed between commit and publish) leaves its rows pending, and
 the beat sweep sends them: the same guarantee as when the broker is down.
+At a clean exit (:func:`flush`) what is still collected is queued at once.
 
 With linger 0, or Celery in eager mode (tests), the task is published at
 once in the caller's thread.
@@ -14,6 +15,7 @@ once in the caller's thread.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import queue
@@ -26,7 +28,8 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-_state: dict = {"pid": None, "queue": None}
+# queue: ids waiting for the thread; pending: the batch it is collecting.
+_state: dict = {"pid": None, "queue": None, "pending": None}
 
 
 def publish(message_ids: list[int]) -> None:
@@ -49,19 +52,45 @@ def _queue(linger: float) -> queue.SimpleQueue:
                 threading.Thread(
                     target=_run, args=(q, linger), daemon=True, name="outbox-publisher"
                 ).start()
-                _state.update(pid=pid, queue=q)
+                _state.update(pid=pid, queue=q, pending=None)
     return _state["queue"]
 
 
 def _run(q: queue.SimpleQueue, linger: float) -> None:
     while True:
         ids = list(q.get())
+        with _lock:
+            _state["pending"] = ids
         deadline = time.monotonic() + linger
         while (left := deadline - time.monotonic()) > 0:
             try:
                 ids += q.get(timeout=left)
             except queue.Empty:
                 break
+        with _lock:
+            _state["pending"] = None
+        _send(ids)
+
+
+@atexit.register
+def flush() -> None:
+    """At a clean exit, queue what the thread has not sent yet.
+
+    (Were the thread sending the same batch at that moment, the task runs
+    twice and sends once: outbox_send is idempotent.)
+    """
+    if _state["pid"] != os.getpid():
+        return
+    with _lock:
+        ids = list(_state["pending"] or [])
+        _state["pending"] = None
+    q = _state["queue"]
+    while True:
+        try:
+            ids += q.get_nowait()
+        except queue.Empty:
+            break
+    if ids:
         _send(ids)
 
 

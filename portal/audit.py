@@ -28,7 +28,7 @@ def _canonical(value):
     return str(value)
 
 
-def _chain_for_connection() -> int:
+def chain_for_connection() -> int:
     """The chain this database connection appends to (fixed per connection).
 
     Every append of one transaction goes to one chain, so a transaction holds
@@ -142,7 +142,7 @@ def audit_record(
     # which rolls back as a whole; outside a transaction this is the transaction.
     with transaction.atomic(savepoint=False):
         conn = transaction.get_connection()
-        chain = _chain_for_connection()
+        chain = chain_for_connection()
         link = _link_after_own_head(conn, chain, fields)
         if link is None:
             head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=chain)

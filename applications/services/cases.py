@@ -298,7 +298,7 @@ def _form_data_problem(value, depth: int = 0) -> str | None:
     return None
 
 
-def _check_form_data(form_data) -> dict:
+def check_form_data(form_data) -> dict:
     if form_data is None:
         return {}
     if not isinstance(form_data, dict):
@@ -439,7 +439,7 @@ def _create(
         channel = c.IntakeChannel(channel)
     except ValueError:
         raise ServiceError("channel_invalid", "申请渠道无效", field="channel") from None
-    form_data = _check_form_data(form_data)
+    form_data = check_form_data(form_data)
     impl = (
         Implementation.objects.select_related(
             "item__current_version", "department", "hall"
@@ -565,7 +565,7 @@ def application_save_draft(
     *, application: Application, user, form_data: dict
 ) -> Application:
     """Save the form as it is; the schema is checked at submission, not here."""
-    form_data = _check_form_data(form_data)
+    form_data = check_form_data(form_data)
     with transaction.atomic():
         locked = _lock(application)
         _require_editable(locked, user)

@@ -47,7 +47,7 @@ from django.utils import timezone
 
 from catalog import constants as cc
 from catalog.models import Implementation, Material
-from portal.audit import _chain_for_connection, entry_digest, entry_payload
+from portal.audit import chain_for_connection, entry_digest, entry_payload
 from portal.errors import ServiceError
 from portal.models import AuditChainHead, AuditEntry
 from portal.request_context import current_ip
@@ -67,7 +67,7 @@ from ..selectors import NEEDED, form_errors, form_validator
 from .cases import (
     IDEMPOTENCY_KEY_RE,
     MAX_DAILY_SEQUENCE,
-    _check_form_data,
+    check_form_data,
     format_application_number,
     new_query_code,
 )
@@ -466,7 +466,7 @@ def application_start_submit(
     if plan is None:
         return None
     try:
-        _check_form_data(form_data)  # size and depth first: then the schema
+        check_form_data(form_data)  # size and depth first: then the schema
     except ServiceError:
         return None
     if form_errors(schema=plan.schema, data=form_data, validator=plan.validator):
@@ -494,7 +494,7 @@ def _write(plan: Plan, user, channel, form_data, key, fingerprint) -> FastResult
     impl = plan.implementation
     now = timezone.now()
     today = timezone.localdate(now)
-    chain = _chain_for_connection()
+    chain = chain_for_connection()
     if getattr(connection, "_submit_fast_head", None) != chain:
         # Once per connection: the chain's head row (audit_record creates it
         # on first use; statement 1 only locks it).

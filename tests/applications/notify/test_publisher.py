@@ -77,3 +77,13 @@ def test_broker_down_is_logged_not_raised(monkeypatch, caplog):
     finally:
         logger.removeHandler(caplog.handler)
     assert "notify.queue_failed" in caplog.text
+
+
+def test_flush_at_exit_queues_what_is_still_collected(settings, sent):
+    batches, done = sent
+    settings.NOTIFY_PUBLISH_LINGER = 5  # the thread would wait that long
+    outbox_publisher.publish([1])
+    time.sleep(0.1)  # the thread holds [1] in its batch
+    outbox_publisher.publish([2])
+    outbox_publisher.flush()
+    assert batches == [[1, 2]]
