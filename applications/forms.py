@@ -225,11 +225,13 @@ class ToleratedForm(forms.Form):
         label=_("承诺补交日期"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, latest: dt.date | None = None, **kwargs):
+        """``latest``: the last day the item allows (the date picker's max)."""
         super().__init__(*args, **kwargs)
-        self.fields["promised_by"].widget.attrs["min"] = (
-            timezone.localdate() + dt.timedelta(days=1)
-        ).isoformat()
+        attrs = self.fields["promised_by"].widget.attrs
+        attrs["min"] = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+        if latest is not None:
+            attrs["max"] = latest.isoformat()
 
 
 class CommitmentForm(forms.Form):

@@ -373,7 +373,9 @@ def material_cards(request, application: Application, bound: dict | None = None)
             )
         tolerated_form = None
         if m.necessity == cc.MaterialNecessity.TOLERATED:
-            tolerated_form = ToleratedForm(prefix=prefix)
+            tolerated_form = ToleratedForm(
+                prefix=prefix, latest=cases.latest_promise_date(application.version)
+            )
         certificate_form = (
             CertificateForm(prefix=prefix, offers=offers) if offers else None
         )

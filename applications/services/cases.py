@@ -77,6 +77,7 @@ QUERY_CODE_LENGTH = 8
 MAX_FORM_BYTES = 64 * 1024
 MAX_FILES_PER_MATERIAL = 10
 MAX_DAILY_SEQUENCE = 9999
+DEFAULT_DECISION_WORKING_DAYS = 20  # Administrative Licensing Law Art. 42
 IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9._:\-]{1,100}$")
 
 
@@ -767,7 +768,33 @@ def _check_tolerated(m: Material, *, promise_text: str, promised_by) -> None:
         errors.add("promised_by_invalid", "承诺补交日期格式不正确", "promised_by")
     elif promised_by <= timezone.localdate():
         errors.add("promised_by_in_past", "承诺补交日期应晚于今天", "promised_by")
+    elif promised_by > (latest := latest_promise_date(m.version)):
+        errors.add(
+            "promised_by_too_late",
+            f"承诺补交日期不能晚于{latest:%Y年%-m月%-d日}（事项法定办结时限内）",
+            "promised_by",
+        )
     errors.raise_if_any("tolerated_incomplete", "容缺后补信息不完整")
+
+
+def latest_promise_date(version, today: dt.date | None = None) -> dt.date:
+    """The last day a tolerated gap may be promised for (容缺后补).
+
+    The result is issued only once the gap is closed (DOMAIN.md): a promise
+    beyond the item's statutory limit could not be kept within the law. The
+    statutory limit, else the promised one, else the 20 working days of
+    Art. 42, counted from today.
+    """
+    today = today or timezone.localdate()
+    for value, unit in (
+        (version.statutory_limit_value, version.statutory_limit_unit),
+        (version.promised_limit_value, version.promised_limit_unit),
+    ):
+        if value:
+            if unit == cc.LimitUnit.NATURAL_DAYS:
+                return today + dt.timedelta(days=value)
+            return add_working_days(today, value)[0]
+    return add_working_days(today, DEFAULT_DECISION_WORKING_DAYS)[0]
 
 
 def application_remove_file(

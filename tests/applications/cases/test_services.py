@@ -503,6 +503,18 @@ def test_tolerated_gap_only_where_allowed_and_complete(implementation, applicant
             promised_by=timezone.localdate(),
         )
     assert exc.value.code == "promised_by_in_past"
+    too_late = cases.latest_promise_date(lease.version) + dt.timedelta(days=1)
+    with pytest.raises(ServiceError) as exc:
+        cases.application_provide_material(
+            application=app,
+            user=applicant,
+            material=lease,
+            provision=c.Provision.TOLERATED,
+            promise_text="明年再补",
+            promised_by=too_late,
+        )
+    assert exc.value.code == "promised_by_too_late"
+    assert "承诺补交日期不能晚于" in exc.value.detail
     row = cases.application_provide_material(
         application=app,
         user=applicant,
@@ -798,3 +810,28 @@ def test_failed_start_keeps_nothing_and_frees_the_key(implementation, applicant)
         )
     assert not Application.objects.exists()
     assert not IdempotencyRecord.objects.exists()
+
+
+def test_latest_promise_date_follows_the_items_limit():
+    from types import SimpleNamespace
+
+    from catalog import constants as cc
+
+    monday = dt.date(2026, 3, 2)
+
+    def version(pv=None, pu="working", sv=None, su="working"):
+        return SimpleNamespace(
+            promised_limit_value=pv,
+            promised_limit_unit=pu,
+            statutory_limit_value=sv,
+            statutory_limit_unit=su,
+        )
+
+    # 5 working days from Monday 2 March 2026: Monday 9 March.
+    assert cases.latest_promise_date(version(sv=5), monday) == dt.date(2026, 3, 9)
+    assert cases.latest_promise_date(
+        version(sv=10, su=cc.LimitUnit.NATURAL_DAYS), monday
+    ) == dt.date(2026, 3, 12)
+    # No statutory limit: the promised one; neither: 20 working days.
+    assert cases.latest_promise_date(version(1), monday) == dt.date(2026, 3, 3)
+    assert cases.latest_promise_date(version(), monday) == dt.date(2026, 3, 30)

@@ -176,7 +176,9 @@ def test_material_errors_are_shown_at_the_material(browser, implementation, appl
         {
             "provision": "tolerated",
             f"m{mid}-promise_text": "x",
-            f"m{mid}-promised_by": "2099-01-01",
+            f"m{mid}-promised_by": (
+                timezone.localdate() + dt.timedelta(days=10)
+            ).isoformat(),
         },
     )
     assert r.status_code == 400 and "不支持容缺后补" in r.content.decode()
@@ -287,3 +289,14 @@ def test_my_list_query_count_is_flat(
     for _ in range(4):
         ApplicationFactory(implementation=implementation, applicant=applicant)
     assert count() == few
+
+
+def test_tolerated_date_picker_is_bounded_by_the_item():
+    """The date input carries min (tomorrow) and max (the item's limit)."""
+    from applications.forms import ToleratedForm
+
+    latest = timezone.localdate() + dt.timedelta(days=28)
+    html = str(ToleratedForm(prefix="m1", latest=latest)["promised_by"])
+    assert f'max="{latest.isoformat()}"' in html
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    assert f'min="{tomorrow.isoformat()}"' in html

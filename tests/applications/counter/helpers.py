@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from pypdf import PdfReader
 
 from applications.privacy import make_id_number
@@ -77,7 +79,7 @@ def provide_all(client: Client, base: str, application) -> None:
             data = {
                 "provision": "tolerated",
                 f"{prefix}-promise_text": "承诺十日内补交租赁合同原件",
-                f"{prefix}-promised_by": "2099-01-01",
+                f"{prefix}-promised_by": soon(),
             }
         elif m.necessity == cc.MaterialNecessity.COMMITMENT:
             data = {
@@ -93,3 +95,8 @@ def provide_all(client: Client, base: str, application) -> None:
 
 def apply_form_data() -> dict:
     return {**GOOD_FORM, "action": "next"}
+
+
+def soon() -> str:
+    """A promise date ten days ahead (within every test item's limits)."""
+    return (timezone.localdate() + dt.timedelta(days=10)).isoformat()
