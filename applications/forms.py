@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.strict_json import StrictJSONDecoder
 
+from .privacy import normalise_id_number
 from .uploads import ALLOWED_LABEL
 
 MAX_TEXT = 2000
@@ -156,7 +157,10 @@ def _field_for(name: str, prop: dict, required: bool) -> forms.Field:
             isinstance(declared, int) and declared > 200
         )
         widget = forms.Textarea(attrs={"rows": 3}) if long_text else None
-        field = forms.CharField(max_length=max_length, widget=widget, **common)
+        if prop.get("format") == "id-number":
+            field = IdNumberFormField(**common)
+        else:
+            field = forms.CharField(max_length=max_length, widget=widget, **common)
         if not long_text and prop.get("format") == "email":
             field.widget.input_type = "email"
         elif not long_text and str(prop.get("pattern", "")).startswith("^1[3-9]"):
@@ -176,6 +180,18 @@ def _field_for(name: str, prop: dict, required: bool) -> forms.Field:
     field.schema_required = required
     field.widget.attrs.setdefault("autocomplete", "off")
     return field
+
+
+class IdNumberFormField(forms.CharField):
+    """A form field of format "id-number": typed as the user likes (full-width
+    digits, a small x), kept normalised; the schema checks GB 11643."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=18, **kwargs)
+        self.widget.attrs.update(spellcheck="false", autocapitalize="characters")
+
+    def to_python(self, value):
+        return normalise_id_number(super().to_python(value))
 
 
 def schema_form_class(schema: dict) -> type[SchemaForm]:

@@ -655,7 +655,7 @@ ITEMS = [
             {
                 "deceased_name": text("逝者姓名", max_length=50),
                 "deceased_id_number": text(
-                    "逝者公民身份号码", max_length=18, pattern=r"^\d{17}[\dX]$"
+                    "逝者公民身份号码", max_length=18, format="id-number"
                 ),
                 "date_of_death": date("死亡日期"),
                 "relation": choice(
