@@ -392,3 +392,17 @@ def test_prepared_statements_dropped_by_a_pooler_are_prepared_again(
     assert (second.status_code, third.status_code) == (201, 201)
     assert paths == ["fast", "general", "fast"]
     assert audit_verify()[1] is None
+
+
+def test_an_applicant_without_contacts_gets_no_messages(impl, applicant, paths):
+    applicant.applicant.phone = ""
+    applicant.applicant.save(update_fields=["phone"])
+    type(applicant).objects.filter(pk=applicant.pk).update(email="", phone="")
+    r = api(applicant).post(
+        LIST, _form_only(impl), format="json", HTTP_IDEMPOTENCY_KEY="quiet"
+    )
+    assert r.status_code == 201
+    assert paths == ["fast"]
+    assert not OutboxMessage.objects.exists()
+    assert Application.objects.get().status == S.SUBMITTED
+    assert audit_verify()[1] is None
