@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.strict_json import StrictJSONDecoder
 
-from .privacy import normalise_id_number
+from .privacy import is_sealed, normalise_id_number
 from .uploads import ALLOWED_LABEL
 
 MAX_TEXT = 2000
@@ -34,9 +34,25 @@ class SchemaForm(forms.Form):
     schema: dict = {}
 
     def __init__(self, *args, form_data: dict | None = None, **kwargs):
+        """``form_data``: what is stored (initial values, and the sealed ID
+        numbers a blank ID field keeps)."""
         if form_data and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(form_data)
         super().__init__(*args, **kwargs)
+        # An ID number already saved is never put back into the page: the field
+        # shows its masked form and, left blank, keeps it.
+        self.sealed = {
+            name: value
+            for name, value in (form_data or {}).items()
+            if is_sealed(value) and name in self.fields
+        }
+        for name, value in self.sealed.items():
+            field = self.fields[name]
+            field.required = False
+            field.help_text = format_lazy(
+                _("已保存：{masked}。如需更改请重新填写，留空则保持不变。"),
+                masked=value["masked"],
+            )
 
     @classmethod
     def properties(cls) -> dict:
@@ -47,7 +63,7 @@ class SchemaForm(forms.Form):
     def initial_from(cls, form_data: dict) -> dict:
         initial = {}
         for name, prop in cls.properties().items():
-            if name not in form_data:
+            if name not in form_data or is_sealed(form_data[name]):
                 continue
             value = form_data[name]
             if _kind(prop) == "json":
@@ -67,6 +83,8 @@ class SchemaForm(forms.Form):
                 data[name] = bool(value)
                 continue
             if value is None or value == "":
+                if name in self.sealed:
+                    data[name] = self.sealed[name]
                 continue
             if isinstance(value, Decimal):
                 value = float(value)

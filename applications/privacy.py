@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import unicodedata
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -128,3 +128,89 @@ def stored_id_number_fields(value: str) -> dict:
         "id_number_encrypted": encrypt_id_number(value),
         "birth_date": validate_id_number(value),
     }
+
+
+# --- ID numbers inside application forms ------------------------------------------
+#
+# A form field of format "id-number" (a deceased's or a child's number, say)
+# is kept like the applicant's own: a keyed hash for lookup, a masked copy to
+# show, and the number encrypted for the rare audited full display. In
+# Application.form_data such a field holds that envelope, never the number;
+# the number is validated before it is sealed (and, for drafts, when they are
+# submitted, from the envelope opened again).
+
+ID_NUMBER_FORMAT = "id-number"
+_SEALED_KEYS = {"masked", "hash", "encrypted"}
+
+
+def form_id_fields(schema) -> tuple[str, ...]:
+    """The top-level form fields of format "id-number"."""
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(props, dict):
+        return ()
+    return tuple(
+        name
+        for name, prop in props.items()
+        if isinstance(prop, dict) and prop.get("format") == ID_NUMBER_FORMAT
+    )
+
+
+def is_sealed(value) -> bool:
+    return isinstance(value, dict) and value.keys() == _SEALED_KEYS
+
+
+def seal_id_number(value: str) -> dict:
+    """The stored form of a typed number (valid or not yet: drafts keep anything)."""
+    value = normalise_id_number(value)
+    key = settings.ID_HASH_KEY.encode("utf-8")
+    return {
+        "masked": mask_id_number(value) if len(value) >= 10 else "*" * len(value),
+        "hash": hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest(),
+        "encrypted": _fernet().encrypt(value.encode("utf-8")).decode("ascii"),
+    }
+
+
+def open_id_number(sealed: dict) -> str | None:
+    """The number in an envelope; None when it is not one this portal sealed."""
+    try:
+        return _fernet().decrypt(str(sealed["encrypted"]).encode("ascii")).decode()
+    except (InvalidToken, KeyError, UnicodeError, ValueError):
+        return None
+
+
+def _form_map(schema, data, convert):
+    fields = form_id_fields(schema) if isinstance(data, dict) else ()
+    if not fields:
+        return data
+    out = dict(data)
+    for name in fields:
+        if name in out:
+            out[name] = convert(out[name])
+    return out
+
+
+def form_sealed(schema, data):
+    """Form data to store: numbers typed into id-number fields sealed."""
+    return _form_map(
+        schema,
+        data,
+        lambda v: seal_id_number(v) if isinstance(v, str) and v.strip() else v,
+    )
+
+
+def form_plain(schema, data):
+    """Form data to validate: envelopes opened (one that will not open stays,
+    and fails the schema as not text)."""
+
+    def plain(value):
+        if is_sealed(value):
+            number = open_id_number(value)
+            return value if number is None else number
+        return value
+
+    return _form_map(schema, data, plain)
+
+
+def form_shown(schema, data):
+    """Form data to show: envelopes as their masked number."""
+    return _form_map(schema, data, lambda v: v["masked"] if is_sealed(v) else v)

@@ -28,7 +28,7 @@ from .models import (
     StatusChange,
     UploadedFile,
 )
-from .privacy import IdNumberError, validate_id_number
+from .privacy import IdNumberError, form_plain, validate_id_number
 
 NOT_FOUND_DETAIL = "未找到该办件，或您无权查看"
 
@@ -439,9 +439,8 @@ def application_problems(
     the application's material rows in material order with their files
     loaded, when the caller holds them as they stand; else they are read.
     """
-    items = form_errors(
-        schema=application.version.form_schema, data=application.form_data
-    )
+    schema = application.version.form_schema
+    items = form_errors(schema=schema, data=form_plain(schema, application.form_data))
     if materials is None:
         materials = list(
             application.materials.select_related("material")

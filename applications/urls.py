@@ -39,6 +39,11 @@ urlpatterns = [
         name="counter_review",
     ),
     path(
+        "counter/applications/<int:pk>/reveal/",
+        views_counter.reveal_form_id_number,
+        name="counter_reveal",
+    ),
+    path(
         "counter/applications/<int:pk>/accept/",
         views_counter.accept,
         name="counter_accept",

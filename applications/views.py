@@ -35,6 +35,7 @@ from .forms import (
     schema_form_class,
 )
 from .models import Application, Enterprise
+from .privacy import form_id_fields, form_shown, is_sealed
 from .selectors import (
     application_get_for_user,
     application_list_for_user,
@@ -122,7 +123,7 @@ def my_detail(request, pk: int):
         "applications/my_detail.html",
         {
             "application": application,
-            "form_rows": _form_rows(application),
+            "form_rows": form_rows(application),
             "events": [
                 {"label": h.get_to_status_display(), "at": h.at, "reason": h.reason}
                 for h in application.history.all()
@@ -151,18 +152,37 @@ def withdraw(request, pk: int):
     return redirect("applications:my_detail", pk=pk)
 
 
-def _form_rows(application: Application) -> list[tuple[str, object]]:
-    """(label, value) of the filled-in form, in schema order."""
-    props = (application.version.form_schema or {}).get("properties", {}) or {}
+def form_rows(
+    application: Application, *, revealed: dict | None = None
+) -> list[tuple[str, object]]:
+    """(label, value) of the filled-in form, in schema order; ID numbers masked
+    (but those in ``revealed``, opened for this one display).
+
+    Shared by the online pages and the counter and agent desks.
+    """
+    schema = application.version.form_schema or {}
+    props = schema.get("properties", {}) or {}
+    shown = {**form_shown(schema, application.form_data), **(revealed or {})}
     rows = []
     for name, prop in props.items():
-        if name in application.form_data:
-            value = application.form_data[name]
+        if name in shown:
+            value = shown[name]
             if isinstance(value, bool):
                 value = _("是") if value else _("否")
             label = prop.get("title", name) if isinstance(prop, dict) else name
             rows.append((label, value))
     return rows
+
+
+def sealed_form_fields(application: Application) -> list[tuple[str, str]]:
+    """(field, label) of the form's ID numbers stored sealed (可申请完整显示)."""
+    schema = application.version.form_schema or {}
+    props = schema.get("properties", {}) or {}
+    return [
+        (name, props[name].get("title", name))
+        for name in form_id_fields(schema)
+        if is_sealed((application.form_data or {}).get(name))
+    ]
 
 
 # --- apply online: form, materials, review, receipt ------------------------------------------
@@ -276,7 +296,7 @@ def draft_form_step(request, application: Application):
     """
     form_class = schema_form_class(application.version.form_schema)
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = form_class(request.POST, form_data=application.form_data)
         if not form.is_valid():
             return form, None, None
         try:
@@ -554,7 +574,7 @@ def review(request, pk: int):
         "applications/apply_review.html",
         {
             "application": application,
-            "form_rows": _form_rows(application),
+            "form_rows": form_rows(application),
             "problems": problems,
             "error": error,
             "errors": errors,

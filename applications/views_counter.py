@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -71,7 +72,7 @@ from .selectors_intake import (
 from .selectors_people import authorization_in_force
 from .services import cases, people
 from .uploads import install_size_limit, request_too_large, too_large_error
-from .views import draft_form_step, material_cards
+from .views import draft_form_step, form_rows, material_cards, sealed_form_fields
 
 S = c.ApplicationStatus
 
@@ -96,20 +97,6 @@ def due_state(due, today=None) -> str:
 def person_name(user) -> str:
     profile = getattr(user, "applicant", None)
     return profile.full_name if profile else (user.display_name or user.username)
-
-
-def form_rows(application: Application) -> list[tuple[str, object]]:
-    """(label, value) of the filled-in form, in schema order."""
-    props = (application.version.form_schema or {}).get("properties", {}) or {}
-    rows = []
-    for name, prop in props.items():
-        if name in application.form_data:
-            value = application.form_data[name]
-            if isinstance(value, bool):
-                value = _("是") if value else _("否")
-            label = prop.get("title", name) if isinstance(prop, dict) else name
-            rows.append((label, value))
-    return rows
 
 
 def _get_visible(user, pk) -> Application:
@@ -308,6 +295,7 @@ def _render_review(
     notice_form=None,
     refuse_form=None,
     error: str = "",
+    revealed: dict | None = None,
     status=200,
 ):
     materials = list(application.materials.all())
@@ -321,7 +309,9 @@ def _render_review(
             "applicant_name": person_name(application.applicant),
             "applicant_id_masked": profile.id_number_masked if profile else "",
             "applicant_phone": mask_phone(profile.phone if profile else ""),
-            "form_rows": form_rows(application),
+            "form_rows": form_rows(application, revealed=revealed),
+            "sealed_fields": sealed_form_fields(application),
+            "revealed": bool(revealed),
             "materials": [
                 {"row": am, "satisfied": material_is_satisfied(am)} for am in materials
             ],
@@ -347,6 +337,25 @@ def _render_review(
 def review(request, pk: int):
     application = _hall_application(request, pk)
     return _render_review(request, application)
+
+
+@never_cache
+@login_required
+@require_POST
+def reveal_form_id_number(request, pk: int):
+    """Show one ID number of the form in full, in this response only."""
+    application = _hall_application(request, pk)
+    field = request.POST.get("field", "")
+    try:
+        number = cases.application_reveal_form_id_number(
+            viewer=request.user,
+            application=application,
+            field=field,
+            reason=request.POST.get("reason", ""),
+        )
+    except ServiceError as exc:
+        return _render_review(request, application, error=exc.detail, status=400)
+    return _render_review(request, application, revealed={field: number})
 
 
 @login_required

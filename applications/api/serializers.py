@@ -25,6 +25,7 @@ from applications.models import (
     SupplementNotice,
     UploadedFile,
 )
+from applications.privacy import form_shown
 from catalog.constants import MaterialNecessity
 
 # --- output ------------------------------------------------------------------------
@@ -164,8 +165,15 @@ class ApplicationNoticeSerializer(_FieldsOnce, serializers.ModelSerializer):
         fields = ["id", "items", "issued_at", "resolved_at"]
 
 
+class ApplicationFormDataField(serializers.JSONField):
+    """The application's form data as shown: ID numbers in it masked."""
+
+    def to_representation(self, value):
+        return form_shown(value.version.form_schema, value.form_data)
+
+
 class ApplicationDetailSerializer(ApplicationListSerializer):
-    form_data = serializers.JSONField(read_only=True)
+    form_data = ApplicationFormDataField(source="*", read_only=True)
     materials = ApplicationMaterialSerializer(many=True, read_only=True)
     history = ApplicationStatusChangeSerializer(many=True, read_only=True)
     supplement_notices = ApplicationNoticeSerializer(many=True, read_only=True)
@@ -352,7 +360,7 @@ def application_detail_new(result, *, request) -> dict:
         "acceptance_due": _date(app.acceptance_due),
         "promised_date": _date(app.promised_date),
         "applicant_kind": app.applicant_kind,
-        "form_data": app.form_data,
+        "form_data": form_shown(app.version.form_schema, app.form_data),
         "accepted_at": _datetime(app.accepted_at),
         "refusal_reason": app.refusal_reason,
         "refusal_basis": app.refusal_basis,

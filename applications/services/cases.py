@@ -55,6 +55,7 @@ from ..models import (
     SupplementNotice,
     UploadedFile,
 )
+from ..privacy import form_id_fields, form_sealed, is_sealed, open_id_number
 from ..selectors import (
     application_not_found,
     application_problems,
@@ -537,7 +538,7 @@ def _create(
         channel=channel,
         hall=app_hall,
         agent_authorization=agent_authorization,
-        form_data=form_data,
+        form_data=form_sealed(version.form_schema, form_data),
     )
     rows = ApplicationMaterial.objects.bulk_create(
         [
@@ -570,7 +571,7 @@ def application_save_draft(
     with transaction.atomic():
         locked = _lock(application)
         _require_editable(locked, user)
-        locked.form_data = form_data
+        locked.form_data = form_sealed(locked.version.form_schema, form_data)
         locked.save(update_fields=["form_data", "updated_at"])
         audit_record(
             actor=user,
@@ -1308,3 +1309,42 @@ def application_refuse(
             changes={"legal_basis": legal_basis},
         )
     return locked
+
+
+# --- ID numbers in the form ----------------------------------------------------------
+
+
+def application_reveal_form_id_number(
+    *, viewer, application: Application, field: str, reason: str
+) -> str:
+    """Open one sealed ID number of the form for one display, recording who and why.
+
+    For a clerk at the application's hall (reason required; the caller has
+    checked they may see the application). The audit entry carries the field
+    and the reason, never the number.
+    """
+    reason = (reason or "").strip()
+    if not is_hall_clerk(viewer, application.hall_id):
+        raise PermissionDeniedError("reveal_forbidden", "无权查看完整身份证号码")
+    sealed = (application.form_data or {}).get(field)
+    if field not in form_id_fields(application.version.form_schema) or not is_sealed(
+        sealed
+    ):
+        raise NotFoundError("form_field_not_found", "申请表中没有该身份证号码栏目")
+    if not reason:
+        raise ServiceError(
+            "reveal_reason_required", "查看完整身份证号码须填写事由", field="reason"
+        )
+    if len(reason) > 200:
+        raise ServiceError("reveal_reason_length", "事由最多200个字符", field="reason")
+    number = open_id_number(sealed)
+    if number is None:
+        raise ServiceError("form_id_number_unreadable", "该号码无法解密，请联系管理员")
+    with transaction.atomic():
+        audit_record(
+            actor=viewer,
+            action="privacy.reveal_form_id_number",
+            obj=application,
+            changes={"field": field, "reason": reason},
+        )
+    return number

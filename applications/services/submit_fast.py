@@ -63,6 +63,7 @@ from ..models import (
     OutboxMessage,
     StatusChange,
 )
+from ..privacy import form_sealed
 from ..selectors import NEEDED, form_errors, form_validator
 from .cases import (
     IDEMPOTENCY_KEY_RE,
@@ -511,7 +512,7 @@ def _write(plan: Plan, user, channel, form_data, key, fingerprint) -> FastResult
         channel=channel,
         hall=impl.hall,
         status=S.SUBMITTED,
-        form_data=form_data,
+        form_data=form_sealed(plan.schema, form_data),
         submitted_at=now,
         acceptance_due=due,
         dates_provisional=provisional,
