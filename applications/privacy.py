@@ -214,3 +214,24 @@ def form_plain(schema, data):
 def form_shown(schema, data):
     """Form data to show: envelopes as their masked number."""
     return _form_map(schema, data, lambda v: v["masked"] if is_sealed(v) else v)
+
+
+REVEAL_REASON_MAX = 200
+
+
+def reveal_reason(reason: str) -> str:
+    """The reason given for showing a full ID number: required, at most 200."""
+    from portal.errors import ServiceError
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(
+            "reveal_reason_required", "查看完整身份证号码须填写事由", field="reason"
+        )
+    if len(reason) > REVEAL_REASON_MAX:
+        raise ServiceError(
+            "reveal_reason_length",
+            f"事由最多{REVEAL_REASON_MAX}个字符",
+            field="reason",
+        )
+    return reason

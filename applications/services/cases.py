@@ -55,7 +55,13 @@ from ..models import (
     SupplementNotice,
     UploadedFile,
 )
-from ..privacy import form_id_fields, form_sealed, is_sealed, open_id_number
+from ..privacy import (
+    form_id_fields,
+    form_sealed,
+    is_sealed,
+    open_id_number,
+    reveal_reason,
+)
 from ..selectors import (
     application_not_found,
     application_problems,
@@ -1323,7 +1329,6 @@ def application_reveal_form_id_number(
     checked they may see the application). The audit entry carries the field
     and the reason, never the number.
     """
-    reason = (reason or "").strip()
     if not is_hall_clerk(viewer, application.hall_id):
         raise PermissionDeniedError("reveal_forbidden", "无权查看完整身份证号码")
     sealed = (application.form_data or {}).get(field)
@@ -1331,12 +1336,7 @@ def application_reveal_form_id_number(
         sealed
     ):
         raise NotFoundError("form_field_not_found", "申请表中没有该身份证号码栏目")
-    if not reason:
-        raise ServiceError(
-            "reveal_reason_required", "查看完整身份证号码须填写事由", field="reason"
-        )
-    if len(reason) > 200:
-        raise ServiceError("reveal_reason_length", "事由最多200个字符", field="reason")
+    reason = reveal_reason(reason)
     number = open_id_number(sealed)
     if number is None:
         raise ServiceError("form_id_number_unreadable", "该号码无法解密，请联系管理员")

@@ -35,6 +35,7 @@ from applications.privacy import (
     id_number_hash,
     mask_name,
     normalise_id_number,
+    reveal_reason,
     stored_id_number_fields,
     validate_id_number,
 )
@@ -347,20 +348,10 @@ def applicant_reveal_id_number(
     Allowed for the person themself, and for clerks and reviewers who give a
     reason. The audit entry carries the reason, never the number.
     """
-    reason = (reason or "").strip()
     is_self = viewer.is_authenticated and viewer.pk == profile.user_id
     if not is_self and not user_has_role(viewer, Role.CLERK, Role.REVIEWER):
         raise PermissionDeniedError("reveal_forbidden", "无权查看完整身份证号码")
-    if not reason:
-        if not is_self:
-            raise ServiceError(
-                "reveal_reason_required",
-                "查看完整身份证号码须填写事由",
-                field="reason",
-            )
-        reason = "本人查看"
-    if len(reason) > 200:
-        raise ServiceError("reveal_reason_length", "事由最多200个字符", field="reason")
+    reason = reveal_reason((reason or "").strip() or ("本人查看" if is_self else ""))
     with transaction.atomic():
         audit_record(
             actor=viewer,

@@ -122,15 +122,20 @@ def test_pages_show_it_masked_and_a_blank_field_keeps_it(hall_impl, applicant):
     assert NUMBER not in detail and mask_id_number(NUMBER) in detail
 
 
-def test_a_clerk_reveals_it_with_a_reason_and_it_is_audited(hall_impl, applicant):
-    hall, impl = hall_impl
+@pytest.fixture
+def submitted(hall_impl, applicant):
     app, _ = cases.application_start(
         user=applicant,
-        implementation=impl,
+        implementation=hall_impl[1],
         channel="online",
         form_data=FORM,
         submit=True,
     )
+    return app
+
+
+def test_a_clerk_reveals_it_with_a_reason_and_it_is_audited(hall_impl, submitted):
+    hall, app = hall_impl[0], submitted
     clerk = clerk_at(hall, "clerk-reveal")
     client = Client()
     client.force_login(clerk)
@@ -151,15 +156,8 @@ def test_a_clerk_reveals_it_with_a_reason_and_it_is_audited(hall_impl, applicant
     assert NUMBER not in str(Application.objects.get(pk=app.pk).form_data)
 
 
-def test_others_cannot_reveal(hall_impl, applicant, other_citizen):
-    hall, impl = hall_impl
-    app, _ = cases.application_start(
-        user=applicant,
-        implementation=impl,
-        channel="online",
-        form_data=FORM,
-        submit=True,
-    )
+def test_others_cannot_reveal(submitted, applicant, other_citizen):
+    app = submitted
     other_hall, _ = hall_and_implementation(applicable_version())
     stranger = clerk_at(other_hall, "clerk-elsewhere")
     for user in (stranger, other_citizen, applicant):
