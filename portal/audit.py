@@ -108,6 +108,35 @@ def entry_digest(*, prev_hash: str, **fields) -> str:
     return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
 
 
+def entry_fields(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    object_repr: str | None = None,
+    changes: dict | None = None,
+    source_ip: str | None = None,
+) -> dict:
+    """An entry's content as :func:`audit_record` stores and hashes it (no chain)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr if object_repr is not None else str(obj)[:200]
+    actor_label = (getattr(actor, "username", "") or "system") if actor else "system"
+    return dict(
+        actor_id=getattr(actor, "pk", None) if actor is not None else None,
+        actor_label=actor_label,
+        action=action,
+        object_type=object_type or "",
+        object_id=object_id or "",
+        object_repr=object_repr or "",
+        changes=json.loads(json.dumps(changes or {}, default=_canonical)),
+        source_ip=source_ip if source_ip is not None else current_ip.get(),
+    )
+
+
 def audit_record(
     *,
     actor,
@@ -120,23 +149,15 @@ def audit_record(
     source_ip: str | None = None,
 ) -> AuditEntry:
     """Append one entry. Must run inside the caller's transaction."""
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-        object_repr = object_repr if object_repr is not None else str(obj)[:200]
-    changes = json.loads(json.dumps(changes or {}, default=_canonical))
-    actor_id = getattr(actor, "pk", None) if actor is not None else None
-    actor_label = (getattr(actor, "username", "") or "system") if actor else "system"
-    ip = source_ip if source_ip is not None else current_ip.get()
-    fields = dict(
-        actor_id=actor_id,
-        actor_label=actor_label,
+    fields = entry_fields(
+        actor=actor,
         action=action,
-        object_type=object_type or "",
-        object_id=object_id or "",
-        object_repr=object_repr or "",
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
         changes=changes,
-        source_ip=ip,
+        source_ip=source_ip,
     )
     # No savepoint: an entry that fails to append fails the caller's change,
     # which rolls back as a whole; outside a transaction this is the transaction.

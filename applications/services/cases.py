@@ -98,11 +98,17 @@ def _label(status: str) -> str:
 # --- numbers -------------------------------------------------------------------
 
 
+def application_number_prefix(*, implementation_code: str, day: dt.date) -> str:
+    """The part of a day's numbers before the sequence."""
+    return f"{implementation_code}{day:%Y%m%d}"
+
+
 def format_application_number(
     *, implementation_code: str, day: dt.date, sequence: int
 ) -> str:
     """办件编号 (DOMAIN.md): implementation code + yyyymmdd + 4-digit sequence."""
-    return f"{implementation_code}{day:%Y%m%d}{sequence:04d}"
+    prefix = application_number_prefix(implementation_code=implementation_code, day=day)
+    return f"{prefix}{sequence:04d}"
 
 
 def application_number_next(*, implementation_code: str, day: dt.date) -> str:
@@ -426,6 +432,34 @@ def application_create(
     return application
 
 
+def availability_error(impl: Implementation | None, *, kind: str | None = None):
+    """Why no application can be made on ``impl`` (for a ``kind`` of applicant),
+    as the ServiceError to raise; None when it can."""
+    version = impl.item.current_version if impl else None
+    if (
+        impl is None
+        or not impl.is_active
+        or version is None
+        or version.status != cc.VersionStatus.PUBLISHED
+    ):
+        return ServiceError(
+            "item_not_available", "该事项当前不可申请（未发布或已废止）", status=409
+        )
+    if version.item_type not in cc.APPLICABLE_ITEM_TYPES:
+        return ServiceError(
+            "item_not_applicable",
+            f"“{version.get_item_type_display()}”类事项不受理申请",
+            status=409,
+        )
+    served = set(version.served_parties or [])
+    if kind is not None and served and kind not in served:
+        who = "法人" if kind == c.ApplicantKind.LEGAL else "自然人"
+        return ServiceError(
+            "served_party_mismatch", f"该事项不面向{who}办理", field="enterprise"
+        )
+    return None
+
+
 def _create(
     *,
     user,
@@ -457,22 +491,9 @@ def _create(
         .order_by()  # one row: no join for the default ordering
         .first()
     )
-    version = impl.item.current_version if impl else None
-    if (
-        impl is None
-        or not impl.is_active
-        or version is None
-        or version.status != cc.VersionStatus.PUBLISHED
-    ):
-        raise ServiceError(
-            "item_not_available", "该事项当前不可申请（未发布或已废止）", status=409
-        )
-    if version.item_type not in cc.APPLICABLE_ITEM_TYPES:
-        raise ServiceError(
-            "item_not_applicable",
-            f"“{version.get_item_type_display()}”类事项不受理申请",
-            status=409,
-        )
+    if (error := availability_error(impl)) is not None:
+        raise error
+    version = impl.item.current_version
     app_hall = impl.hall
     if channel in (c.IntakeChannel.ONLINE, c.IntakeChannel.API):
         if applicant is not None and applicant.pk != user.pk:
@@ -526,14 +547,8 @@ def _create(
             "申请人尚未完成实名登记（姓名、身份证号码）",
             field="applicant",
         )
-    served = set(version.served_parties or [])
-    if served and kind not in served:
-        who = "法人" if kind == c.ApplicantKind.LEGAL else "自然人"
-        raise ServiceError(
-            "served_party_mismatch",
-            f"该事项不面向{who}办理",
-            field="enterprise",
-        )
+    if (error := availability_error(impl, kind=kind)) is not None:
+        raise error
     application = Application.objects.create(
         implementation=impl,
         version=version,
@@ -798,10 +813,15 @@ def latest_promise_date(version, today: dt.date | None = None) -> dt.date:
         (version.promised_limit_value, version.promised_limit_unit),
     ):
         if value:
-            if unit == cc.LimitUnit.NATURAL_DAYS:
-                return today + dt.timedelta(days=value)
-            return add_working_days(today, value)[0]
+            return limit_end(today, value, unit)[0]
     return add_working_days(today, DEFAULT_DECISION_WORKING_DAYS)[0]
+
+
+def limit_end(start: dt.date, value: int, unit: str) -> tuple[dt.date, bool]:
+    """(last day, provisional?) of a time limit of ``value`` days in ``unit``."""
+    if unit == cc.LimitUnit.NATURAL_DAYS:
+        return start + dt.timedelta(days=value), False
+    return add_working_days(start, value)
 
 
 def application_remove_file(
@@ -1175,9 +1195,7 @@ def promised_completion(
             value = int(override)
     if value is None:
         return None, False
-    if version.promised_limit_unit == cc.LimitUnit.NATURAL_DAYS:
-        return start + dt.timedelta(days=value), False
-    return add_working_days(start, value)
+    return limit_end(start, value, version.promised_limit_unit)
 
 
 def application_accept(*, application: Application, clerk) -> Application:

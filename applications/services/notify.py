@@ -24,6 +24,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -334,14 +335,7 @@ def send_after_commit(message_ids: list[int], *, application_id, event: str) -> 
         len(message_ids),
     )
     if message_ids:
-        transaction.on_commit(_send_later(list(message_ids)))
-
-
-def _send_later(message_ids: list[int]):
-    def queue() -> None:
-        outbox_publisher.publish(message_ids)
-
-    return queue
+        transaction.on_commit(partial(outbox_publisher.publish, list(message_ids)))
 
 
 # --------------------------------------------------------------------------

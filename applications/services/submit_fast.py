@@ -47,10 +47,14 @@ from django.utils import timezone
 
 from catalog import constants as cc
 from catalog.models import Implementation, Material
-from portal.audit import chain_for_connection, entry_digest, entry_payload
+from portal.audit import (
+    chain_for_connection,
+    entry_digest,
+    entry_fields,
+    entry_payload,
+)
 from portal.errors import ServiceError
 from portal.models import AuditChainHead, AuditEntry
-from portal.request_context import current_ip
 from portal.workdays import add_working_days
 
 from .. import constants as c
@@ -68,6 +72,8 @@ from ..selectors import NEEDED, form_errors, form_validator
 from .cases import (
     IDEMPOTENCY_KEY_RE,
     MAX_DAILY_SEQUENCE,
+    application_number_prefix,
+    availability_error,
     check_form_data,
     format_application_number,
     new_query_code,
@@ -144,17 +150,9 @@ def _plan_read(code: str) -> Plan | None:
         .order_by()
         .first()
     )
-    version = impl.item.current_version if impl else None
-    if (
-        version is None
-        or version.status != cc.VersionStatus.PUBLISHED
-        or version.item_type not in cc.APPLICABLE_ITEM_TYPES
-        or (
-            version.served_parties
-            and c.ApplicantKind.NATURAL not in version.served_parties
-        )
-    ):
+    if availability_error(impl, kind=c.ApplicantKind.NATURAL) is not None:
         return None
+    version = impl.item.current_version
     materials = tuple(version.materials.all().order_by("order", "id"))
     if any(m.necessity in NEEDED for m in materials):
         return None
@@ -576,9 +574,7 @@ def _write(plan: Plan, user, channel, form_data, key, fingerprint) -> FastResult
             ),
             now=now,
         )
-    prefix = format_application_number(
-        implementation_code=impl.code, day=today, sequence=0
-    )[:-4]
+    prefix = application_number_prefix(implementation_code=impl.code, day=today)
     params = [
         impl.code,
         today,
@@ -630,16 +626,10 @@ def _audit_entries(
     hash it follows: statement 2 hashes it once the number is drawn. Also
     returns that entry's content (audit.entry_payload) with the mark.
     """
-    common = dict(
-        actor_id=user.pk,
-        actor_label=user.username or "system",
-        object_type=Application._meta.label_lower,
-        object_id=str(app.pk),
-        source_ip=current_ip.get(),
-    )
-    created = dict(
-        common,
+    created = entry_fields(
+        actor=user,
         action="applications.create",
+        obj=app,
         object_repr=f"草稿#{app.pk}",
         changes={
             "implementation": app.implementation.code,
@@ -649,9 +639,10 @@ def _audit_entries(
             "enterprise_id": None,
         },
     )
-    submitted = dict(
-        common,
+    submitted = entry_fields(
+        actor=user,
         action=f"applications.{S.SUBMITTED}",
+        obj=app,
         object_repr=NUMBER_MARK,
         changes={
             "from": S.DRAFT.value,
