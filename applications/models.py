@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.validators import credit_code_validator
 
 from . import constants as c
+from . import visibility
 
 
 class ApplicantProfile(models.Model):
@@ -165,6 +166,16 @@ class AgentAuthorization(models.Model):
         return f"{self.agent} → {self.citizen}"
 
 
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ApplicationQuerySet:
+        """The applications ``user`` may see (applications.visibility), none
+        for an anonymous visitor."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        q = visibility.visible_q(user)
+        return self if q is None else self.filter(q)
+
+
 class Application(models.Model):
     """One request by one applicant for one item (办件), pinned to a version."""
 
@@ -257,6 +268,8 @@ class Application(models.Model):
     refusal_basis = models.CharField(_("不予受理依据"), max_length=300, blank=True)
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -13,12 +13,10 @@ import hmac
 from dataclasses import dataclass, field
 
 import jsonschema
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from catalog import constants as cc
-from catalog.models import StaffProfile
 from portal.errors import ErrorItem, NotFoundError
-from portal.roles import Role, user_roles
 
 from . import constants as c
 from .models import (
@@ -29,6 +27,12 @@ from .models import (
     UploadedFile,
 )
 from .privacy import IdNumberError, form_plain, validate_id_number
+from .visibility import (  # noqa: F401 - re-exported for callers
+    active_enterprise_ids,
+    authorization_in_force,
+    is_hall_clerk,
+    staff_hall_id,
+)
 
 NOT_FOUND_DETAIL = "未找到该办件，或您无权查看"
 
@@ -37,72 +41,21 @@ def application_not_found() -> NotFoundError:
     return NotFoundError("application_not_found", NOT_FOUND_DETAIL)
 
 
-def staff_hall_id(user) -> int | None:
-    """The hall a staff user works at (catalog.StaffProfile), cached per user."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if not hasattr(user, "_staff_hall_id"):
-        user._staff_hall_id = (
-            StaffProfile.objects.filter(user=user)
-            .values_list("hall_id", flat=True)
-            .first()
-        )
-    return user._staff_hall_id
-
-
-def is_hall_clerk(user, hall_id: int | None) -> bool:
-    """A clerk (by role, not superuser status) working at this hall."""
-    return (
-        hall_id is not None
-        and Role.CLERK in user_roles(user)
-        and staff_hall_id(user) == hall_id
-    )
-
-
-def active_enterprise_ids(user) -> QuerySet:
-    return EnterpriseMember.objects.filter(user=user, revoked_at__isnull=True).values(
-        "enterprise_id"
-    )
-
-
-def _visible_filter(user) -> Q | None:
-    """Q of the applications ``user`` may see, or None for "all"."""
-    if getattr(user, "is_superuser", False):
-        return None
-    # Anyone sees what they applied for themselves or for an enterprise they
-    # are an active member of; a user who never applied simply matches nothing.
-    q = Q(applicant=user) | Q(enterprise_id__in=active_enterprise_ids(user))
-    roles = user_roles(user)
-    if Role.AGENT in roles:
-        q |= Q(submitted_by=user, channel=c.IntakeChannel.AGENT)
-    if Role.CLERK in roles:
-        hall_id = staff_hall_id(user)
-        if hall_id is not None:
-            # A citizen's unsubmitted online draft is theirs alone; the clerk
-            # sees the hall's submitted work and the drafts they entered.
-            q |= Q(hall_id=hall_id) & (
-                ~Q(status=c.ApplicationStatus.DRAFT) | Q(submitted_by=user)
-            )
-    return q
-
-
 def application_list_for_user(*, user) -> QuerySet[Application]:
     """Applications the user may see, newest first, ready for list pages."""
-    if not getattr(user, "is_authenticated", False):
-        return Application.objects.none()
-    qs = Application.objects.all()
-    q = _visible_filter(user)
-    if q is not None:
-        qs = qs.filter(q)
-    return qs.select_related(
-        "implementation__item",
-        "implementation__department",
-        "implementation__region",
-        "version",
-        "hall",
-        "applicant",
-        "enterprise",
-    ).order_by("-created_at", "-pk")
+    return (
+        Application.objects.visible_to(user)
+        .select_related(
+            "implementation__item",
+            "implementation__department",
+            "implementation__region",
+            "version",
+            "hall",
+            "applicant",
+            "enterprise",
+        )
+        .order_by("-created_at", "-pk")
+    )
 
 
 def application_get_for_user(*, user, pk) -> Application:
@@ -204,10 +157,27 @@ def uploaded_file_get_for_user(*, user, pk) -> UploadedFile:
     return upload
 
 
+def _is_filing_agent(user, application: Application) -> bool:
+    return (
+        application.channel == c.IntakeChannel.AGENT
+        and user.pk == application.submitted_by_id
+        and user.pk != application.applicant_id
+    )
+
+
+def agent_may_act(*, user, application: Application) -> bool:
+    """The filing agent acts on the application only while authorised."""
+    return _is_filing_agent(user, application) and authorization_in_force(
+        application.agent_authorization, agent=user
+    )
+
+
 def may_edit(*, user, application: Application) -> bool:
     """Who may fill in and supply materials (not who may see)."""
     if not getattr(user, "is_authenticated", False):
         return False
+    if _is_filing_agent(user, application):
+        return agent_may_act(user=user, application=application)
     if user.pk in (application.applicant_id, application.submitted_by_id):
         return True
     if (
@@ -228,11 +198,8 @@ def may_withdraw(*, user, application: Application) -> bool:
         return False
     if user.pk == application.applicant_id:
         return True
-    if (
-        application.channel == c.IntakeChannel.AGENT
-        and user.pk == application.submitted_by_id
-    ):
-        return True
+    if _is_filing_agent(user, application):
+        return agent_may_act(user=user, application=application)
     return bool(
         application.enterprise_id
         and EnterpriseMember.objects.filter(

@@ -7,7 +7,17 @@ another hall's queue and an agent only the cases they filed themself.
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from catalog import constants as cc
@@ -17,6 +27,7 @@ from portal.roles import Role, user_roles
 from . import constants as c
 from .models import AgentAuthorization, Application, SupplementNotice
 from .selectors import application_list_for_user, staff_hall_id
+from .visibility import agent_acting_q, agent_filed_q
 
 S = c.ApplicationStatus
 INTAKE_EDITABLE = (S.DRAFT, S.SUPPLEMENT_REQUESTED)
@@ -74,13 +85,47 @@ def counter_drafts_for_clerk(*, clerk) -> QuerySet[Application]:
 
 
 def agent_cases(*, agent) -> QuerySet[Application]:
-    """The cases an agent filed for citizens (and only those)."""
+    """The cases an agent filed for citizens and may still act on."""
     if Role.AGENT not in user_roles(agent):
         return Application.objects.none()
     return (
         application_list_for_user(user=agent)
         .filter(submitted_by=agent, channel=c.IntakeChannel.AGENT)
         .select_related("applicant__applicant")
+    )
+
+
+def agent_case_entries(*, agent) -> QuerySet[Application]:
+    """Every case the agent filed, each with ``acting``: the authorisation holds.
+
+    Where it no longer holds (revoked, expired) the entry may show its number,
+    item and state and nothing else (issue 7 item 1): the applicant's profile
+    is not loaded, and the application itself is no longer visible to the
+    agent (applications.visibility).
+    """
+    if Role.AGENT not in user_roles(agent):
+        return Application.objects.none()
+    return (
+        Application.objects.filter(agent_filed_q(agent))
+        .annotate(
+            acting=Case(
+                When(agent_acting_q(agent), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("version")
+        .only(
+            "pk",
+            "number",
+            "status",
+            "created_at",
+            "submitted_at",
+            "channel",
+            "submitted_by_id",
+            "applicant_id",
+            "version__name",
+        )
     )
 
 

@@ -7,7 +7,6 @@ views and other apps never filter for permission themselves.
 from __future__ import annotations
 
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
-from django.utils import timezone
 
 from applications import constants as c
 from applications.models import (
@@ -15,6 +14,10 @@ from applications.models import (
     ApplicantProfile,
     Enterprise,
     EnterpriseMember,
+)
+from applications.visibility import (  # noqa: F401 - authorization_in_force re-exported
+    authorization_in_force,
+    authorization_in_force_q,
 )
 from portal.roles import Role, user_roles
 
@@ -32,38 +35,18 @@ def applicant_profile_for_user(*, user) -> ApplicantProfile | None:
 def active_authorization(*, agent, citizen, item=None) -> AgentAuthorization | None:
     """The authorisation that lets ``agent`` act for ``citizen`` today, if any.
 
-    Not revoked, valid_until on or after today, and either for ``item`` or for
-    any item (blank). With ``item=None`` only an unrestricted authorisation
-    counts. An item-specific one wins over a blank one. The agent must still
-    hold the agent role: taking the role away stops every authorisation.
+    In force (applications.visibility.authorization_in_force_q) and either for
+    ``item`` or for any item (blank). With ``item=None`` only an unrestricted
+    authorisation counts. An item-specific one wins over a blank one.
     """
     qs = AgentAuthorization.objects.filter(
-        agent=agent,
-        citizen=citizen,
-        revoked_at__isnull=True,
-        valid_until__gte=timezone.localdate(),
-        agent__groups__name=Role.AGENT.value,
+        authorization_in_force_q(agent=agent), citizen=citizen
     )
     if item is None:
         qs = qs.filter(item__isnull=True)
     else:
         qs = qs.filter(Q(item=item) | Q(item__isnull=True))
     return qs.order_by(F("item").asc(nulls_last=True), "-created_at").first()
-
-
-def authorization_in_force(authorization: AgentAuthorization | None, *, agent) -> bool:
-    """Whether an authorisation already attached to an application still holds.
-
-    The same rule as :func:`active_authorization`: not revoked, not expired,
-    held by ``agent``, who still has the agent role.
-    """
-    return bool(
-        authorization is not None
-        and authorization.agent_id == agent.pk
-        and authorization.revoked_at is None
-        and authorization.valid_until >= timezone.localdate()
-        and Role.AGENT.value in user_roles(agent)
-    )
 
 
 def authorizations_for_user(*, user) -> QuerySet[AgentAuthorization]:

@@ -29,6 +29,7 @@ from .forms_people import apply_service_error
 from .privacy import mask_name
 from .selectors_intake import (
     agent_authorizations_for_citizen,
+    agent_case_entries,
     agent_cases,
     implementations_for_agent,
 )
@@ -124,13 +125,23 @@ def home(request):
     """The agent's own cases (only those they filed) and a start button."""
     AGENT.require(request)
     page = Paginator(
-        agent_cases(agent=request.user).order_by("-created_at", "-pk"), 20
+        agent_case_entries(agent=request.user).order_by("-created_at", "-pk"), 20
     ).get_page(request.GET.get("page"))
+    acting = {app.pk for app in page.object_list if app.acting}
+    # Applicant names only for the cases the agent may still act on.
+    names = {
+        app.pk: mask_name(person_name(app.applicant))
+        for app in agent_cases(agent=request.user)
+        .filter(pk__in=acting)
+        .select_related(None)
+        .select_related("applicant__applicant")
+    }
     rows = [
         {
             "app": app,
-            "applicant_name": mask_name(person_name(app.applicant)),
-            "editable": app.status in cases.EDITABLE,
+            "acting": app.acting,
+            "applicant_name": names.get(app.pk, ""),
+            "editable": app.acting and app.status in cases.EDITABLE,
         }
         for app in page.object_list
     ]

@@ -276,11 +276,11 @@ def _require_agent_still_authorized(application: Application, user) -> None:
 
 
 def _require_editable(application: Application, user) -> None:
+    _require_agent_still_authorized(application, user)
     if not may_edit(user=user, application=application):
         raise PermissionDeniedError(
             "not_application_editor", "只有申请人或录入人可以修改该办件"
         )
-    _require_agent_still_authorized(application, user)
     if application.status not in EDITABLE:
         raise ServiceError(
             "application_not_editable",
@@ -877,12 +877,12 @@ def _submit_locked(
     the version is not looked up again. ``materials``: its material rows as
     they stand (files loaded), when the caller holds them.
     """
+    if locked.status in EDITABLE:
+        _require_agent_still_authorized(locked, user)
     if not may_edit(user=user, application=locked):
         raise PermissionDeniedError(
             "not_application_editor", "只有申请人或录入人可以提交该办件"
         )
-    if locked.status in EDITABLE:
-        _require_agent_still_authorized(locked, user)
     if locked.status not in EDITABLE:
         if locked.submitted_at is None or locked.status in (
             S.WITHDRAWN,

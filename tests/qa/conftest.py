@@ -6,13 +6,19 @@ without authorisation, and applications in every state the object URLs need.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
 from django.utils import timezone
 
 from applications import constants as c
-from applications.models import Application, Enterprise, EnterpriseMember
+from applications.models import (
+    AgentAuthorization,
+    Application,
+    Enterprise,
+    EnterpriseMember,
+)
 from applications.services import cases
 from catalog.codes import make_credit_code
 from portal.models import User
@@ -24,7 +30,9 @@ from tests.applications.factories import (
     authorization,
     citizen,
     clerk_at,
+    fill_materials,
     hall_and_implementation,
+    upload,
 )
 from tests.factories import RegionFactory, ServiceHallFactory, UserFactory
 
@@ -71,7 +79,33 @@ def world(db) -> World:
         added_at=timezone.now(),
     )
 
+    revoked_agent = agent_user("agent-revoked")
+    expired_agent = agent_user("agent-expired")
+    lapsed = {}
+    for who, lapsed_agent in (("revoked", revoked_agent), ("expired", expired_agent)):
+        grant = authorization(agent=lapsed_agent, citizen=a)
+        lapsed.update(_agent_filed(who, lapsed_agent, grant, impl1, clerk1))
+    # Then the citizen revokes one authorisation and the other runs out.
+    AgentAuthorization.objects.filter(agent=revoked_agent).update(
+        revoked_at=timezone.now(), revoked_by=a
+    )
+    AgentAuthorization.objects.filter(agent=expired_agent).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    # A file the citizen uploads after the revocation (the supplement asked
+    # for) must stay out of the former agent's reach too.
+    for key in ("revoked_supplement", "expired_supplement"):
+        row = lapsed[key].materials.select_related("material").first()
+        cases.application_provide_material(
+            application=lapsed[key],
+            user=a,
+            material=row.material,
+            provision=c.Provision.UPLOAD,
+            file=upload("补正材料.pdf"),
+        )
+
     apps = {
+        **lapsed,
         "a_submitted": ApplicationFactory(
             submitted=True, implementation=impl1, applicant=a
         ),
@@ -120,6 +154,8 @@ def world(db) -> World:
             "clerk1": clerk1,
             "clerk2": clerk2,
             "nobody": nobody,
+            "revoked_agent": revoked_agent,
+            "expired_agent": expired_agent,
         },
         apps=apps,
         objects={
@@ -132,6 +168,34 @@ def world(db) -> World:
             "enterprise": enterprise,
         },
     )
+
+
+def _agent_filed(prefix: str, agent, grant, implementation, clerk) -> dict:
+    """An agent's draft, submitted, supplement-requested and accepted cases."""
+    out = {}
+    for stage in ("draft", "submitted", "supplement", "accepted"):
+        app = cases.application_create(
+            user=agent,
+            implementation=implementation,
+            channel=c.IntakeChannel.AGENT,
+            agent_authorization=grant,
+            form_data=dict(GOOD_FORM),
+        )
+        if stage != "draft":
+            fill_materials(app, agent)
+            app = cases.application_submit(application=app, user=agent)
+        if stage == "accepted":
+            app = cases.application_accept(application=app, clerk=clerk)
+        if stage == "supplement":
+            first = app.materials.select_related("material").first()
+            cases.application_request_supplement(
+                application=app,
+                clerk=clerk,
+                items=[{"material_id": first.material_id, "problem": "照片不清晰"}],
+            )
+            app.refresh_from_db()
+        out[f"{prefix}_{stage}"] = app
+    return out
 
 
 @pytest.fixture

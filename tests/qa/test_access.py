@@ -51,6 +51,7 @@ UI_POST = [
     "/my/applications/{pk}/materials/{mid}/",
     "/my/applications/{pk}/files/{fid}/delete/",
     "/my/applications/{pk}/review/",
+    "/counter/applications/{pk}/reveal/",
     "/counter/applications/{pk}/accept/",
     "/counter/applications/{pk}/notice/",
     "/counter/applications/{pk}/refuse/",
@@ -73,7 +74,13 @@ API = [
     ("post", "/api/v1/applications/{pk}/notify-supplement/"),
     ("post", "/api/v1/applications/{pk}/refuse/"),
 ]
+LAPSED = {
+    f"{who}_{stage}"
+    for who in ("revoked", "expired")
+    for stage in ("draft", "submitted", "supplement", "accepted")
+}
 HALL1 = {
+    *LAPSED,
     "a_submitted",
     "a_draft",
     "a_supplement",
@@ -89,13 +96,18 @@ VISIBLE = {
     "b": HALL2,
     "agent": {"agent_draft"},
     "other_agent": set(),
+    # Agents whose authorisation was revoked or ran out see none of the cases
+    # they filed (issue 7 item 1): the desk keeps a bare list entry only.
+    "revoked_agent": set(),
+    "expired_agent": set(),
     "clerk1": HALL1,
     "clerk2": HALL2,
     "nobody": set(),
 }
 # Desks refuse users without the desk's role with 403 before looking at the
 # object (views_counter, views_agent): the answer cannot tell whether it exists.
-DESK_ROLE = {"/counter/": {"clerk1", "clerk2"}, "/agent/": {"agent", "other_agent"}}
+AGENTS = {"agent", "other_agent", "revoked_agent", "expired_agent"}
+DESK_ROLE = {"/counter/": {"clerk1", "clerk2"}, "/agent/": AGENTS}
 
 
 def _ids(app: Application) -> dict:
@@ -175,13 +187,16 @@ def test_account_objects_of_someone_else_are_404(world):
     authorization = world.objects["auth_a"]
     member = EnterpriseMember.objects.get(enterprise=enterprise)
     urls = [
-        ("get", f"/accounts/enterprises/{enterprise.pk}/"),
-        ("post", f"/accounts/enterprises/{enterprise.pk}/"),
-        ("post", f"/accounts/enterprises/{enterprise.pk}/members/{member.pk}/revoke/"),
-        ("post", f"/accounts/authorizations/{authorization.pk}/revoke/"),
-        ("get", f"/accounts/authorizations/{authorization.pk}/document/"),
+        (
+            method,
+            url.format(
+                pk=authorization.pk if "authorizations" in url else enterprise.pk,
+                member_pk=member.pk,
+            ),
+        )
+        for method, url in ACCOUNT_URLS
     ]
-    for who in ("b", "other_agent", "clerk1", "clerk2", "nobody"):
+    for who in ("b", "other_agent", "revoked_agent", "clerk1", "clerk2", "nobody"):
         client = Client()
         client.force_login(world.users[who])
         for method, url in urls:
@@ -384,3 +399,128 @@ def test_a_revoked_enterprise_member_loses_the_enterprise_applications(world):
     member.revoked_at = timezone.now()
     member.save(update_fields=["revoked_at"])
     assert api.get(f"/api/v1/applications/{app.pk}/").status_code == 404
+
+
+# --- revocation revokes (issue 7 item 1: the reproductions) ------------------------
+
+
+@pytest.mark.parametrize("who", ["revoked_agent", "expired_agent"])
+def test_a_lapsed_agent_can_neither_read_nor_download_nor_withdraw(world, who):
+    prefix = who.removesuffix("_agent")
+    accepted = world.apps[f"{prefix}_accepted"]
+    supplement = world.apps[f"{prefix}_supplement"]
+    late_file = (
+        supplement.materials.filter(files__original_name="补正材料.pdf")
+        .values_list("files__pk", flat=True)
+        .first()
+    )
+    assert late_file is not None
+    api = APIClient()
+    api.force_authenticate(world.users[who])
+    ui = Client()
+    ui.force_login(world.users[who])
+    for app in (accepted, supplement):
+        r = api.get(f"/api/v1/applications/{app.pk}/")
+        assert r.status_code == 404 and r.json()["code"] == "application_not_found"
+        assert ui.get(f"/agent/applications/{app.pk}/").status_code == 404
+    assert ui.get(f"/files/{late_file}/").status_code == 404
+    r = api.post(f"/api/v1/applications/{accepted.pk}/withdraw/", {}, format="json")
+    assert r.status_code == 404
+    r = ui.post(f"/my/applications/{accepted.pk}/withdraw/", {"reason": "x"})
+    assert r.status_code == 404
+    accepted.refresh_from_db()
+    assert accepted.status == c.ApplicationStatus.ACCEPTED
+    # The services refuse too, whatever the caller (not only the views).
+    with pytest.raises(cases.PermissionDeniedError):
+        cases.application_withdraw(application=accepted, user=world.users[who])
+    # What is left: the list entry (number, item, state), without the citizen.
+    r = api.get("/api/v1/applications/")
+    assert r.json()["count"] == 0
+    html = ui.get("/agent/").content.decode()
+    assert accepted.number in html and "授权已撤销或已过期" in html
+    assert f"/agent/applications/{accepted.pk}/" not in html
+    assert "扎" not in html.split("我代办的办件")[1]
+    # The citizen is unaffected.
+    citizen_api = APIClient()
+    citizen_api.force_authenticate(world.users["a"])
+    assert citizen_api.get(f"/api/v1/applications/{accepted.pk}/").status_code == 200
+
+
+# --- every object URL is in the matrix ---------------------------------------------
+
+ACCOUNT_URLS = [
+    ("get", "/accounts/enterprises/{pk}/"),
+    ("post", "/accounts/enterprises/{pk}/"),
+    ("post", "/accounts/enterprises/{pk}/members/{member_pk}/revoke/"),
+    ("post", "/accounts/authorizations/{pk}/revoke/"),
+    ("get", "/accounts/authorizations/{pk}/document/"),
+]
+# Object URLs that are public by design: the catalog and public information
+# (anyone may read them), tracking (number + query code, tested in
+# tests/qa/test_throttling.py and tests/applications), the start of an
+# application on an item (no private object in it), and the admin, which
+# has its own model permissions (tests/admin).
+PUBLIC_OR_OWN_RULES = (
+    "/items/",
+    "/departments/",
+    "/regions/",
+    "/themes/",
+    "/types/",
+    "/notices/",
+    "/policies/",
+    "/faq/",
+    "/supervision/",
+    "/media/catalog/",
+    "/api/v1/catalog/",
+    "/api/v1/track/",
+    "/apply/",
+    "/counter/intake/new/",
+    "/agent/new/",
+    "/admin/",
+    "/i18n/",
+)
+PARAM_NAMES = {"material_id": "mid", "file_id": "fid"}
+# Routes whose id names another object than its parameter name says.
+ROUTE_ALIASES = {"/files/{pk}/": "/files/{fid}/"}
+
+
+def _routes(patterns, prefix: str = ""):
+    from django.urls import URLPattern, URLResolver
+
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route
+
+
+def _as_template(route: str) -> str:
+    import re
+
+    def name(match: re.Match) -> str:
+        param = match.group(2)
+        return "{" + PARAM_NAMES.get(param, param) + "}"
+
+    template = "/" + re.sub(r"<(?:(\w+):)?(\w+)>", name, route.lstrip("^"))
+    return ROUTE_ALIASES.get(template, template)
+
+
+def test_every_object_url_is_in_the_access_matrix():
+    """A new URL with an object id fails here until the matrix covers it."""
+    from django.urls import get_resolver
+
+    covered = {
+        *UI_GET,
+        *UI_POST,
+        *(url for _, url in API),
+        *(url for _, url in ACCOUNT_URLS),
+    }
+    missing = sorted(
+        template
+        for template in map(_as_template, _routes(get_resolver().url_patterns))
+        if "{" in template
+        and template not in covered
+        and not template.startswith(PUBLIC_OR_OWN_RULES)
+    )
+    assert missing == []

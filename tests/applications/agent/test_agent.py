@@ -153,11 +153,16 @@ def test_after_revocation_the_agent_can_start_nothing_new(
     assert r.status_code == 403
     assert find(client, applicant).status_code == 403
     assert Application.objects.count() == 1
-    # ... and the draft already started is out of the agent's hands too.
-    r = client.get(f"/agent/applications/{draft.pk}/materials/")
-    assert r["Location"] == f"/agent/applications/{draft.pk}/"
-    html = client.get(r["Location"]).content.decode()
-    assert "授权已撤销或已过期" in html
+    # ... and the draft already started is out of the agent's hands too: the
+    # revoked authorisation leaves the agent the list entry (item, state) and
+    # nothing else (issue 7 item 1; it used to show the case with its form).
+    for url in ("", "form/", "materials/"):
+        r = client.get(f"/agent/applications/{draft.pk}/{url}")
+        assert r.status_code == 404, url
+    html = client.get("/agent/").content.decode()
+    assert "授权已撤销或已过期" in html and ITEM_NAME in html
+    assert f"/agent/applications/{draft.pk}/" not in html
+    assert applicant.applicant.full_name[0] not in html.split("我代办的办件")[1]
     with pytest.raises(PermissionDeniedError) as exc:
         cases.application_save_draft(application=draft, user=agent, form_data={})
     assert exc.value.code == "agent_not_authorized"

@@ -244,3 +244,62 @@ def test_a_citizens_online_draft_is_not_shown_to_the_halls_clerk():
     fill(draft, owner)
     case_services.application_submit(application=draft, user=owner)
     assert application_list_for_user(user=desk_clerk).filter(pk=draft.pk).exists()
+
+
+# --- the authorisation-in-force rule: predicate and filter agree -------------------
+
+
+def test_authorisation_rule_predicate_and_filter_agree(db):
+    import datetime as dt
+
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from applications.models import AgentAuthorization
+    from applications.visibility import (
+        authorization_in_force,
+        authorization_in_force_q,
+    )
+    from portal.roles import Role
+    from tests.applications.factories import agent_user, authorization, citizen
+
+    agent = agent_user("rule-agent")
+    other = agent_user("rule-other")
+    person = citizen("rule-citizen")
+    cases_ = {
+        "valid": authorization(agent=agent, citizen=person),
+        "revoked": authorization(agent=agent, citizen=person, revoked=True),
+        "expired": authorization(agent=agent, citizen=person, days=-1),
+        "today": authorization(agent=agent, citizen=person, days=0),
+        "someone_else": authorization(agent=other, citizen=person),
+    }
+    expected = {"valid": True, "revoked": False, "expired": False, "today": True}
+    expected["someone_else"] = False
+    in_db = set(
+        AgentAuthorization.objects.filter(
+            authorization_in_force_q(agent=agent)
+        ).values_list("pk", flat=True)
+    )
+    for name, auth in cases_.items():
+        assert authorization_in_force(auth, agent=agent) is expected[name], name
+        assert (auth.pk in in_db) is expected[name], name
+    # The last day counts until local midnight; the day after it does not.
+    tomorrow = timezone.now() + dt.timedelta(days=1)
+    with time_machine_travel(tomorrow):
+        assert not authorization_in_force(cases_["today"], agent=agent)
+        assert not AgentAuthorization.objects.filter(
+            authorization_in_force_q(agent=agent), pk=cases_["today"].pk
+        ).exists()
+    # Taking the role away ends every authorisation, for both forms.
+    agent.groups.remove(Group.objects.get(name=Role.AGENT))
+    fresh = type(agent).objects.get(pk=agent.pk)
+    assert not authorization_in_force(cases_["valid"], agent=fresh)
+    assert not AgentAuthorization.objects.filter(
+        authorization_in_force_q(agent=fresh)
+    ).exists()
+
+
+def time_machine_travel(when):
+    import time_machine
+
+    return time_machine.travel(when, tick=False)
