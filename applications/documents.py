@@ -42,7 +42,7 @@ from .privacy import mask_name
 from .selectors import material_is_satisfied
 
 S = c.ApplicationStatus
-SITE_NAME = "甘孜州政务服务网"
+SITE_NAME = settings.SITE_NAME
 SEAL_TEXT = "（印章）"
 
 RECEIPT = "receipt"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from portal.errors import ServiceError
@@ -11,8 +12,6 @@ from . import constants as c
 from .codes import CodeError, validate_credit_code, validate_region_code
 from .models import Department, Region, Theme
 from .selectors import counties, validate_query
-
-PREFECTURE_CODE = "513300"
 
 
 class ItemFilterForm(forms.Form):
@@ -45,9 +44,10 @@ class ItemFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         any_ = [("", _("全部"))]
-        regions = list(
-            Region.objects.filter(code=PREFECTURE_CODE).values_list("code", "name")
-        ) + list(counties(prefecture_code=PREFECTURE_CODE).values_list("code", "name"))
+        prefecture = Region.objects.filter(code=settings.PREFECTURE_CODE)
+        regions = list(prefecture.values_list("code", "name")) + list(
+            counties().values_list("code", "name")
+        )
         self.fields["region"].widget.choices = any_ + regions
         self.fields["department"].widget.choices = any_ + list(
             Department.objects.filter(is_active=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -9,8 +10,6 @@ from django.utils.translation import pgettext
 from portal import pdf
 
 from .guide import Guide
-
-SITE_NAME = "甘孜州政务服务网"
 
 
 def guide_pdf(guide: Guide) -> bytes:
@@ -236,7 +235,7 @@ def guide_pdf(guide: Guide) -> bytes:
         pdf.para(
             _("本指南由%(site)s生成于 %(at)s，以网站公布的现行版本为准。")
             % {
-                "site": SITE_NAME,
+                "site": settings.SITE_NAME,
                 "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
             },
             "small",
@@ -245,6 +244,6 @@ def guide_pdf(guide: Guide) -> bytes:
     return pdf.build(
         title=f"{v.name} 办事指南",
         story=story,
-        header=f"{SITE_NAME} · {v.name} 办事指南",
-        footer=f"{SITE_NAME} · {guide.item.basic_code} v{v.version}",
+        header=f"{settings.SITE_NAME} · {v.name} 办事指南",
+        footer=f"{settings.SITE_NAME} · {guide.item.basic_code} v{v.version}",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Exists,
@@ -226,7 +227,9 @@ def region_tree() -> QuerySet[Region]:
     return Region.objects.select_related("parent").order_by("code")
 
 
-def counties(*, prefecture_code: str = "513300") -> QuerySet[Region]:
+def counties(*, prefecture_code: str | None = None) -> QuerySet[Region]:
+    """The counties of ``prefecture_code`` (default: the prefecture served)."""
     return Region.objects.filter(
-        parent__code=prefecture_code, level=c.RegionLevel.COUNTY
+        parent__code=prefecture_code or settings.PREFECTURE_CODE,
+        level=c.RegionLevel.COUNTY,
     ).order_by("code")

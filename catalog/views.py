@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_safe
 from portal.errors import ServiceError
 
 from . import constants as c
-from .forms import PREFECTURE_CODE, ItemFilterForm
+from .forms import ItemFilterForm
 from .guide import Guide, build_guide, depth_text, parties_text
 from .models import (
     Department,
@@ -206,10 +207,8 @@ def _region_counts() -> QuerySet[Region]:
 
 @require_safe
 def region_list(request: HttpRequest) -> HttpResponse:
-    prefecture = _region_counts().filter(code=PREFECTURE_CODE).first()
-    county_list = _region_counts().filter(
-        pk__in=counties(prefecture_code=PREFECTURE_CODE).values("pk")
-    )
+    prefecture = _region_counts().filter(code=settings.PREFECTURE_CODE).first()
+    county_list = _region_counts().filter(pk__in=counties().values("pk"))
     return render(
         request,
         "catalog/region_list.html",
@@ -224,11 +223,22 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(_("未找到该区划"))
     context = {
         "region": region,
+        "parent_crumb": _parent_crumb(region),
         "halls": region.halls.order_by("name"),
         "townships": region.children.order_by("code"),
     }
     context.update(_page_context(request, item_search(region=region)))
     return render(request, "catalog/region_detail.html", context)
+
+
+def _parent_crumb(region: Region) -> Region | None:
+    """The parent in the breadcrumb, unless the region list already stands for
+    it (the prefecture served and its province)."""
+    prefecture = settings.PREFECTURE_CODE
+    parent = region.parent
+    if parent is None or parent.code in (prefecture, prefecture[:2] + "0000"):
+        return None
+    return parent
 
 
 @require_safe

@@ -19,16 +19,25 @@ from django.db.models.fields.files import FieldFile
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
+from .context_processors import site_name
 from .errors import ServiceError
 from .models import Article, AuditEntry, User
 from .roles import Role
 
-admin.site.site_header = _("甘孜州政务服务平台 管理后台")
-admin.site.site_title = _("甘孜州政务服务平台")
+
+def _site_header() -> str:
+    return gettext("%(site)s 管理后台") % {"site": site_name()}
+
+
+# The site's name from settings (SITE_NAME, SITE_NAME_EN), in the page's language.
+admin.site.site_header = lazy(_site_header, str)()
+admin.site.site_title = lazy(site_name, str)()
 admin.site.index_title = _("管理首页")
 
 

@@ -13,7 +13,7 @@ Typical use::
 
     s = pdf.styles()
     story = [pdf.para("受理回执", s["title"]), pdf.kv_table([("办件编号", no)])]
-    data = pdf.build(title="受理回执", story=story, footer="甘孜州政务服务网")
+    data = pdf.build(title="受理回执", story=story, footer=settings.SITE_NAME)
 
 Only reportlab and settings are imported here, so any app may use this module.
 """

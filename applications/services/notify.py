@@ -44,7 +44,7 @@ Status = c.ApplicationStatus
 
 logger = logging.getLogger(__name__)
 
-SENDER = "甘孜州政务服务网"
+SENDER = settings.SITE_NAME
 TRACK_HINT = (
     f"您可登录{SENDER}“办件查询”，输入办件编号和查询码查看办理进度，无需登录账号。"
 )

@@ -12,7 +12,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from catalog.forms import PREFECTURE_CODE
 from catalog.models import Department
 from catalog.selectors import counties, item_public_queryset
 from catalog.views import decorate_items, theme_groups, type_counts
@@ -55,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("region")
             .order_by("region__code", "name")[:HOME_DEPARTMENTS]
         ),
-        "counties": list(counties(prefecture_code=PREFECTURE_CODE)),
+        "counties": list(counties()),
         "notices": list(
             Article.objects.filter(kind=ArticleKind.NOTICE, is_published=True)[
                 :HOME_NOTICES

@@ -138,6 +138,13 @@ STORAGES = {
 CJK_FONT_PATH = BASE_DIR / "static" / "fonts" / "DroidSansFallbackFull.ttf"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# The site's name (PDFs, messages, page titles through the context processor)
+# and the prefecture whose counties the catalog lists.
+SITE_NAME = env("SITE_NAME")
+SITE_NAME_EN = env("SITE_NAME_EN")
+PREFECTURE_CODE = env("PREFECTURE_CODE")
+
 CATALOG_IMPORT_MAX_BYTES = int(env("CATALOG_IMPORT_MAX_BYTES"))
 # One uploaded material file (applications.uploads checks it by size first).
 APPLICATION_UPLOAD_MAX_BYTES = int(env("APPLICATION_UPLOAD_MAX_BYTES"))
@@ -229,7 +236,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "甘孜州政务服务平台 API",
+    "TITLE": f"{SITE_NAME} API",
     "DESCRIPTION": "Ganzi Prefecture government service portal: catalog, applications.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -73,6 +73,17 @@ VARIABLES: dict[str, Var] = {
         "5242880", "Largest catalog spreadsheet accepted for import, in bytes."
     ),
     "LOG_LEVEL": Var("INFO", "Root log level."),
+    "SITE_NAME": Var(
+        "甘孜州政务服务网",
+        "The site's name: page titles and header, PDFs, e-mail and SMS sender.",
+    ),
+    "SITE_NAME_EN": Var(
+        "Ganzi Government Services", "The site's name on the English pages."
+    ),
+    "PREFECTURE_CODE": Var(
+        "513300",
+        "GB/T 2260 code of the prefecture served (its counties are the regions).",
+    ),
     "SUPPLEMENT_DUE_WORKING_DAYS": Var(
         "10",
         "Working days an applicant has to supplement after a one-time notice (local practice).",

@@ -11,8 +11,7 @@ import pytest
 from django.test import Client
 from openpyxl import Workbook
 
-from catalog import importexport
-from catalog.importexport import catalog_import_xlsx
+from catalog.importexport import catalog_import_xlsx, sheets
 from catalog.models import ServiceItem
 from portal.errors import ServiceError
 from portal.roles import Role
@@ -47,14 +46,14 @@ def test_a_stray_cell_in_the_last_column_does_not_scan_every_empty_cell(
     """A note typed in column XFD makes every row 16,384 cells wide; a sheet of
     a few KB with one in row 1,048,576 took about ten minutes to read."""
     calls = 0
-    real = importexport.cell_text
+    real = sheets.cell_text
 
     def counting(raw):
         nonlocal calls
         calls += 1
         return real(raw)
 
-    monkeypatch.setattr(importexport, "cell_text", counting)
+    monkeypatch.setattr(sheets, "cell_text", counting)
     content = _workbook([("QA0000000001", "甲事项", "行政许可", 5, 10)], stray="XFD400")
     assert len(content) < 10_000
     try:
