@@ -17,18 +17,19 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from catalog import constants as cc
 from catalog.models import StaffProfile
+from people.models import EnterpriseMember
+from people.privacy import IdNumberError, validate_id_number
 from portal.errors import ErrorItem, NotFoundError
 from portal.roles import Role, user_roles
 
 from . import constants as c
+from .form_privacy import form_plain
 from .models import (
     Application,
     ApplicationMaterial,
-    EnterpriseMember,
     StatusChange,
     UploadedFile,
 )
-from .privacy import IdNumberError, form_plain, validate_id_number
 
 NOT_FOUND_DETAIL = "未找到该办件，或您无权查看"
 

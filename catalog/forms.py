@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from people.codes import CodeError, validate_credit_code, validate_region_code
 from portal.errors import ServiceError
 
 from . import constants as c
-from .codes import CodeError, validate_credit_code, validate_region_code
 from .models import Department, Region, Theme
 from .selectors import counties, validate_query
 

@@ -84,12 +84,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from people.codes import CodeError
 from portal.audit import audit_record
 from portal.errors import ErrorItem, ServiceError
 
 from . import constants as c
 from . import services
-from .codes import CodeError, validate_basic_code
+from .codes import validate_basic_code
 from .models import CertificateType, Material, ServiceItem, ServiceItemVersion
 
 ITEM_SHEET = "事项"

@@ -4,15 +4,12 @@ import pytest
 from django.db import transaction
 
 from applications import constants as c
-from applications.models import OutboxMessage
 from applications.services.notify import notification_enqueue
-from applications.tasks import send_outbox_message, send_outbox_messages
-from tests.applications.notify.helpers import (
-    PHONE,
-    make_application,
-    make_message,
-    sms_lines,
-)
+from people.constants import OutboxStatus
+from people.models import OutboxMessage
+from people.tasks import send_outbox_message, send_outbox_messages
+from tests.applications.notify.helpers import make_application
+from tests.people.outbox.helpers import PHONE, make_message, sms_lines
 
 from .conftest import wait_for
 
@@ -23,9 +20,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 def sms_dir(tmp_path, settings, monkeypatch):
     """The worker writes SMS to a file the test can read (set before it starts)."""
     directory = tmp_path / "notify"
-    monkeypatch.setenv("SMS_BACKEND", "applications.notifications.FileSmsBackend")
+    monkeypatch.setenv("SMS_BACKEND", "people.outbox.backends.FileSmsBackend")
     monkeypatch.setenv("NOTIFY_FILE_DIR", str(directory))
-    settings.SMS_BACKEND = "applications.notifications.FileSmsBackend"
+    settings.SMS_BACKEND = "people.outbox.backends.FileSmsBackend"
     settings.NOTIFY_FILE_DIR = directory
     return directory
 
@@ -52,7 +49,7 @@ def _sent(*pks):
         statuses = OutboxMessage.objects.filter(pk__in=pks).values_list(
             "status", flat=True
         )
-        return len(statuses) == len(pks) and set(statuses) == {c.OutboxStatus.SENT}
+        return len(statuses) == len(pks) and set(statuses) == {OutboxStatus.SENT}
 
     return check
 
@@ -83,6 +80,6 @@ def test_send_task_executed_twice_sends_once(celery_worker_process, sms_dir):
 
     assert [line["to"] for line in sms_lines(sms_dir)] == [PHONE, "13900000000"]
     for message in OutboxMessage.objects.filter(pk__in=pks):
-        assert message.status == c.OutboxStatus.SENT
+        assert message.status == OutboxStatus.SENT
         assert message.attempts == 1
         assert message.sent_at is not None
