@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import uuid
 from pathlib import Path
@@ -74,3 +75,15 @@ class DiesAfterSendingSmsBackend(FileSmsBackend):
     def send(self, *, to: str, text: str, reference: str) -> None:
         super().send(to=to, text=text, reference=reference)
         raise WorkerDied
+
+
+class ExitsAfterSendingSmsBackend(FileSmsBackend):
+    """For a real worker: the first text is accepted, then the process exits at
+    once (no cleanup, as when it is killed); later texts go through."""
+
+    def send(self, *, to: str, text: str, reference: str) -> None:
+        super().send(to=to, text=text, reference=reference)
+        marker = self.directory / "worker-died"
+        if not marker.exists():
+            marker.touch()
+            os._exit(70)
