@@ -53,6 +53,28 @@ def test_bad_credit_codes_are_refused(citizen, code, error):
     assert not EnterpriseMember.objects.exists()
 
 
+def test_region_is_a_gb_2260_code(citizen):
+    enterprise = _register(citizen, region_code=" 513301 ")
+    assert enterprise.region_code == "513301"
+    assert _register(citizen, n=2).region_code == ""
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        ("51330", "region_code_length"),
+        ("５１３３０１", "region_code_chars"),
+        ("513301x", "region_code_chars"),
+        ("003301", "region_code_province"),
+    ],
+)
+def test_bad_region_codes_are_refused(citizen, code, error):
+    with pytest.raises(ServiceError) as exc:
+        _register(citizen, region_code=code)
+    assert [(e.code, e.field) for e in exc.value.errors] == [(error, "region_code")]
+    assert not Enterprise.objects.exists()
+
+
 def test_wrong_check_character_names_the_expected_one(citizen):
     good = credit_code(1)
     wrong = good[:-1] + ("0" if good[-1] != "0" else "1")

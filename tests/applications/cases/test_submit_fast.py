@@ -122,6 +122,7 @@ def _rows(app: Application) -> dict:
         ],
         "outbox": sorted(
             (m.channel, m.recipient, mask(m.subject), mask(m.body), m.status)
+            + (mask(m.reference), m.subject_type, own_id(m.subject_id))
             + (m.attempts, own_id(m.dedupe_key), m.sent_at, m.last_error)
             for m in OutboxMessage.objects.about(app)
         ),
@@ -169,6 +170,7 @@ def test_the_number_is_filled_in_everywhere(impl, applicant):
     for message in OutboxMessage.objects.about(app):
         assert submitted_mark_free(message.subject + message.body)
         assert app.number in message.subject and app.number in message.body
+        assert message.reference == app.number
         assert app.query_code in message.body
     assert StatusChange.objects.get(application=app).to_status == S.SUBMITTED
 
