@@ -139,7 +139,7 @@ class OutboxMessage(models.Model):
     model's ``app_label.model`` ("applications.application") and
     ``subject_id`` its primary key, so any app can send messages without
     this one knowing its models. Delivery is at least once, deduplicated by
-    the message's id (people.outbox.delivery).
+    the message's id (people.services.outbox).
     """
 
     channel = models.CharField(max_length=8, choices=c.OutboxChannel.choices)
