@@ -14,7 +14,7 @@ vendored CJK font, so Chinese renders on any machine):
 
 Pure reads: nothing here changes state. :func:`document_available` says which
 documents an application has in its current status; the views answer 404 for
-the others. The applicant's name is always masked (privacy.mask_name); no ID
+the others. The applicant's name is always masked (people.privacy.mask_name); no ID
 number or phone is printed.
 """
 
@@ -33,12 +33,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
+from people.privacy import mask_name
 from portal import pdf
 from portal.workdays import add_working_days
 
 from . import constants as c
 from .models import Application, ApplicationMaterial, SupplementNotice
-from .privacy import mask_name
 from .selectors import material_is_satisfied
 
 S = c.ApplicationStatus

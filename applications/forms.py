@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from people.privacy import is_sealed, normalise_id_number
 from portal.strict_json import StrictJSONDecoder
 
-from .privacy import is_sealed, normalise_id_number
 from .uploads import ALLOWED_LABEL
 
 MAX_TEXT = 2000

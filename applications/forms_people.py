@@ -1,6 +1,7 @@
 """HTML forms for accounts, enterprises and agent authorisations.
 
-Forms only shape input; the rules live in applications.services.people, whose
+Forms only shape input; the rules live in people.services (applicants,
+enterprises) and applications.services.people (authorisations), whose
 ServiceError items are put back onto the matching fields by
 :func:`apply_service_error`.
 """

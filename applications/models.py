@@ -1,8 +1,9 @@
-"""Applicants, applications and what hangs off them.
+"""Applications and what hangs off them; agent authorisations.
 
-Personal data: ID numbers are stored as a keyed hash (for lookup), a masked
-form (for display) and an encrypted form (for the rare logged full display);
-see applications.privacy. Never log them.
+Who applies (real-name profiles, enterprises and their members) is
+people's: an application points at a user and, for a legal person, at a
+people.Enterprise. ID numbers typed into forms are sealed
+(applications.form_privacy). Never log them.
 """
 
 from __future__ import annotations
@@ -13,112 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from catalog.validators import credit_code_validator
-
 from . import constants as c
 from . import visibility
-
-
-class ApplicantProfile(models.Model):
-    """A natural person known to the portal (registered online or at a counter)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applicant"
-    )
-    full_name = models.CharField(_("姓名"), max_length=64)
-    id_number_hash = models.CharField(max_length=64, unique=True)
-    id_number_masked = models.CharField(_("身份证号码"), max_length=18)
-    id_number_encrypted = models.TextField()
-    birth_date = models.DateField(_("出生日期"))
-    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
-    email = models.EmailField(_("电子邮箱"), blank=True)
-    region = models.ForeignKey(
-        "catalog.Region",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("户籍或居住地"),
-    )
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("窗口或代办员代为登记时记录登记人"),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("申请人（自然人）")
-        verbose_name_plural = _("申请人（自然人）")
-
-    def __str__(self) -> str:
-        return f"{self.full_name}（{self.id_number_masked}）"
-
-
-class Enterprise(models.Model):
-    """A legal person that applies through the people allowed to act for it."""
-
-    name = models.CharField(_("单位名称"), max_length=200)
-    credit_code = models.CharField(
-        _("统一社会信用代码"),
-        max_length=18,
-        unique=True,
-        validators=[credit_code_validator],
-    )
-    legal_representative = models.CharField(_("法定代表人"), max_length=64)
-    region = models.ForeignKey(
-        "catalog.Region",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("注册地"),
-    )
-    address = models.CharField(_("住所"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("企业（法人）")
-        verbose_name_plural = _("企业（法人）")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class EnterpriseMember(models.Model):
-    enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="members"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="enterprise_roles",
-    )
-    role = models.CharField(_("身份"), max_length=16, choices=c.EnterpriseRole.choices)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    added_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["enterprise", "user"], name="enterprise_member_unique"
-            )
-        ]
-        verbose_name = _("企业经办人")
-        verbose_name_plural = _("企业经办人")
-
-    def __str__(self) -> str:
-        return f"{self.enterprise} · {self.user}"
 
 
 class AgentAuthorization(models.Model):
@@ -206,7 +103,7 @@ class Application(models.Model):
         default=c.ApplicantKind.NATURAL,
     )
     enterprise = models.ForeignKey(  # partial index in Meta
-        Enterprise,
+        "people.Enterprise",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -465,41 +362,3 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
-
-
-class OutboxMessage(models.Model):
-    """One outgoing e-mail or SMS; sent after commit, retried by beat, never twice."""
-
-    channel = models.CharField(max_length=8, choices=c.OutboxChannel.choices)
-    recipient = models.CharField(max_length=200)
-    subject = models.CharField(max_length=200, blank=True)
-    body = models.TextField()
-    application = models.ForeignKey(
-        Application,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="messages",
-    )
-    dedupe_key = models.CharField(max_length=200)  # unique: Meta.constraints
-    status = models.CharField(
-        max_length=8, choices=c.OutboxStatus.choices, default=c.OutboxStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["dedupe_key"], name="outbox_dedupe_key_unique"
-            )
-        ]
-        verbose_name = _("消息发件箱")
-        verbose_name_plural = _("消息发件箱")
-
-    def __str__(self) -> str:
-        return f"{self.channel} → {self.application_id}: {self.subject}"

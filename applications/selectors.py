@@ -16,17 +16,18 @@ import jsonschema
 from django.db.models import Prefetch, QuerySet
 
 from catalog import constants as cc
+from people.models import EnterpriseMember
+from people.privacy import IdNumberError, validate_id_number
 from portal.errors import ErrorItem, NotFoundError
 
 from . import constants as c
+from .form_privacy import form_plain
 from .models import (
     Application,
     ApplicationMaterial,
-    EnterpriseMember,
     StatusChange,
     UploadedFile,
 )
-from .privacy import IdNumberError, form_plain, validate_id_number
 from .visibility import (  # noqa: F401 - re-exported for callers
     active_enterprise_ids,
     authorization_in_force,

@@ -21,10 +21,13 @@ from django.views.decorators.http import require_POST
 
 from catalog import constants as cc
 from catalog.models import Implementation
+from people.models import Enterprise
+from people.privacy import is_sealed
 from portal.errors import NotFoundError, ServiceError
 
 from . import constants as c
 from . import hooks
+from .form_privacy import form_id_fields, form_shown
 from .forms import (
     CertificateForm,
     CommitmentForm,
@@ -34,8 +37,7 @@ from .forms import (
     WithdrawForm,
     schema_form_class,
 )
-from .models import Application, Enterprise
-from .privacy import form_id_fields, form_shown, is_sealed
+from .models import Application
 from .selectors import (
     application_get_for_user,
     application_list_for_user,

@@ -1,8 +1,9 @@
 """Account pages: registration, own profile, enterprises, agent authorisations.
 
-Thin: each view reads through applications.selectors_people (already narrowed
-to what the user may see; anything else is a 404) and changes state only
-through applications.services.people.
+Thin: each view reads through people.selectors and
+applications.selectors_people (already narrowed to what the user may see;
+anything else is a 404) and changes state only through people's services
+(applicants, enterprises) and applications.services.people (authorisations).
 """
 
 from __future__ import annotations
@@ -25,15 +26,25 @@ from applications.forms_people import (
     RegisterForm,
     apply_service_error,
 )
-from applications.privacy import mask_phone
-from applications.selectors_people import (
+from applications.selectors_people import authorizations_for_user
+from applications.services import people as authorizations
+from catalog.models import ServiceItem
+from people.privacy import mask_phone
+from people.selectors import (
     applicant_profile_for_user,
-    authorizations_for_user,
     enterprise_is_legal_representative,
     enterprises_for_user,
 )
-from applications.services import people
-from catalog.models import ServiceItem
+from people.services.applicants import (
+    applicant_find_by_id_number,
+    applicant_register,
+    applicant_reveal_id_number,
+)
+from people.services.enterprises import (
+    enterprise_add_member,
+    enterprise_register,
+    enterprise_revoke_member,
+)
 from portal.errors import NotFoundError, ServiceError
 from portal.roles import Role, user_roles
 
@@ -61,7 +72,7 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = people.applicant_register(
+            user = applicant_register(
                 username=data["username"],
                 password=data["password1"],
                 full_name=data["full_name"],
@@ -105,7 +116,7 @@ def profile_reveal(request):
     profile = applicant_profile_for_user(user=request.user)
     if profile is None:
         raise Http404
-    revealed = people.applicant_reveal_id_number(
+    revealed = applicant_reveal_id_number(
         viewer=request.user, profile=profile, reason="本人查看"
     )
     return render(
@@ -125,9 +136,7 @@ def enterprise_list(request):
     form = EnterpriseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            enterprise = people.enterprise_register(
-                user=request.user, **form.cleaned_data
-            )
+            enterprise = enterprise_register(user=request.user, **form.cleaned_data)
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
@@ -176,14 +185,14 @@ def enterprise_detail(request, pk: int):
 def _add_member(request, enterprise, form: MemberAddForm) -> bool:
     data = form.cleaned_data
     try:
-        profile = people.applicant_find_by_id_number(id_number=data["id_number"])
+        profile = applicant_find_by_id_number(id_number=data["id_number"])
         if profile is None or profile.full_name != data["full_name"].strip():
             form.add_error(
                 "id_number",
                 _("未找到与该身份证号码和姓名相符的注册用户，请确认对方已实名注册"),
             )
             return False
-        people.enterprise_add_member(
+        enterprise_add_member(
             enterprise=enterprise, actor=request.user, user=profile.user
         )
     except ServiceError as exc:
@@ -203,7 +212,7 @@ def enterprise_member_revoke(request, pk: int, member_pk: int):
     if member is None:
         raise Http404
     try:
-        people.enterprise_revoke_member(member=member, actor=request.user)
+        enterprise_revoke_member(member=member, actor=request.user)
     except ServiceError as exc:
         _service_message(request, exc)
     else:
@@ -250,7 +259,9 @@ def authorization_list(request):
 def authorization_revoke(request, pk: int):
     authorization = get_object_or_404(authorizations_for_user(user=request.user), pk=pk)
     try:
-        people.agent_authorization_revoke(authorization=authorization, by=request.user)
+        authorizations.agent_authorization_revoke(
+            authorization=authorization, by=request.user
+        )
     except ServiceError as exc:
         _service_message(request, exc)
     else:
@@ -299,13 +310,11 @@ def _grant(request, form: AuthorizationGrantForm) -> bool:
             form.add_error("item_code", _("未找到该基本编码对应的事项"))
             return False
     try:
-        profile = people.applicant_find_by_id_number(
-            id_number=data["citizen_id_number"]
-        )
+        profile = applicant_find_by_id_number(id_number=data["citizen_id_number"])
         if profile is None or profile.full_name != data["citizen_full_name"].strip():
             form.add_error("citizen_id_number", NOT_FOUND_CITIZEN)
             return False
-        people.agent_authorization_grant(
+        authorizations.agent_authorization_grant(
             agent=request.user,
             citizen=profile.user,
             valid_until=data["valid_until"],

@@ -20,13 +20,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from people.privacy import mask_name
+from people.services.applicants import applicant_find_by_id_number
 from portal.errors import ServiceError
 from portal.roles import Role, user_roles
 
 from . import constants as c
 from .forms_counter import CitizenLookupForm
 from .forms_people import apply_service_error
-from .privacy import mask_name
 from .selectors_intake import (
     agent_authorizations_for_citizen,
     agent_case_entries,
@@ -34,7 +35,7 @@ from .selectors_intake import (
     implementations_for_agent,
 )
 from .selectors_people import active_authorization, authorization_in_force
-from .services import cases, people
+from .services import cases
 from .views_counter import (
     Desk,
     desk_application,
@@ -160,7 +161,7 @@ def find(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            profile = people.applicant_find_by_id_number(id_number=data["id_number"])
+            profile = applicant_find_by_id_number(id_number=data["id_number"])
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:

@@ -32,6 +32,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from catalog.models import Implementation
+from people.privacy import mask_name, mask_phone
+from people.services.applicants import (
+    applicant_find_by_id_number,
+    applicant_register_at_counter,
+)
 from portal.errors import NotFoundError, ServiceError
 from portal.models import User
 from portal.workdays import add_working_days
@@ -53,7 +58,6 @@ from .forms_counter import (
 )
 from .forms_people import apply_service_error
 from .models import Application
-from .privacy import mask_name, mask_phone
 from .selectors import (
     application_get_for_user,
     application_problems,
@@ -70,7 +74,7 @@ from .selectors_intake import (
     implementations_for_hall,
 )
 from .selectors_people import authorization_in_force
-from .services import cases, people
+from .services import cases
 from .uploads import install_size_limit, request_too_large, too_large_error
 from .views import draft_form_step, form_rows, material_cards, sealed_form_fields
 
@@ -535,7 +539,7 @@ def intake(request):
         register = WalkInForm(request.POST, prefix="walkin")
         if register.is_valid():
             try:
-                user = people.applicant_register_at_counter(
+                user = applicant_register_at_counter(
                     clerk=request.user, **register.cleaned_data
                 )
             except ServiceError as exc:
@@ -549,7 +553,7 @@ def intake(request):
         if lookup.is_valid():
             id_number = lookup.cleaned_data["id_number"]
             try:
-                profile = people.applicant_find_by_id_number(id_number=id_number)
+                profile = applicant_find_by_id_number(id_number=id_number)
             except ServiceError as exc:
                 apply_service_error(lookup, exc)
             else:

@@ -21,6 +21,7 @@ from django.db.models import Exists, Q
 from django.utils import timezone
 
 from catalog.models import StaffProfile
+from people.models import EnterpriseMember
 from portal.roles import Role, user_roles
 
 from . import constants as c
@@ -114,8 +115,6 @@ def agent_filed_q(agent) -> Q:
 
 def active_enterprise_ids(user):
     """Enterprises ``user`` acts for today (a subquery of ids)."""
-    from .models import EnterpriseMember  # models imports this module
-
     return EnterpriseMember.objects.filter(user=user, revoked_at__isnull=True).values(
         "enterprise_id"
     )

@@ -43,11 +43,7 @@ def prepare(users: int) -> tuple[str, list[str]]:
     """An item anyone can submit with form data only; users with tokens."""
     from rest_framework.authtoken.models import Token
 
-    from applications.models import ApplicantProfile
-    from applications.privacy import make_id_number
-    from applications.services import people
     from catalog import constants as c
-    from catalog.codes import make_credit_code
     from catalog.models import (
         Department,
         Implementation,
@@ -58,6 +54,10 @@ def prepare(users: int) -> tuple[str, list[str]]:
         ServiceItem,
     )
     from catalog.services import implementation_create, item_create, version_publish
+    from people.codes import make_credit_code
+    from people.models import ApplicantProfile
+    from people.privacy import make_id_number
+    from people.services import applicants
     from portal.models import User
 
     editor, _ = User.objects.get_or_create(username="bench-editor")
@@ -132,7 +132,7 @@ def prepare(users: int) -> tuple[str, list[str]]:
         username = f"bench{i:03d}"
         user = User.objects.filter(username=username).first()
         if user is None or not ApplicantProfile.objects.filter(user=user).exists():
-            user = people.applicant_register(
+            user = applicants.applicant_register(
                 username=username,
                 password=PASSWORD,
                 full_name="测试"

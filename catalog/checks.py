@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Error, register
 
-from .codes import CodeError, region_level, validate_region_code
+from people.codes import CodeError, region_level, validate_region_code
 
 
 @register()

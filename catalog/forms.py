@@ -6,10 +6,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from people.codes import CodeError, validate_credit_code, validate_region_code
 from portal.errors import ServiceError
 
 from . import constants as c
-from .codes import CodeError, validate_credit_code, validate_region_code
 from .models import Department, Region, Theme
 from .selectors import counties, validate_query
 

@@ -11,18 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from people.codes import CodeError, validate_credit_code, validate_region_code
+from people.validators import credit_code_validator, region_code_validator
+
 from . import constants as c
-from .codes import (
-    CodeError,
-    validate_credit_code,
-    validate_implementation_code,
-    validate_region_code,
-)
-from .validators import (
-    basic_code_validator,
-    credit_code_validator,
-    region_code_validator,
-)
+from .codes import validate_implementation_code
+from .validators import basic_code_validator
 
 
 class Region(models.Model):

@@ -16,11 +16,12 @@ from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from people.codes import CodeError
 from portal.audit import audit_record
 from portal.errors import ErrorItem, ServiceError
 
 from . import constants as c
-from .codes import CodeError, validate_implementation_code
+from .codes import validate_implementation_code
 from .models import (
     Implementation,
     Material,

@@ -1,29 +1,12 @@
-"""Django field validators wrapping catalog.codes (importable for migrations)."""
+"""Django field validators wrapping catalog.codes (importable for migrations).
 
-from django.core.exceptions import ValidationError
+Credit-code and region-code validators are people.validators'.
+"""
 
-from .codes import (
-    CodeError,
-    validate_basic_code,
-    validate_credit_code,
-    validate_region_code,
-)
+from people.validators import run_code_check
 
-
-def _run(func, value) -> None:
-    try:
-        func(value)
-    except CodeError as exc:
-        raise ValidationError(exc.message, code=exc.code) from exc
-
-
-def region_code_validator(value: str) -> None:
-    _run(validate_region_code, value)
-
-
-def credit_code_validator(value: str) -> None:
-    _run(validate_credit_code, value)
+from .codes import validate_basic_code
 
 
 def basic_code_validator(value: str) -> None:
-    _run(validate_basic_code, value)
+    run_code_check(validate_basic_code, value)

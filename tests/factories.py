@@ -6,7 +6,6 @@ import factory
 from django.contrib.auth.models import Group
 
 from catalog import constants as c
-from catalog.codes import make_credit_code
 from catalog.models import (
     Department,
     Implementation,
@@ -20,6 +19,7 @@ from catalog.models import (
     StaffProfile,
     Theme,
 )
+from people.codes import make_credit_code
 from portal.models import User
 
 

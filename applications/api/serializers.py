@@ -18,6 +18,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from applications import constants as c
+from applications.form_privacy import form_shown
 from applications.models import (
     Application,
     ApplicationMaterial,
@@ -25,7 +26,6 @@ from applications.models import (
     SupplementNotice,
     UploadedFile,
 )
-from applications.privacy import form_shown
 from catalog.constants import MaterialNecessity
 
 # --- output ------------------------------------------------------------------------

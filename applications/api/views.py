@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import constants as c
-from applications.models import Application, Enterprise
+from applications.models import Application
 from applications.selectors import (
     application_detail_for_user,
     application_get_for_user,
@@ -31,6 +31,7 @@ from applications.services import cases, submit_fast
 from applications.throttling import TrackThrottle
 from applications.uploads import install_size_limit, request_too_large, too_large_error
 from catalog.models import Implementation
+from people.models import Enterprise
 from portal.api.errors import ApiErrorSerializer
 from portal.errors import ServiceError
 

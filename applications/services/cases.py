@@ -31,6 +31,8 @@ from django.utils import timezone
 
 from catalog import constants as cc
 from catalog.models import Implementation, Material, ServiceHall
+from people.models import ApplicantProfile, EnterpriseMember
+from people.privacy import is_sealed, open_id_number, reveal_reason
 from portal.audit import audit_record
 from portal.errors import (
     ErrorCollector,
@@ -43,24 +45,16 @@ from portal.workdays import add_working_days
 
 from .. import constants as c
 from .. import hooks
+from ..form_privacy import form_id_fields, form_sealed
 from ..models import (
     AgentAuthorization,
-    ApplicantProfile,
     Application,
     ApplicationCounter,
     ApplicationMaterial,
-    EnterpriseMember,
     IdempotencyRecord,
     StatusChange,
     SupplementNotice,
     UploadedFile,
-)
-from ..privacy import (
-    form_id_fields,
-    form_sealed,
-    is_sealed,
-    open_id_number,
-    reveal_reason,
 )
 from ..selectors import (
     application_not_found,

@@ -1,16 +1,13 @@
-"""Notifications to applicants: an outbox row per message, sent after commit.
+"""Notifications to applicants: what applications tell, to whom, on which event.
 
 Flow: a service that changes an application calls :func:`notification_enqueue`
-inside its transaction. The rows commit with the change (or roll back with it);
-``transaction.on_commit`` then queues one ``send_outbox_messages`` task for the
-new rows. :func:`outbox_send` sends under the row's lock, so a task delivered twice,
-or a task racing the beat sweep, sends once. Failures stay in the row (attempts,
-next_attempt_at, last_error) and :func:`outbox_sweep`, run by beat each minute,
-retries what is due.
-
-"Never twice" holds for every path through the database. The one gap left is
-the one every outbox has: a backend that accepted the message and a database
-that then failed to record it; the row stays pending and is sent again.
+inside its transaction. It builds the texts (:func:`notification_text`), picks
+the recipients (:func:`application_recipients`) and writes one outbox row per
+recipient through the base outbox (people.services.outbox.outbox_enqueue),
+each naming the application as its subject. The rows commit with the change
+(or roll back with it) and are sent after commit; sending, retries, the sweep
+and the delivery promise (at least once, deduplicated by the message id) are
+the outbox's.
 
 Texts hold the item name, the application number, the query code and how to
 track; never an ID number (free text typed by staff is scrubbed too), never a
@@ -23,22 +20,22 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
 from applications import constants as c
-from applications import notifications, outbox_publisher
-from applications.models import (
-    Application,
-    OutboxMessage,
-    StatusChange,
+from applications.models import Application, StatusChange
+from people.constants import OutboxChannel
+from people.models import OutboxMessage
+from people.privacy import mask_id_number
+from people.services.outbox import (
+    Recipient,
+    outbox_enqueue,
+    outbox_message,
+    outbox_send_after_commit,
 )
-from applications.privacy import mask_id_number
 
 Status = c.ApplicationStatus
 
@@ -48,8 +45,6 @@ SENDER = settings.SITE_NAME
 TRACK_HINT = (
     f"您可登录{SENDER}“办件查询”，输入办件编号和查询码查看办理进度，无需登录账号。"
 )
-LAST_ERROR_MAX = OutboxMessage._meta.get_field("last_error").max_length
-RECIPIENT_MAX = OutboxMessage._meta.get_field("recipient").max_length
 
 # Event -> the subject's title. Events are the status the application entered.
 EVENT_TITLES: dict[str, str] = {
@@ -65,12 +60,6 @@ EVENTS = frozenset(EVENT_TITLES)
 
 # 18-character resident ID numbers (and 15-digit old ones) inside free text.
 _ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-
-
-@dataclass(frozen=True)
-class Recipient:
-    channel: str  # applications.constants.OutboxChannel
-    address: str  # e-mail address or mobile number
 
 
 # --------------------------------------------------------------------------
@@ -190,9 +179,9 @@ def contact_recipients(
     phone = profile_phone or user_phone or ""
     recipients = []
     if email.strip():
-        recipients.append(Recipient(c.OutboxChannel.EMAIL, email.strip()))
+        recipients.append(Recipient(OutboxChannel.EMAIL, email.strip()))
     if phone.strip():
-        recipients.append(Recipient(c.OutboxChannel.SMS, phone.strip()))
+        recipients.append(Recipient(OutboxChannel.SMS, phone.strip()))
     return recipients
 
 
@@ -232,7 +221,7 @@ def notification_enqueue(
     else:
         wanted = [r if isinstance(r, Recipient) else Recipient(*r) for r in recipients]
     for recipient in wanted:
-        if recipient.channel not in c.OutboxChannel.values:
+        if recipient.channel not in OutboxChannel.values:
             raise ValueError(f"unknown channel {recipient.channel!r}")
     if not wanted:
         logger.info(
@@ -249,23 +238,14 @@ def notification_enqueue(
         detail=detail,
         now=timezone.now(),
     )
-    created: list[OutboxMessage] = []
-    if messages:
-        # The caller holds the application's row lock (or created the row in
-        # this transaction), so no other transaction enqueues for it meanwhile:
-        # the keys not taken yet are inserted as they are. (Were one taken in
-        # between after all, the unique key fails the change: never sent twice.)
-        with transaction.atomic(savepoint=False):
-            taken = set(
-                OutboxMessage.objects.filter(
-                    dedupe_key__in=[m.dedupe_key for m in messages]
-                ).values_list("dedupe_key", flat=True)
-            )
-            created = OutboxMessage.objects.bulk_create(
-                [m for m in messages if m.dedupe_key not in taken]
-            )
-    send_after_commit(
-        [m.pk for m in created], application_id=application.pk, event=event
+    # The caller holds the application's row lock (or created the row in this
+    # transaction), so no other transaction enqueues for it meanwhile.
+    created = outbox_enqueue(messages=messages) if messages else []
+    logger.info(
+        "notify.enqueued application_id=%s event=%s new=%s",
+        application.pk,
+        event,
+        len(created),
     )
     return created
 
@@ -282,7 +262,8 @@ def notification_messages(
     """The unsaved outbox rows of one event, one per distinct usable recipient.
 
     ``occurrence``: which time the application entered this status; with the
-    application, event and channel it makes each row's dedupe_key.
+    application, event and channel it makes each row's dedupe_key. Each row
+    names the application as its subject and its number as the reference.
     """
     subject, body = notification_text(
         application=application, event=event, detail=detail
@@ -294,39 +275,32 @@ def notification_messages(
         address = recipient.address.strip()
         if not address or (recipient.channel, address) in seen:
             continue
-        if len(address) > RECIPIENT_MAX:
-            # Never fail the caller's change over a contact detail.
-            logger.warning(
-                "notify.recipient_too_long application_id=%s channel=%s",
-                application.pk,
-                recipient.channel,
-            )
+        n = per_channel.get(recipient.channel, 0)
+        message = outbox_message(
+            channel=recipient.channel,
+            recipient=address,
+            subject=subject,
+            body=f"【{SENDER}】{body}"
+            if recipient.channel == OutboxChannel.SMS
+            else body,
+            dedupe_key=f"{application.pk}:{event}:{occurrence}:{recipient.channel}:{n}",
+            about=application,
+            reference=application.number or "",
+            now=now,
+        )
+        if message is None:  # unusable address (logged by the outbox)
             continue
         seen.add((recipient.channel, address))
-        n = per_channel.get(recipient.channel, 0)
         per_channel[recipient.channel] = n + 1
-        key = f"{application.pk}:{event}:{occurrence}:{recipient.channel}:{n}"
-        messages.append(
-            OutboxMessage(
-                dedupe_key=key,
-                channel=recipient.channel,
-                recipient=address,
-                subject=subject,
-                body=f"【{SENDER}】{body}"
-                if recipient.channel == c.OutboxChannel.SMS
-                else body,
-                application=application,
-                next_attempt_at=now,
-            )
-        )
+        messages.append(message)
     return messages
 
 
 def send_after_commit(message_ids: list[int], *, application_id, event: str) -> None:
-    """After commit, queue one task that sends these outbox rows (none: nothing).
+    """After commit, queue the sending of these outbox rows (none: nothing).
 
-    Call inside the transaction that wrote the rows. If the broker is down
-    the rows stay pending and the beat sweep sends them.
+    For rows written without :func:`notification_enqueue` (they are the
+    outbox's rows all the same). Call inside the transaction that wrote them.
     """
     logger.info(
         "notify.enqueued application_id=%s event=%s new=%s",
@@ -334,98 +308,4 @@ def send_after_commit(message_ids: list[int], *, application_id, event: str) -> 
         event,
         len(message_ids),
     )
-    if message_ids:
-        transaction.on_commit(partial(outbox_publisher.publish, list(message_ids)))
-
-
-# --------------------------------------------------------------------------
-# Send and sweep
-
-
-def retry_delay(attempts: int) -> dt.timedelta:
-    """Backoff after the n-th failed attempt: 1, 2, 4 ... minutes, capped."""
-    minutes = min(2 ** max(attempts - 1, 0), settings.NOTIFY_RETRY_MAX_MINUTES)
-    return dt.timedelta(minutes=minutes)
-
-
-def _short_error(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
-    return text[:LAST_ERROR_MAX]
-
-
-def outbox_send(*, message_id: int) -> bool:
-    """Send one due pending message; True if this call sent it.
-
-    The row stays locked (FOR UPDATE SKIP LOCKED) until the result is written,
-    so a second worker skips it and a later run finds it sent. Returns False
-    when it is sent or failed already, not due yet, locked by another worker,
-    or when this attempt failed (then the row holds the retry state).
-    """
-    now = timezone.now()
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(
-                pk=message_id,
-                status=c.OutboxStatus.PENDING,
-                next_attempt_at__lte=now,
-            )
-            .first()
-        )
-        if message is None:
-            return False
-        message.attempts += 1
-        try:
-            notifications.send(message)
-        except Exception as exc:  # any backend failure is retried by beat
-            message.last_error = _short_error(exc)
-            if message.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
-                message.status = c.OutboxStatus.FAILED
-                logger.error(
-                    "notify.failed message_id=%s attempts=%s error=%s",
-                    message.pk,
-                    message.attempts,
-                    type(exc).__name__,
-                )
-            else:
-                message.next_attempt_at = now + retry_delay(message.attempts)
-                logger.warning(
-                    "notify.retry message_id=%s attempts=%s error=%s",
-                    message.pk,
-                    message.attempts,
-                    type(exc).__name__,
-                )
-            message.save(
-                update_fields=["attempts", "last_error", "status", "next_attempt_at"]
-            )
-            return False
-        message.status = c.OutboxStatus.SENT
-        message.sent_at = timezone.now()
-        message.last_error = ""
-        message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-    logger.info(
-        "notify.sent message_id=%s channel=%s attempts=%s",
-        message.pk,
-        message.channel,
-        message.attempts,
-    )
-    return True
-
-
-def outbox_sweep(*, limit: int = 100) -> int:
-    """Beat: send pending messages that are due, oldest first; return how many went.
-
-    Each message is claimed and sent in its own transaction (outbox_send), so
-    one slow or failing message holds no other, and two sweeps share the work.
-    """
-    due = list(
-        OutboxMessage.objects.filter(
-            status=c.OutboxStatus.PENDING, next_attempt_at__lte=timezone.now()
-        )
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    sent = sum(1 for pk in due if outbox_send(message_id=pk))
-    if due:
-        logger.info("notify.sweep due=%s sent=%s", len(due), sent)
-    return sent
+    outbox_send_after_commit(message_ids)

@@ -47,6 +47,7 @@ from django.utils import timezone
 
 from catalog import constants as cc
 from catalog.models import Implementation, Material
+from people.models import ApplicantProfile, OutboxMessage
 from portal.audit import (
     chain_for_connection,
     entry_digest,
@@ -58,16 +59,14 @@ from portal.models import AuditChainHead, AuditEntry
 from portal.workdays import add_working_days
 
 from .. import constants as c
+from ..form_privacy import form_sealed
 from ..models import (
-    ApplicantProfile,
     Application,
     ApplicationCounter,
     ApplicationMaterial,
     IdempotencyRecord,
-    OutboxMessage,
     StatusChange,
 )
-from ..privacy import form_sealed
 from ..selectors import NEEDED, form_errors, form_validator
 from .cases import (
     IDEMPOTENCY_KEY_RE,
@@ -404,7 +403,7 @@ def _write_sql(materials: int, messages: int) -> str:
             OutboxMessage,
             False,
             messages,
-            {"subject": text, "body": text},
+            {"subject": text, "body": text, "reference": text},
             " RETURNING id",
         ),
     ):
@@ -612,6 +611,7 @@ def _write(plan: Plan, user, channel, form_data, key, fingerprint) -> FastResult
         message.pk = pk
         message.subject = message.subject.replace(NUMBER_MARK, app.number)
         message.body = message.body.replace(NUMBER_MARK, app.number)
+        message.reference = message.reference.replace(NUMBER_MARK, app.number)
     connection._audit_head = (chain, submitted.seq, last_hash)
     send_after_commit(outbox_ids, application_id=app_id, event=S.SUBMITTED)
     return FastResult(application=app, materials=materials, history=[change])

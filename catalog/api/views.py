@@ -15,7 +15,7 @@ from rest_framework import generics
 from rest_framework.decorators import api_view, permission_classes, schema
 from rest_framework.permissions import AllowAny
 
-from catalog.codes import CodeError, validate_basic_code
+from catalog.codes import validate_basic_code
 from catalog.models import (
     Department,
     Material,
@@ -30,6 +30,7 @@ from catalog.selectors import (
     item_search,
     region_tree,
 )
+from people.codes import CodeError
 from portal.api.errors import error_responses
 from portal.errors import NotFoundError
 

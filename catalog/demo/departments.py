@@ -1,6 +1,6 @@
 """Implementing bodies of the demo, keyed by a short name used across the demo.
 
-Credit codes are made with catalog.codes.make_credit_code from a realistic
+Credit codes are made with people.codes.make_credit_code from a realistic
 17-character stem: registration authority + type ("11" government body, "12"
 public institution, "91" enterprise), the 6-digit region code, and a 9-character
 organisation code. The organisation codes are invented for the demo; the

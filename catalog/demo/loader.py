@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from catalog import constants as c
-from catalog.codes import make_credit_code
 from catalog.models import (
     CertificateType,
     Department,
@@ -45,6 +44,7 @@ from catalog.services import (
     version_publish,
     version_update_draft,
 )
+from people.codes import make_credit_code
 from portal.errors import ServiceError
 from portal.models import Article, User
 from portal.roles import ensure_role_groups

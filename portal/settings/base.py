@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "portal",
+    "people",
     "catalog",
     "evidence",
     "applications",
@@ -160,15 +161,24 @@ AUDIT_CHAINS = 8
 
 EMAIL_BACKEND = env("EMAIL_BACKEND")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
-# A send holds the outbox row's lock, so it must not hang (seconds).
+# A send must end well within its lease (NOTIFY_SEND_LEASE_SECONDS, seconds).
 EMAIL_TIMEOUT = 30
-# Notifications (applications.notifications, applications.services.notify).
+# The outbox (people.outbox, people.services.outbox): backends, publisher,
+# send and sweep.
 SMS_BACKEND = env("SMS_BACKEND")
 NOTIFY_FILE_DIR = Path(env("NOTIFY_FILE_DIR") or VAR_DIR / "notify")
 NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS"))
 NOTIFY_RETRY_MAX_MINUTES = 60  # backoff 1, 2, 4 ... minutes, capped here
+# An attempt is recorded before the backend is called and keeps the row from
+# other senders this long; a sender that died is retried after it (seconds;
+# longer than any backend's own timeout).
+NOTIFY_SEND_LEASE_SECONDS = 120
+# The beat sweep (every 60 s) sends batches of this many until nothing is due
+# or this many seconds are spent.
+NOTIFY_SWEEP_BATCH = 100
+NOTIFY_SWEEP_BUDGET_SECONDS = 45
 # Seconds a process collects outbox ids before it queues one send task for
-# them (applications.outbox_publisher); 0 queues each commit's at once.
+# them (people.outbox.publisher); 0 queues each commit's at once.
 NOTIFY_PUBLISH_LINGER = 0.05
 
 # --- Redis / Celery -------------------------------------------------------
@@ -212,8 +222,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.apply_effective_dates",
         "schedule": 300.0,
     },
-    "applications-send-outbox": {
-        "task": "applications.tasks.sweep_outbox",
+    "people-sweep-outbox": {
+        "task": "people.tasks.sweep_outbox",
         "schedule": 60.0,
     },
 }

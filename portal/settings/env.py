@@ -53,15 +53,18 @@ VARIABLES: dict[str, Var] = {
         "Secret from which the key encrypting stored ID numbers is derived.",
     ),
     "EMAIL_BACKEND": Var(
-        "django.core.mail.backends.console.EmailBackend", "Django e-mail backend."
+        "people.outbox.mail.ConsoleEmailBackend",
+        "Django e-mail backend (the default prints, dropping repeated Message-IDs).",
     ),
     "DEFAULT_FROM_EMAIL": Var("noreply@gzz.gov.cn", "Sender of outgoing e-mail."),
     "SMS_BACKEND": Var(
-        "applications.notifications.ConsoleSmsBackend",
+        "people.outbox.backends.ConsoleSmsBackend",
         "Class path of the SMS backend (console, file, or a gateway's).",
     ),
     "NOTIFY_FILE_DIR": Var(
-        "", "Folder the file SMS backend appends to; default VAR_DIR/notify."
+        "",
+        "Folder of the file SMS backend and the development backends' ledgers of "
+        "message ids; default VAR_DIR/notify.",
     ),
     "NOTIFY_MAX_ATTEMPTS": Var(
         "8", "Send attempts per e-mail/SMS before the outbox marks it failed."

@@ -1,7 +1,7 @@
 import pytest
 
-from catalog.codes import make_credit_code
 from catalog.models import CertificateType
+from people.codes import make_credit_code
 from portal.roles import Role
 from tests.factories import UserFactory
 

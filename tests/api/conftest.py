@@ -11,7 +11,6 @@ from rest_framework.test import APIClient
 
 from catalog import constants as c
 from catalog import services
-from catalog.codes import make_credit_code
 from catalog.models import (
     CertificateType,
     Department,
@@ -25,6 +24,7 @@ from catalog.models import (
     Theme,
     Window,
 )
+from people.codes import make_credit_code
 from tests.factories import (
     DepartmentFactory,
     ServiceHallFactory,

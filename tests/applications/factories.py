@@ -17,16 +17,17 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from applications import constants as c
-from applications.models import AgentAuthorization, ApplicantProfile, Application
-from applications.privacy import (
+from applications.models import AgentAuthorization, Application
+from applications.services import cases
+from catalog import constants as cc
+from catalog.models import Material, ProcessStage, ProcessStep
+from people.models import ApplicantProfile
+from people.privacy import (
     encrypt_id_number,
     id_number_hash,
     make_id_number,
     mask_id_number,
 )
-from applications.services import cases
-from catalog import constants as cc
-from catalog.models import Material, ProcessStage, ProcessStep
 from portal.roles import Role
 from tests.factories import (
     DepartmentFactory,

@@ -9,16 +9,13 @@ from django.test import override_settings
 
 from catalog import constants as c
 from catalog import models as m
-from catalog.codes import (
-    validate_credit_code,
-    validate_implementation_code,
-    validate_region_code,
-)
+from catalog.codes import validate_implementation_code
 from catalog.demo import regions as demo_regions
 from catalog.demo.users import DEMO_PASSWORD
 from catalog.rules import check_version
 from catalog.selectors import variance_report
 from catalog.services import version_new_draft
+from people.codes import validate_credit_code, validate_region_code
 from portal.audit import audit_verify
 from portal.models import Article, ArticleKind, AuditEntry, User
 from portal.roles import STAFF_ROLES, Role
@@ -329,12 +326,9 @@ def test_items_were_written_through_the_audited_services():
 
 
 def test_demo_citizen_can_apply_and_agent_is_authorised():
-    from applications.models import (
-        AgentAuthorization,
-        ApplicantProfile,
-        EnterpriseMember,
-    )
+    from applications.models import AgentAuthorization
     from applications.selectors_people import active_authorization
+    from people.models import ApplicantProfile, EnterpriseMember
     from portal.models import User
 
     citizen = User.objects.get(username="applicant")

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from applications.privacy import make_id_number
-from applications.services import people
+from people.privacy import make_id_number
+from people.services import applicants
 from tests.factories import implementation_for, published_version
 
 from .conftest import shot
@@ -18,7 +18,7 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def test_online_application_journey(page, tmp_path):
     version = published_version(item__name="个体工商户登记", name="个体工商户登记")
     implementation_for(version)
-    people.applicant_register(
+    applicants.applicant_register(
         username="zhaxi",
         password="Gz-strong-pass-2026",
         full_name="扎西",

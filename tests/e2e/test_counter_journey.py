@@ -7,7 +7,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from applications.privacy import make_id_number
+from people.privacy import make_id_number
 from tests.factories import (
     ServiceHallFactory,
     implementation_for,

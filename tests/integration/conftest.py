@@ -18,10 +18,11 @@ from portal.celery import app
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """Start `celery worker` on a private queue; yield the queue name."""
-    queue = f"it-{uuid.uuid4().hex[:10]}"
+def start_worker(queue: str) -> subprocess.Popen:
+    """A `celery worker` (solo pool) on ``queue``, with this process's environment.
+
+    Settings the worker should see are set in the environment before the call.
+    """
     db = connection.settings_dict
     env = dict(os.environ)
     env.update(
@@ -32,7 +33,7 @@ def celery_worker_process(transactional_db):
         ),
         TEST_REDIS_URL=settings.CELERY_BROKER_URL,
     )
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [
             str(Path(sys.executable).parent / "celery"),
             "-A",
@@ -52,20 +53,40 @@ def celery_worker_process(transactional_db):
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        out, _ = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    if proc.returncode not in (0, -15, None):
+        print(out)
+
+
+@pytest.fixture
+def real_celery(transactional_db):
+    """Tasks go to a broker, not run eagerly, while the test runs."""
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
-        yield queue
+        yield
     finally:
         app.conf.task_always_eager = eager
-        proc.terminate()
-        try:
-            out, _ = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
-        if proc.returncode not in (0, -15, None):
-            print(out)
+
+
+@pytest.fixture
+def celery_worker_process(real_celery):
+    """Start `celery worker` on a private queue; yield the queue name."""
+    queue = f"it-{uuid.uuid4().hex[:10]}"
+    proc = start_worker(queue)
+    try:
+        yield queue
+    finally:
+        stop_worker(proc)
 
 
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):

@@ -13,14 +13,11 @@ import pytest
 from django.utils import timezone
 
 from applications import constants as c
-from applications.models import (
-    AgentAuthorization,
-    Application,
-    Enterprise,
-    EnterpriseMember,
-)
+from applications.models import AgentAuthorization, Application
 from applications.services import cases
-from catalog.codes import make_credit_code
+from people.codes import make_credit_code
+from people.constants import EnterpriseRole
+from people.models import Enterprise, EnterpriseMember
 from portal.models import User
 from tests.applications.factories import (
     GOOD_FORM,
@@ -39,7 +36,7 @@ from tests.factories import RegionFactory, ServiceHallFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _sms_to_file(settings, tmp_path):
-    settings.SMS_BACKEND = "applications.notifications.FileSmsBackend"
+    settings.SMS_BACKEND = "people.outbox.backends.FileSmsBackend"
     settings.NOTIFY_FILE_DIR = tmp_path / "notify"
 
 
@@ -75,7 +72,7 @@ def world(db) -> World:
     EnterpriseMember.objects.create(
         enterprise=enterprise,
         user=a,
-        role=c.EnterpriseRole.LEGAL_REPRESENTATIVE,
+        role=EnterpriseRole.LEGAL_REPRESENTATIVE,
         added_at=timezone.now(),
     )
 

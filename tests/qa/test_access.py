@@ -14,9 +14,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from applications import constants as c
-from applications.models import Application, Enterprise, EnterpriseMember
+from applications.models import Application
 from applications.services import cases
 from catalog import constants as cc
+from people.constants import EnterpriseRole
+from people.models import Enterprise, EnterpriseMember
 from portal.models import Article, ArticleKind
 from tests.applications.factories import (
     ApplicationFactory,
@@ -381,7 +383,7 @@ def test_a_revoked_enterprise_member_loses_the_enterprise_applications(world):
     member = EnterpriseMember.objects.create(
         enterprise=enterprise,
         user=b,
-        role=c.EnterpriseRole.HANDLER,
+        role=EnterpriseRole.HANDLER,
         added_at=timezone.now(),
     )
     version = applicable_version(served_parties=[cc.ServedParty.LEGAL])

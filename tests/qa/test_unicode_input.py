@@ -13,14 +13,14 @@ import re
 import pytest
 from django.test import Client
 
-from applications.models import ApplicantProfile
-from applications.privacy import id_number_hash, make_id_number
-from applications.services import people
 from applications.uploads import sanitize_filename
-from catalog.codes import CodeError, validate_region_code
+from people.codes import CodeError, validate_region_code
+from people.models import ApplicantProfile
+from people.privacy import id_number_hash, make_id_number
+from people.services import applicants
 from portal.errors import ServiceError
 from portal.models import User
-from tests.applications.people.factories import PASSWORD
+from tests.people.factories import PASSWORD
 from tests.web.data import PASSPORT_CODE
 
 pytestmark = pytest.mark.django_db
@@ -61,15 +61,17 @@ def test_full_width_id_number_is_normalised_not_a_server_error():
     assert profile.id_number_hash == id_number_hash(NUMBER_X)
     assert profile.id_number_masked == NUMBER_X[:6] + "********" + NUMBER_X[-4:]
     # The clerk at the counter finds them by the ASCII number, and vice versa.
-    assert people.applicant_find_by_id_number(id_number=NUMBER_X) == profile
-    found = people.applicant_find_by_id_number(id_number=NUMBER_X.translate(FULL_WIDTH))
+    assert applicants.applicant_find_by_id_number(id_number=NUMBER_X) == profile
+    found = applicants.applicant_find_by_id_number(
+        id_number=NUMBER_X.translate(FULL_WIDTH)
+    )
     assert found == profile
 
 
 def test_full_width_id_number_with_digit_check_is_not_called_a_bad_check_digit():
     number = make_id_number("51330119900101123")
     assert number[-1].isdigit()
-    user = people.applicant_register(
+    user = applicants.applicant_register(
         username="zhaxi",
         password=PASSWORD,
         full_name="扎西",
@@ -98,7 +100,7 @@ def test_digits_of_other_scripts_are_refused_with_a_message(number):
     assert "身份证号码" in _errors(r)
     assert not User.objects.exists()
     with pytest.raises(ServiceError) as exc:
-        people.applicant_find_by_id_number(id_number=number)
+        applicants.applicant_find_by_id_number(id_number=number)
     assert exc.value.field == "id_number"
 
 
@@ -140,7 +142,7 @@ def test_full_width_user_name_is_stored_in_the_form_the_login_form_uses():
 
 def test_tibetan_name_with_syllable_marks_is_accepted():
     # Tibetan script separates syllables with the tsheg (U+0F0B).
-    user = people.applicant_register(
+    user = applicants.applicant_register(
         username="tashi",
         password=PASSWORD,
         full_name="བཀྲ་ཤིས་བདེ་ལེགས",
@@ -153,7 +155,7 @@ def test_tibetan_name_with_syllable_marks_is_accepted():
 @pytest.mark.parametrize("name", ["་བཀྲ", "扎西1", "扎西<b>", "扎\u202e西"])
 def test_names_still_refuse_digits_symbols_and_controls(name):
     with pytest.raises(ServiceError) as exc:
-        people.applicant_register(
+        applicants.applicant_register(
             username="tashi",
             password=PASSWORD,
             full_name=name,

@@ -11,7 +11,6 @@ import datetime as dt
 
 from catalog import constants as c
 from catalog import services
-from catalog.codes import make_credit_code
 from catalog.models import (
     CertificateType,
     IntermediaryAgency,
@@ -22,6 +21,7 @@ from catalog.models import (
     ServiceItem,
     Window,
 )
+from people.codes import make_credit_code
 from portal.models import Article, ArticleKind
 from tests.factories import (
     DepartmentFactory,

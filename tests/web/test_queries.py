@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.codes import make_credit_code
 from catalog.models import Implementation, IntermediaryAgency, IntermediaryService
+from people.codes import make_credit_code
 from tests.factories import DepartmentFactory, implementation_for
 from tests.web.data import PASSPORT_CODE, add_articles, add_items
 

@@ -77,7 +77,7 @@ def test_bad_input_gets_a_specific_chinese_message(client, sample, params, messa
 
 
 def test_unknown_but_valid_department_code(client, sample):
-    from catalog.codes import make_credit_code
+    from people.codes import make_credit_code
 
     code = make_credit_code("11513301MB9999999")
     page = get(client, department=code)

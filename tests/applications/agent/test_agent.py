@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from applications import constants as c
 from applications.models import AgentAuthorization, Application
-from applications.privacy import decrypt_id_number, make_id_number
 from applications.services import cases
+from people.privacy import decrypt_id_number, make_id_number
 from portal.errors import PermissionDeniedError
 from portal.roles import Role
 from tests.applications.counter.helpers import (

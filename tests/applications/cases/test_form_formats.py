@@ -3,9 +3,9 @@
 import pytest
 
 from applications.forms import schema_form_class
-from applications.privacy import make_id_number
 from applications.selectors import form_errors
 from catalog import constants as cc
+from people.privacy import make_id_number
 from tests.applications.factories import (
     api_client,
     applicable_version,

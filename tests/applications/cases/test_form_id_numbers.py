@@ -10,14 +10,9 @@ import pytest
 from django.test import Client
 
 from applications.models import Application
-from applications.privacy import (
-    id_number_hash,
-    is_sealed,
-    make_id_number,
-    mask_id_number,
-)
 from applications.services import cases
 from catalog import constants as cc
+from people.privacy import id_number_hash, is_sealed, make_id_number, mask_id_number
 from portal.errors import PermissionDeniedError, ServiceError
 from portal.models import AuditEntry
 from tests.applications.factories import (

@@ -548,8 +548,8 @@ def test_commitment_only_where_the_material_allows_it(implementation, applicant)
 
 
 def test_certificate_needs_an_offer_from_the_evidence_seam(applicant, monkeypatch):
-    from catalog.codes import make_credit_code
     from catalog.models import CertificateType
+    from people.codes import make_credit_code
 
     ctype = CertificateType.objects.create(
         code=make_credit_code("11100000MB0000001") + "001",

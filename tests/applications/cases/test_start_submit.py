@@ -15,12 +15,12 @@ from applications.models import (
     Application,
     ApplicationCounter,
     IdempotencyRecord,
-    OutboxMessage,
     StatusChange,
 )
 from applications.selectors import application_detail_for_user
 from applications.services import cases
 from catalog import constants as cc
+from people.models import OutboxMessage
 from portal.audit import audit_verify
 from portal.errors import NotFoundError, ServiceError
 from portal.models import AuditEntry
@@ -212,7 +212,7 @@ def test_start_and_submit_writes_what_submit_writes(optional_implementation, app
     )
     assert actions == ["applications.create", "applications.submitted"]
     assert audit_verify()[1] is None
-    messages = OutboxMessage.objects.filter(application=app)
+    messages = OutboxMessage.objects.about(app)
     assert [m.dedupe_key for m in messages] == [f"{app.pk}:submitted:1:sms:0"]
     assert app.number in messages.get().body
 

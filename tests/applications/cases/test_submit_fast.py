@@ -18,11 +18,11 @@ from applications.models import (
     Application,
     ApplicationCounter,
     IdempotencyRecord,
-    OutboxMessage,
     StatusChange,
 )
 from applications.services import submit_fast
 from catalog.services import version_new_draft, version_publish
+from people.models import OutboxMessage
 from portal.audit import audit_verify
 from portal.models import AuditEntry, User
 from tests.applications.factories import (
@@ -122,8 +122,9 @@ def _rows(app: Application) -> dict:
         ],
         "outbox": sorted(
             (m.channel, m.recipient, mask(m.subject), mask(m.body), m.status)
+            + (mask(m.reference), m.subject_type, own_id(m.subject_id))
             + (m.attempts, own_id(m.dedupe_key), m.sent_at, m.last_error)
-            for m in OutboxMessage.objects.filter(application=app)
+            for m in OutboxMessage.objects.about(app)
         ),
         "idempotency": list(
             IdempotencyRecord.objects.filter(application=app).values_list(
@@ -166,9 +167,10 @@ def test_the_number_is_filled_in_everywhere(impl, applicant):
     submitted = AuditEntry.objects.get(action="applications.submitted")
     assert submitted.object_repr == app.number
     assert submitted.changes["number"] == app.number
-    for message in OutboxMessage.objects.filter(application=app):
+    for message in OutboxMessage.objects.about(app):
         assert submitted_mark_free(message.subject + message.body)
         assert app.number in message.subject and app.number in message.body
+        assert message.reference == app.number
         assert app.query_code in message.body
     assert StatusChange.objects.get(application=app).to_status == S.SUBMITTED
 
@@ -291,7 +293,7 @@ def test_a_new_database_connection_prepares_again(impl, applicant, paths):
 def test_messages_are_queued_after_commit(
     impl, applicant, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from applications.tasks import send_outbox_messages
+    from people.tasks import send_outbox_messages
 
     queued = []
     monkeypatch.setattr(send_outbox_messages, "delay", queued.append)

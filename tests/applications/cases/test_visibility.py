@@ -6,9 +6,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from applications import constants as c
-from applications.models import Enterprise, EnterpriseMember
 from applications.services import cases
-from catalog.codes import make_credit_code
+from people.codes import make_credit_code
+from people.models import Enterprise, EnterpriseMember
 from tests.applications.factories import (
     GOOD_FORM,
     ApplicationFactory,

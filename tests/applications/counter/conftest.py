@@ -14,7 +14,7 @@ from .helpers import food_version
 
 @pytest.fixture(autouse=True)
 def _sms_to_file(settings, tmp_path):
-    settings.SMS_BACKEND = "applications.notifications.FileSmsBackend"
+    settings.SMS_BACKEND = "people.outbox.backends.FileSmsBackend"
     settings.NOTIFY_FILE_DIR = tmp_path / "notify"
 
 

@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
-from applications.privacy import make_id_number
 from catalog import constants as cc
+from people.privacy import make_id_number
 from tests.applications.factories import (
     GOOD_FORM,
     applicable_version,

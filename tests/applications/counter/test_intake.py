@@ -4,13 +4,9 @@ import pytest
 from django.core import mail
 
 from applications import constants as c
-from applications.models import (
-    ApplicantProfile,
-    Application,
-    OutboxMessage,
-    StatusChange,
-)
-from applications.privacy import make_id_number, mask_name
+from applications.models import Application, StatusChange
+from people.models import ApplicantProfile, OutboxMessage
+from people.privacy import make_id_number, mask_name
 from portal.models import User
 from tests.applications.factories import applicable_version, hall_and_implementation
 
@@ -130,8 +126,7 @@ def test_counter_intake_accept_and_print_the_receipt(implementation, hall, clerk
 
     # Notified once by SMS (the walk-in has no e-mail): submitted + accepted.
     events = sorted(
-        m.dedupe_key.split(":")[1]
-        for m in OutboxMessage.objects.filter(application=application)
+        m.dedupe_key.split(":")[1] for m in OutboxMessage.objects.about(application)
     )
     assert events == ["accepted", "submitted"]
     assert mail.outbox == []

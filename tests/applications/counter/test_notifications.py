@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 
 from applications import constants as c
-from applications.models import ApplicantProfile, OutboxMessage
 from applications.services import cases
+from people.constants import OutboxChannel, OutboxStatus
+from people.models import ApplicantProfile, OutboxMessage
 from portal.errors import ServiceError
 from tests.applications.factories import ApplicationFactory, fill_materials
 
@@ -23,7 +24,7 @@ def applicant(applicant):
 def _events(application) -> list[tuple[str, str]]:
     return sorted(
         (m.dedupe_key.split(":")[1], m.channel)
-        for m in OutboxMessage.objects.filter(application=application)
+        for m in OutboxMessage.objects.about(application)
     )
 
 
@@ -38,10 +39,10 @@ def test_accept_writes_one_email_and_one_sms_sent_after_commit(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         cases.application_accept(application=application, clerk=clerk)
-        rows = list(OutboxMessage.objects.filter(application=application))
+        rows = list(OutboxMessage.objects.about(application))
         # Written with the acceptance, nothing sent before the commit.
         assert sorted(m.channel for m in rows) == ["email", "sms"]
-        assert {m.status for m in rows} == {c.OutboxStatus.PENDING}
+        assert {m.status for m in rows} == {OutboxStatus.PENDING}
         assert mail.outbox == []
     assert len(callbacks) == 1  # one task for the event's messages
     for callback in callbacks:
@@ -49,7 +50,7 @@ def test_accept_writes_one_email_and_one_sms_sent_after_commit(
 
     assert _events(application) == [("accepted", "email"), ("accepted", "sms")]
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {
-        c.OutboxStatus.SENT
+        OutboxStatus.SENT
     }
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [EMAIL]
     assert application.number in mail.outbox[0].subject
@@ -83,7 +84,7 @@ def test_every_status_with_a_message_is_notified_once(implementation, applicant,
     )
     keys = sorted(
         m.dedupe_key.split(":", 1)[1]
-        for m in OutboxMessage.objects.filter(channel=c.OutboxChannel.SMS)
+        for m in OutboxMessage.objects.filter(channel=OutboxChannel.SMS)
     )
     assert keys == [
         "accepted:1:sms:0",

@@ -8,13 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from applications import constants as c
-from applications.models import (
-    Application,
-    OutboxMessage,
-    StatusChange,
-    SupplementNotice,
-)
+from applications.models import Application, StatusChange, SupplementNotice
 from applications.services import cases
+from people.models import OutboxMessage
 from portal.models import AuditEntry
 from portal.roles import Role
 from tests.applications.factories import (
@@ -47,7 +43,7 @@ def _state(application):
         application.status,
         StatusChange.objects.filter(application=application).count(),
         SupplementNotice.objects.filter(application=application).count(),
-        OutboxMessage.objects.filter(application=application).count(),
+        OutboxMessage.objects.about(application).count(),
     )
 
 

@@ -1,11 +1,1 @@
-import pytest
-
-FILE_BACKEND = "applications.notifications.FileSmsBackend"
-
-
-@pytest.fixture
-def sms_dir(settings, tmp_path):
-    """SMS through the file backend into a fresh folder; yields the folder."""
-    settings.SMS_BACKEND = FILE_BACKEND
-    settings.NOTIFY_FILE_DIR = tmp_path / "notify"
-    return settings.NOTIFY_FILE_DIR
+from tests.people.outbox.fixtures import sms_dir  # noqa: F401

@@ -1,28 +1,27 @@
-"""Building blocks for the notification tests (also used by tests/integration)."""
+"""Building blocks for the notification tests (also used by tests/integration).
+
+Outbox rows, backends and the SMS file: tests.people.outbox.helpers.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import threading
-import uuid
-from pathlib import Path
 
 from django.utils import timezone
 
 from applications import constants as c
-from applications.models import ApplicantProfile, Application, OutboxMessage
-from applications.notifications import SMS_FILE_NAME, FileSmsBackend
-from applications.privacy import (
+from applications.models import Application
+from people.models import ApplicantProfile
+from people.privacy import (
     encrypt_id_number,
     id_number_hash,
     make_id_number,
     mask_id_number,
 )
 from tests.factories import UserFactory, implementation_for, published_version
+from tests.people.outbox.helpers import PHONE
 
 ID_NUMBER = make_id_number("51330119900101123")
-PHONE = "13812345678"
 EMAIL = "zhaxi@example.cn"
 QUERY_CODE = "K7Q2M9XP"
 
@@ -65,49 +64,3 @@ def make_application(
         status=status,
         submitted_at=timezone.now(),
     )
-
-
-def make_message(application: Application | None = None, **fields) -> OutboxMessage:
-    """An outbox row written directly (for send and sweep tests)."""
-    defaults = {
-        "channel": c.OutboxChannel.SMS,
-        "recipient": PHONE,
-        "subject": "测试",
-        "body": "【甘孜州政务服务网】测试短信",
-        "application": application,
-        "next_attempt_at": timezone.now(),
-    }
-    defaults.update(fields)
-    defaults.setdefault("dedupe_key", f"test:{uuid.uuid4().hex}")
-    return OutboxMessage.objects.create(**defaults)
-
-
-def sms_lines(directory: Path) -> list[dict]:
-    path = Path(directory) / SMS_FILE_NAME
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-class FailingSmsBackend:
-    """A gateway that is down."""
-
-    def send(self, *, to: str, text: str, reference: str) -> None:
-        raise ConnectionError("gateway unreachable")
-
-
-class SlowSmsBackend(FileSmsBackend):
-    """Writes like the file backend, but only after ``release`` is set.
-
-    ``entered`` tells the test that a sender is inside the backend, holding
-    the outbox row's lock.
-    """
-
-    entered = threading.Event()
-    release = threading.Event()
-
-    def send(self, *, to: str, text: str, reference: str) -> None:
-        type(self).entered.set()
-        if not type(self).release.wait(timeout=20):
-            raise TimeoutError("test never released the backend")
-        super().send(to=to, text=text, reference=reference)

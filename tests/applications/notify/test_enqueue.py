@@ -5,14 +5,14 @@ from django.core import mail
 from django.db import transaction
 
 from applications import constants as c
-from applications.models import OutboxMessage, StatusChange
-from applications.services.notify import (
-    Recipient,
-    application_recipients,
-    notification_enqueue,
-)
+from applications.models import StatusChange
+from applications.services.notify import application_recipients, notification_enqueue
+from people.constants import OutboxChannel, OutboxStatus
+from people.models import OutboxMessage
+from people.services.outbox import Recipient
+from tests.people.outbox.helpers import PHONE, sms_lines
 
-from .helpers import EMAIL, PHONE, make_application, sms_lines
+from .helpers import EMAIL, make_application
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +25,20 @@ def test_enqueue_writes_one_email_and_one_sms(sms_dir):
     messages = notification_enqueue(application=application, event=S.ACCEPTED)
 
     assert sorted((m.channel, m.recipient) for m in messages) == [
-        (c.OutboxChannel.EMAIL, EMAIL),
-        (c.OutboxChannel.SMS, PHONE),
+        (OutboxChannel.EMAIL, EMAIL),
+        (OutboxChannel.SMS, PHONE),
     ]
     for message in messages:
         message.refresh_from_db()
-        assert message.status == c.OutboxStatus.PENDING
+        assert message.status == OutboxStatus.PENDING
         assert message.attempts == 0
-        assert message.application_id == application.pk
+        assert (message.subject_type, message.subject_id) == (
+            "applications.application",
+            str(application.pk),
+        )
+        assert message.reference == application.number
         assert message.dedupe_key.startswith(f"{application.pk}:accepted:")
-    sms = next(m for m in messages if m.channel == c.OutboxChannel.SMS)
+    sms = next(m for m in messages if m.channel == OutboxChannel.SMS)
     assert sms.body.startswith("【甘孜州政务服务网】")
 
 
@@ -46,7 +50,7 @@ def test_enqueue_twice_creates_nothing_new(sms_dir):
 
     assert len(first) == 2
     assert second == []
-    assert OutboxMessage.objects.filter(application=application).count() == 2
+    assert OutboxMessage.objects.about(application).count() == 2
 
 
 def test_second_supplement_request_is_a_new_event(sms_dir, django_user_model):
@@ -77,7 +81,7 @@ def test_second_supplement_request_is_a_new_event(sms_dir, django_user_model):
     again = notification_enqueue(application=application, event=S.SUPPLEMENT_REQUESTED)
 
     assert len(again) == 2
-    assert OutboxMessage.objects.filter(application=application).count() == 4
+    assert OutboxMessage.objects.about(application).count() == 4
 
 
 def test_each_event_has_its_own_messages(sms_dir):
@@ -86,14 +90,14 @@ def test_each_event_has_its_own_messages(sms_dir):
     notification_enqueue(application=application, event=S.ACCEPTED)
     notification_enqueue(application=application, event=S.APPROVED)
 
-    assert OutboxMessage.objects.filter(application=application).count() == 4
+    assert OutboxMessage.objects.about(application).count() == 4
 
 
 def test_recipients_fall_back_to_the_account(sms_dir):
     application = make_application(profile=False, account_email="acct@example.cn")
 
     assert application_recipients(application=application) == [
-        Recipient(c.OutboxChannel.EMAIL, "acct@example.cn")
+        Recipient(OutboxChannel.EMAIL, "acct@example.cn")
     ]
 
 
@@ -103,7 +107,7 @@ def test_profile_email_wins_over_account_email(sms_dir):
     emails = [
         r.address
         for r in application_recipients(application=application)
-        if r.channel == c.OutboxChannel.EMAIL
+        if r.channel == OutboxChannel.EMAIL
     ]
     assert emails == [EMAIL]
 
@@ -123,7 +127,7 @@ def test_explicit_recipients_and_duplicates(sms_dir):
         event=S.REFUSED,
         recipients=[
             ("sms", "13900001111"),
-            Recipient(c.OutboxChannel.SMS, "13900002222"),
+            Recipient(OutboxChannel.SMS, "13900002222"),
             ("sms", "13900001111"),  # the same number twice: one message
         ],
     )
@@ -174,7 +178,7 @@ def test_sent_only_after_commit(sms_dir, django_capture_on_commit_callbacks):
     assert mail.outbox[0].to == [EMAIL]
     assert [line["to"] for line in sms_lines(sms_dir)] == [PHONE]
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {
-        c.OutboxStatus.SENT
+        OutboxStatus.SENT
     }
 
 
@@ -198,7 +202,7 @@ def test_rolled_back_change_sends_nothing(sms_dir, django_capture_on_commit_call
 def test_broker_down_leaves_message_for_the_sweep(
     sms_dir, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from applications.tasks import send_outbox_messages
+    from people.tasks import send_outbox_messages
 
     def broker_down(*args, **kwargs):
         raise ConnectionError("redis unreachable")
@@ -211,7 +215,7 @@ def test_broker_down_leaves_message_for_the_sweep(
 
     # No exception reached the caller; the rows wait for beat.
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {
-        c.OutboxStatus.PENDING
+        OutboxStatus.PENDING
     }
 
 
@@ -225,4 +229,4 @@ def test_overlong_address_is_skipped_not_fatal(sms_dir):
         recipients=[("email", too_long), ("sms", PHONE)],
     )
 
-    assert [m.channel for m in messages] == [c.OutboxChannel.SMS]
+    assert [m.channel for m in messages] == [OutboxChannel.SMS]

@@ -6,17 +6,13 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications.models import AgentAuthorization
-from applications.selectors_people import (
-    active_authorization,
-    authorizations_for_user,
-)
-from applications.services import people
+from applications.selectors_people import active_authorization, authorizations_for_user
+from applications.services import people as authorizations
 from portal.errors import ServiceError
 from portal.models import AuditEntry
 from portal.roles import Role
 from tests.factories import ServiceItemFactory, UserFactory
-
-from .factories import in_days
+from tests.people.factories import in_days
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +32,7 @@ def _grant(agent, citizen, **kwargs):
         actor=agent,
     )
     data.update(kwargs)
-    return people.agent_authorization_grant(**data)
+    return authorizations.agent_authorization_grant(**data)
 
 
 def _media_files(settings):
@@ -156,26 +152,32 @@ def test_revoked_stops_at_once_and_only_the_citizen_revokes(
 ):
     authorization = _grant(agent, citizen)
     with pytest.raises(ServiceError) as exc:
-        people.agent_authorization_revoke(authorization=authorization, by=agent)
+        authorizations.agent_authorization_revoke(authorization=authorization, by=agent)
     assert exc.value.code == "revoke_forbidden"
     with pytest.raises(ServiceError) as exc:
-        people.agent_authorization_revoke(authorization=authorization, by=other_citizen)
+        authorizations.agent_authorization_revoke(
+            authorization=authorization, by=other_citizen
+        )
     assert exc.value.status == 404
     assert active_authorization(agent=agent, citizen=citizen) == authorization
 
-    people.agent_authorization_revoke(authorization=authorization, by=citizen)
+    authorizations.agent_authorization_revoke(authorization=authorization, by=citizen)
     authorization.refresh_from_db()
     assert authorization.revoked_by == citizen
     assert active_authorization(agent=agent, citizen=citizen) is None
     with pytest.raises(ServiceError) as exc:
-        people.agent_authorization_revoke(authorization=authorization, by=citizen)
+        authorizations.agent_authorization_revoke(
+            authorization=authorization, by=citizen
+        )
     assert exc.value.code == "authorization_already_revoked"
     assert AuditEntry.objects.filter(action="agent_authorization.revoke").count() == 1
 
 
 def test_supervisor_may_revoke(agent, citizen, supervisor):
     authorization = _grant(agent, citizen)
-    people.agent_authorization_revoke(authorization=authorization, by=supervisor)
+    authorizations.agent_authorization_revoke(
+        authorization=authorization, by=supervisor
+    )
     assert active_authorization(agent=agent, citizen=citizen) is None
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from .factories import PASSWORD
+from tests.people.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -4,13 +4,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from applications.models import AgentAuthorization, ApplicantProfile, EnterpriseMember
-from applications.privacy import decrypt_id_number
-from applications.services import people
+from applications.models import AgentAuthorization
+from applications.services import people as authorizations
+from people.models import ApplicantProfile, EnterpriseMember
+from people.privacy import decrypt_id_number
+from people.services import enterprises
 from portal.models import AuditEntry, User
 from tests.factories import ServiceItemFactory, staff
-
-from .factories import PASSWORD, applicant, credit_code, id_number, in_days
+from tests.people.factories import PASSWORD, applicant, credit_code, id_number, in_days
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +141,7 @@ def test_staff_without_profile_sees_account_page_and_no_reveal(client, clerk):
 
 
 def _enterprise(user, n=1):
-    return people.enterprise_register(
+    return enterprises.enterprise_register(
         user=user,
         name=f"康定雪域商贸有限公司{n}",
         credit_code=credit_code(n),
@@ -255,7 +256,7 @@ def _grant(agent, citizen, **kwargs):
         actor=agent,
     )
     data.update(kwargs)
-    return people.agent_authorization_grant(**data)
+    return authorizations.agent_authorization_grant(**data)
 
 
 def test_citizen_sees_and_revokes_on_the_page(client, agent, citizen):

@@ -1,15 +1,14 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from applications.models import ApplicantProfile
-from applications.privacy import decrypt_id_number, id_number_hash
-from applications.services import people
+from people.models import ApplicantProfile
+from people.privacy import decrypt_id_number, id_number_hash
+from people.services import applicants
 from portal.errors import ServiceError
 from portal.models import AuditEntry, User
 from portal.roles import Role
 from tests.factories import UserFactory
-
-from .factories import PASSWORD, id_number
+from tests.people.factories import PASSWORD, id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +31,7 @@ def _counts():
 
 
 def test_register_stores_hash_mask_and_ciphertext_never_the_number():
-    user = people.applicant_register(**GOOD)
+    user = applicants.applicant_register(**GOOD)
     profile = user.applicant
     number = GOOD["id_number"]
     assert user.check_password(PASSWORD)
@@ -55,9 +54,9 @@ def test_register_stores_hash_mask_and_ciphertext_never_the_number():
 def test_lower_case_x_is_accepted_and_normalised():
     number = id_number("11010519491231002")
     assert number.endswith("X")
-    user = people.applicant_register(**{**GOOD, "id_number": number.lower()})
+    user = applicants.applicant_register(**{**GOOD, "id_number": number.lower()})
     assert user.applicant.id_number_hash == id_number_hash(number)
-    assert people.applicant_find_by_id_number(id_number=number).user == user
+    assert applicants.applicant_find_by_id_number(id_number=number).user == user
 
 
 BAD_INPUTS = [
@@ -86,7 +85,7 @@ def test_each_bad_input_is_refused_with_its_code_and_nothing_saved(field, value,
         assert value != GOOD["id_number"]
     before = _counts()
     with pytest.raises(ServiceError) as exc:
-        people.applicant_register(**{**GOOD, field: value})
+        applicants.applicant_register(**{**GOOD, field: value})
     items = {(e.code, e.field) for e in exc.value.errors}
     assert (code, field) in items
     # Every message is Chinese and specific.
@@ -97,13 +96,13 @@ def test_each_bad_input_is_refused_with_its_code_and_nothing_saved(field, value,
 
 def test_short_password_message_is_chinese_with_the_minimum():
     with pytest.raises(ServiceError) as exc:
-        people.applicant_register(**{**GOOD, "password": "Ab1!x"})
+        applicants.applicant_register(**{**GOOD, "password": "Ab1!x"})
     assert exc.value.errors[0].detail == "密码太短，至少需要8个字符"
 
 
 def test_all_problems_are_reported_at_once():
     with pytest.raises(ServiceError) as exc:
-        people.applicant_register(
+        applicants.applicant_register(
             **{
                 **GOOD,
                 "id_number": "513301199002301234",
@@ -117,10 +116,10 @@ def test_all_problems_are_reported_at_once():
 
 
 def test_duplicate_id_number_is_refused_by_hash():
-    people.applicant_register(**GOOD)
+    applicants.applicant_register(**GOOD)
     before = _counts()
     with pytest.raises(ServiceError) as exc:
-        people.applicant_register(
+        applicants.applicant_register(
             **{**GOOD, "username": "someone-else", "phone": "13900000000"}
         )
     assert exc.value.code == "id_number_registered"
@@ -129,9 +128,9 @@ def test_duplicate_id_number_is_refused_by_hash():
 
 
 def test_duplicate_username_is_refused_case_insensitively():
-    people.applicant_register(**GOOD)
+    applicants.applicant_register(**GOOD)
     with pytest.raises(ServiceError) as exc:
-        people.applicant_register(
+        applicants.applicant_register(
             **{**GOOD, "username": "ZHAXI", "id_number": id_number("51332219850615224")}
         )
     assert exc.value.code == "username_taken"
@@ -140,7 +139,7 @@ def test_duplicate_username_is_refused_case_insensitively():
 
 def test_password_similar_to_username_is_refused():
     with pytest.raises(ServiceError) as exc:
-        people.applicant_register(
+        applicants.applicant_register(
             **{**GOOD, "username": "gesangdeji", "password": "gesangdeji1"}
         )
     assert "password_too_similar" in {e.code for e in exc.value.errors}
@@ -152,34 +151,34 @@ def test_failure_during_write_leaves_nothing(monkeypatch):
     def boom(**kwargs):
         raise RuntimeError("audit down")
 
-    monkeypatch.setattr(people, "audit_record", boom)
+    monkeypatch.setattr(applicants, "audit_record", boom)
     with pytest.raises(RuntimeError):
-        people.applicant_register(**GOOD)
+        applicants.applicant_register(**GOOD)
     assert _counts() == before
     assert not Group.objects.get(name=Role.APPLICANT).user_set.exists()
 
 
 def test_find_by_id_number_uses_the_keyed_hash(settings):
-    user = people.applicant_register(**GOOD)
-    found = people.applicant_find_by_id_number(id_number=GOOD["id_number"])
+    user = applicants.applicant_register(**GOOD)
+    found = applicants.applicant_find_by_id_number(id_number=GOOD["id_number"])
     assert found.user == user
     assert (
-        people.applicant_find_by_id_number(id_number=id_number("51332219850615224"))
+        applicants.applicant_find_by_id_number(id_number=id_number("51332219850615224"))
         is None
     )
     # A different key makes a different hash: lookup really goes by the HMAC.
     settings.ID_HASH_KEY = "another-key"
-    assert people.applicant_find_by_id_number(id_number=GOOD["id_number"]) is None
+    assert applicants.applicant_find_by_id_number(id_number=GOOD["id_number"]) is None
 
 
 def test_find_by_malformed_number_says_what_is_wrong():
     with pytest.raises(ServiceError) as exc:
-        people.applicant_find_by_id_number(id_number="513301199002301234")
+        applicants.applicant_find_by_id_number(id_number="513301199002301234")
     assert exc.value.code == "id_number_birth_date"
 
 
 def test_counter_registration_by_clerk(clerk):
-    user = people.applicant_register_at_counter(
+    user = applicants.applicant_register_at_counter(
         clerk=clerk,
         full_name="格桑",
         id_number=id_number("51332219850615224"),
@@ -196,17 +195,17 @@ def test_counter_registration_by_clerk(clerk):
 def test_counter_registration_refuses_non_clerk_and_duplicates(clerk):
     citizen = UserFactory(username="plain")
     with pytest.raises(ServiceError) as exc:
-        people.applicant_register_at_counter(
+        applicants.applicant_register_at_counter(
             clerk=citizen,
             full_name="格桑",
             id_number=id_number("51332219850615224"),
             phone="13900000002",
         )
     assert exc.value.code == "not_clerk"
-    people.applicant_register(**GOOD)
+    applicants.applicant_register(**GOOD)
     before = _counts()
     with pytest.raises(ServiceError) as exc:
-        people.applicant_register_at_counter(
+        applicants.applicant_register_at_counter(
             clerk=clerk,
             full_name="扎西",
             id_number=GOOD["id_number"],
@@ -217,18 +216,18 @@ def test_counter_registration_refuses_non_clerk_and_duplicates(clerk):
 
 
 def test_reveal_is_allowed_to_self_and_staff_with_reason_and_audited(clerk):
-    user = people.applicant_register(**GOOD)
+    user = applicants.applicant_register(**GOOD)
     profile = user.applicant
     assert (
-        people.applicant_reveal_id_number(
+        applicants.applicant_reveal_id_number(
             viewer=user, profile=profile, reason="本人查看"
         )
         == GOOD["id_number"]
     )
     with pytest.raises(ServiceError) as exc:
-        people.applicant_reveal_id_number(viewer=clerk, profile=profile, reason=" ")
+        applicants.applicant_reveal_id_number(viewer=clerk, profile=profile, reason=" ")
     assert exc.value.code == "reveal_reason_required"
-    people.applicant_reveal_id_number(
+    applicants.applicant_reveal_id_number(
         viewer=clerk, profile=profile, reason="窗口核验身份"
     )
     entries = list(AuditEntry.objects.filter(action="privacy.reveal_id_number"))
@@ -237,16 +236,16 @@ def test_reveal_is_allowed_to_self_and_staff_with_reason_and_audited(clerk):
         (clerk, {"reason": "窗口核验身份"}),
     ]
     for entry in entries:
-        assert entry.object_type == "applications.applicantprofile"
+        assert entry.object_type == "people.applicantprofile"
         assert entry.object_id == str(profile.pk)
         assert GOOD["id_number"] not in f"{entry.object_repr}{entry.changes}"
 
 
 def test_reveal_refused_to_other_citizens_and_agents(other_citizen, agent):
-    user = people.applicant_register(**GOOD)
+    user = applicants.applicant_register(**GOOD)
     for viewer in (other_citizen, agent):
         with pytest.raises(ServiceError) as exc:
-            people.applicant_reveal_id_number(
+            applicants.applicant_reveal_id_number(
                 viewer=viewer, profile=user.applicant, reason="好奇"
             )
         assert exc.value.code == "reveal_forbidden"

@@ -10,26 +10,16 @@ from django.db import connection
 from django.utils import timezone
 
 from applications import constants as c
-from applications.models import OutboxMessage
-from applications.services.notify import (
-    notification_enqueue,
-    outbox_send,
-    outbox_sweep,
-    retry_delay,
-)
-from applications.tasks import send_outbox_message, sweep_outbox
-
-from .helpers import (
-    EMAIL,
-    PHONE,
-    SlowSmsBackend,
-    make_application,
-    make_message,
-    sms_lines,
-)
+from applications.services.notify import notification_enqueue
+from people.constants import OutboxStatus
+from people.models import OutboxMessage
+from people.services.outbox import outbox_send, outbox_sweep, retry_delay
+from people.tasks import send_outbox_message, sweep_outbox
+from tests.applications.notify.helpers import EMAIL, make_application
+from tests.people.outbox.helpers import PHONE, SlowSmsBackend, make_message, sms_lines
 
 S = c.ApplicationStatus
-FAILING = "tests.applications.notify.helpers.FailingSmsBackend"
+FAILING = "tests.people.outbox.helpers.FailingSmsBackend"
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
@@ -51,7 +41,7 @@ def test_send_task_run_twice_sends_once(sms_dir):
     assert lines[0]["to"] == PHONE
     for message in messages:
         message.refresh_from_db()
-        assert message.status == c.OutboxStatus.SENT
+        assert message.status == OutboxStatus.SENT
         assert message.attempts == 1
         assert message.sent_at is not None
 
@@ -83,7 +73,7 @@ def test_failing_backend_retries_with_backoff_then_fails(sms_dir, settings):
 
         assert outbox_send(message_id=message.pk) is False
         message.refresh_from_db()
-        assert message.status == c.OutboxStatus.PENDING
+        assert message.status == OutboxStatus.PENDING
         assert message.attempts == 1
         assert message.last_error == "ConnectionError: gateway unreachable"
         assert message.next_attempt_at == T0 + dt.timedelta(minutes=1)
@@ -103,7 +93,7 @@ def test_failing_backend_retries_with_backoff_then_fails(sms_dir, settings):
             waits.append(message.next_attempt_at - before)
 
         assert message.attempts == 4
-        assert message.status == c.OutboxStatus.FAILED
+        assert message.status == OutboxStatus.FAILED
         # 1 min after the 1st, 2 after the 2nd, 4 after the 3rd; none after the 4th.
         assert waits[:2] == [dt.timedelta(minutes=2), dt.timedelta(minutes=4)]
 
@@ -123,12 +113,12 @@ def test_backend_recovers_and_sweep_sends(sms_dir, settings):
         message = make_message()
         outbox_send(message_id=message.pk)
 
-        settings.SMS_BACKEND = "applications.notifications.FileSmsBackend"
+        settings.SMS_BACKEND = "people.outbox.backends.FileSmsBackend"
         clock.shift(dt.timedelta(minutes=1))
         assert sweep_outbox.apply().result == 1
 
     message.refresh_from_db()
-    assert message.status == c.OutboxStatus.SENT
+    assert message.status == OutboxStatus.SENT
     assert message.attempts == 2
     assert message.last_error == ""
     assert len(sms_lines(sms_dir)) == 1
@@ -146,8 +136,8 @@ def test_sweep_picks_only_due_pending_rows(sms_dir):
     due_old = make_message(next_attempt_at=now - dt.timedelta(minutes=5))
     due_new = make_message(next_attempt_at=now - dt.timedelta(seconds=1))
     make_message(next_attempt_at=now + dt.timedelta(minutes=5))
-    make_message(status=c.OutboxStatus.SENT, sent_at=now)
-    make_message(status=c.OutboxStatus.FAILED, attempts=8)
+    make_message(status=OutboxStatus.SENT, sent_at=now)
+    make_message(status=OutboxStatus.FAILED, attempts=8)
 
     assert outbox_sweep(limit=1) == 1
     assert [line["reference"] for line in sms_lines(sms_dir)] == [
@@ -160,7 +150,7 @@ def test_sweep_picks_only_due_pending_rows(sms_dir):
         f"outbox-{due_new.pk}",
     ]
     assert outbox_sweep() == 0
-    assert OutboxMessage.objects.filter(status=c.OutboxStatus.PENDING).count() == 1
+    assert OutboxMessage.objects.filter(status=OutboxStatus.PENDING).count() == 1
 
 
 @pytest.mark.django_db
@@ -177,7 +167,7 @@ def test_unknown_channel_is_recorded_as_a_failure(sms_dir):
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_send_once(sms_dir, settings):
     """The row stays locked while sending; a second worker skips it."""
-    settings.SMS_BACKEND = "tests.applications.notify.helpers.SlowSmsBackend"
+    settings.SMS_BACKEND = "tests.people.outbox.helpers.SlowSmsBackend"
     SlowSmsBackend.entered.clear()
     SlowSmsBackend.release.clear()
     message = make_message()
@@ -205,5 +195,5 @@ def test_two_workers_at_once_send_once(sms_dir, settings):
     assert results == {"first": True, "second": False}
     assert len(sms_lines(sms_dir)) == 1
     message.refresh_from_db()
-    assert message.status == c.OutboxStatus.SENT
+    assert message.status == OutboxStatus.SENT
     assert message.attempts == 1

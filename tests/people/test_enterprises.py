@@ -1,17 +1,13 @@
 import pytest
 
-from applications import constants as c
-from applications.models import Enterprise, EnterpriseMember
-from applications.selectors_people import (
-    enterprise_is_legal_representative,
-    enterprises_for_user,
-)
-from applications.services import people
+from people.constants import EnterpriseRole
+from people.models import Enterprise, EnterpriseMember
+from people.selectors import enterprise_is_legal_representative, enterprises_for_user
+from people.services import enterprises
 from portal.errors import ServiceError
 from portal.models import AuditEntry
 from tests.factories import UserFactory
-
-from .factories import applicant, credit_code
+from tests.people.factories import applicant, credit_code
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +20,14 @@ def _register(user, n=1, **kwargs):
         legal_representative="扎西",
     )
     data.update(kwargs)
-    return people.enterprise_register(**data)
+    return enterprises.enterprise_register(**data)
 
 
 def test_register_makes_the_user_legal_representative(citizen):
     enterprise = _register(citizen, address="康定市炉城镇")
     member = enterprise.members.get()
     assert member.user == citizen
-    assert member.role == c.EnterpriseRole.LEGAL_REPRESENTATIVE
+    assert member.role == EnterpriseRole.LEGAL_REPRESENTATIVE
     assert list(enterprises_for_user(user=citizen)) == [enterprise]
     assert AuditEntry.objects.filter(action="enterprise.register").count() == 1
 
@@ -47,7 +43,7 @@ def test_register_makes_the_user_legal_representative(citizen):
 )
 def test_bad_credit_codes_are_refused(citizen, code, error):
     if error == "credit_code_region":
-        from catalog.codes import make_credit_code
+        from people.codes import make_credit_code
 
         code = make_credit_code(code)
     with pytest.raises(ServiceError) as exc:
@@ -55,6 +51,28 @@ def test_bad_credit_codes_are_refused(citizen, code, error):
     assert error in {e.code for e in exc.value.errors}
     assert not Enterprise.objects.exists()
     assert not EnterpriseMember.objects.exists()
+
+
+def test_region_is_a_gb_2260_code(citizen):
+    enterprise = _register(citizen, region_code=" 513301 ")
+    assert enterprise.region_code == "513301"
+    assert _register(citizen, n=2).region_code == ""
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        ("51330", "region_code_length"),
+        ("５１３３０１", "region_code_chars"),
+        ("513301x", "region_code_chars"),
+        ("003301", "region_code_province"),
+    ],
+)
+def test_bad_region_codes_are_refused(citizen, code, error):
+    with pytest.raises(ServiceError) as exc:
+        _register(citizen, region_code=code)
+    assert [(e.code, e.field) for e in exc.value.errors] == [(error, "region_code")]
+    assert not Enterprise.objects.exists()
 
 
 def test_wrong_check_character_names_the_expected_one(citizen):
@@ -85,47 +103,49 @@ def test_only_the_legal_representative_adds_and_revokes(citizen, other_citizen):
     third = applicant(
         "gesang", full_name="格桑", first17="51330119951111331", phone="13700000003"
     )
-    handler = people.enterprise_add_member(
+    handler = enterprises.enterprise_add_member(
         enterprise=enterprise, actor=citizen, user=other_citizen
     )
-    assert handler.role == c.EnterpriseRole.HANDLER
+    assert handler.role == EnterpriseRole.HANDLER
     assert enterprise in enterprises_for_user(user=other_citizen)
     ent = enterprises_for_user(user=other_citizen).get()
     assert not enterprise_is_legal_representative(enterprise=ent, user=other_citizen)
 
     # A handler may not add or revoke.
     with pytest.raises(ServiceError) as exc:
-        people.enterprise_add_member(
+        enterprises.enterprise_add_member(
             enterprise=enterprise, actor=other_citizen, user=third
         )
     assert exc.value.code == "not_legal_representative"
     assert exc.value.status == 403
     with pytest.raises(ServiceError) as exc:
-        people.enterprise_revoke_member(member=handler, actor=other_citizen)
+        enterprises.enterprise_revoke_member(member=handler, actor=other_citizen)
     assert exc.value.code == "not_legal_representative"
 
     # Adding twice, adding the legal representative, revoking them: refused.
     with pytest.raises(ServiceError) as exc:
-        people.enterprise_add_member(
+        enterprises.enterprise_add_member(
             enterprise=enterprise, actor=citizen, user=other_citizen
         )
     assert exc.value.code == "member_exists"
     with pytest.raises(ServiceError) as exc:
-        people.enterprise_add_member(enterprise=enterprise, actor=citizen, user=citizen)
+        enterprises.enterprise_add_member(
+            enterprise=enterprise, actor=citizen, user=citizen
+        )
     assert exc.value.code == "member_exists"
-    legal = enterprise.members.get(role=c.EnterpriseRole.LEGAL_REPRESENTATIVE)
+    legal = enterprise.members.get(role=EnterpriseRole.LEGAL_REPRESENTATIVE)
     with pytest.raises(ServiceError) as exc:
-        people.enterprise_revoke_member(member=legal, actor=citizen)
+        enterprises.enterprise_revoke_member(member=legal, actor=citizen)
     assert exc.value.code == "cannot_revoke_legal_representative"
 
-    people.enterprise_revoke_member(member=handler, actor=citizen)
+    enterprises.enterprise_revoke_member(member=handler, actor=citizen)
     assert not enterprises_for_user(user=other_citizen).exists()
     with pytest.raises(ServiceError) as exc:
-        people.enterprise_revoke_member(member=handler, actor=citizen)
+        enterprises.enterprise_revoke_member(member=handler, actor=citizen)
     assert exc.value.code == "member_already_revoked"
 
     # Re-adding reactivates the same row.
-    again = people.enterprise_add_member(
+    again = enterprises.enterprise_add_member(
         enterprise=enterprise, actor=citizen, user=other_citizen
     )
     assert again.pk == handler.pk and again.revoked_at is None
@@ -136,16 +156,16 @@ def test_member_must_be_a_registered_applicant(citizen):
     enterprise = _register(citizen)
     stranger = UserFactory(username="no-profile")
     with pytest.raises(ServiceError) as exc:
-        people.enterprise_add_member(
+        enterprises.enterprise_add_member(
             enterprise=enterprise, actor=citizen, user=stranger
         )
     assert exc.value.code == "member_not_registered"
     with pytest.raises(ServiceError) as exc:
-        people.enterprise_add_member(
+        enterprises.enterprise_add_member(
             enterprise=enterprise,
             actor=citizen,
             user=stranger,
-            role=c.EnterpriseRole.LEGAL_REPRESENTATIVE,
+            role=EnterpriseRole.LEGAL_REPRESENTATIVE,
         )
     assert exc.value.code == "member_role_invalid"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from applications.privacy import make_id_number
-from applications.services import people
-from catalog.codes import make_credit_code
+from people.codes import make_credit_code
+from people.privacy import make_id_number
+from people.services import applicants
 
 PASSWORD = "Gz-plateau-2026!"
 
@@ -22,7 +22,7 @@ def applicant(
     first17: str = "51330119900101123",
     phone: str = "13800000001",
 ):
-    return people.applicant_register(
+    return applicants.applicant_register(
         username=username,
         password=PASSWORD,
         full_name=full_name,

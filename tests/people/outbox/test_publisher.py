@@ -1,4 +1,4 @@
-"""applications.outbox_publisher: batches of outbox ids, one task per batch."""
+"""people.outbox.publisher: batches of outbox ids, one task per batch."""
 
 import logging
 import threading
@@ -7,7 +7,7 @@ import time
 import pytest
 from celery import current_app
 
-from applications import outbox_publisher
+from people.outbox import publisher as outbox_publisher
 
 
 @pytest.fixture
@@ -64,13 +64,13 @@ def test_eager_celery_sends_in_the_callers_thread(settings, sent, monkeypatch):
 
 
 def test_broker_down_is_logged_not_raised(monkeypatch, caplog):
-    from applications.tasks import send_outbox_messages
+    from people.tasks import send_outbox_messages
 
     def down(ids):
         raise ConnectionError("redis unreachable")
 
     monkeypatch.setattr(send_outbox_messages, "delay", down)
-    logger = logging.getLogger("applications.outbox_publisher")
+    logger = logging.getLogger("people.outbox.publisher")
     logger.addHandler(caplog.handler)
     try:
         outbox_publisher._send([9])  # the rows stay pending for the beat sweep

@@ -4,17 +4,16 @@ import logging
 
 import pytest
 
-from applications import constants as c
-from applications.models import OutboxMessage
-from applications.notifications import ConsoleSmsBackend, NotificationError, send
-
-from .helpers import PHONE, sms_lines
+from people.constants import OutboxChannel
+from people.models import OutboxMessage
+from people.outbox.backends import ConsoleSmsBackend, NotificationError, deliver
+from tests.people.outbox.helpers import PHONE, sms_lines
 
 
 def _message(**fields):
     data = {
         "pk": 41,
-        "channel": c.OutboxChannel.SMS,
+        "channel": OutboxChannel.SMS,
         "recipient": PHONE,
         "subject": "受理通知",
         "body": "【甘孜州政务服务网】您好！您申请办理的事项已受理。",
@@ -25,7 +24,7 @@ def _message(**fields):
 
 def test_console_sms_logs_masked_phone_and_length_only(caplog):
     text = "【甘孜州政务服务网】您好！秘密内容"
-    with caplog.at_level(logging.INFO, logger="applications.notifications"):
+    with caplog.at_level(logging.INFO, logger="people.outbox.backends"):
         ConsoleSmsBackend().send(to=PHONE, text=text, reference="outbox-7")
 
     logged = caplog.text
@@ -37,7 +36,7 @@ def test_console_sms_logs_masked_phone_and_length_only(caplog):
 
 
 def test_sms_goes_to_the_configured_backend(sms_dir):
-    send(_message())
+    deliver(_message())
 
     [line] = sms_lines(sms_dir)
     assert line == {
@@ -49,7 +48,7 @@ def test_sms_goes_to_the_configured_backend(sms_dir):
 
 
 def test_email_goes_through_django_mail(sms_dir, mailoutbox):
-    send(_message(channel=c.OutboxChannel.EMAIL, recipient="a@example.cn"))
+    deliver(_message(channel=OutboxChannel.EMAIL, recipient="a@example.cn"))
 
     [email] = mailoutbox
     assert email.to == ["a@example.cn"]
@@ -59,10 +58,10 @@ def test_email_goes_through_django_mail(sms_dir, mailoutbox):
 
 def test_unknown_channel_raises():
     with pytest.raises(NotificationError):
-        send(_message(channel="fax"))
+        deliver(_message(channel="fax"))
 
 
 def test_bad_backend_path_raises(settings):
-    settings.SMS_BACKEND = "applications.notifications.NoSuchBackend"
+    settings.SMS_BACKEND = "people.outbox.backends.NoSuchBackend"
     with pytest.raises(ImportError):
-        send(_message())
+        deliver(_message())

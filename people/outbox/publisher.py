@@ -77,7 +77,7 @@ def flush() -> None:
     """At a clean exit, queue what the thread has not sent yet.
 
     (Were the thread sending the same batch at that moment, the task runs
-    twice and sends once: outbox_send is idempotent.)
+    twice and sends once: outbox_send claims each row before sending.)
     """
     if _state["pid"] != os.getpid():
         return
@@ -96,7 +96,7 @@ def flush() -> None:
 
 def _send(message_ids: list[int]) -> None:
     # Imported here: the task module imports the services that import this one.
-    from applications.tasks import send_outbox_messages
+    from people.tasks import send_outbox_messages
 
     try:
         send_outbox_messages.delay(message_ids)

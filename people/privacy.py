@@ -1,8 +1,12 @@
-"""Citizen ID numbers (GB 11643): validation, keyed hash, masking, encryption.
+"""Personal data at the base: ID numbers (GB 11643), phones and names.
 
-DOMAIN.md "Privacy": store so that lookup works by keyed hash, mask in lists
-and logs, log every display of a full number with its reason (see
-applications.services.applicant_reveal_id_number), never write them to logs.
+Resident ID numbers are validated (check character, birth date), stored so
+that lookup works by keyed HMAC (``ID_HASH_KEY``), shown masked, and kept
+encrypted (``ID_ENCRYPTION_KEY``) for the rare full display, which is logged
+with its reason (people.services.applicants.applicant_reveal_id_number). A
+number typed anywhere else (an application form, a certificate's data) is
+sealed the same way into an envelope (:func:`seal_id_number`). Never write a
+number, a phone or a name to a log.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import unicodedata
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+
+from portal.errors import ServiceError
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -130,29 +136,15 @@ def stored_id_number_fields(value: str) -> dict:
     }
 
 
-# --- ID numbers inside application forms ------------------------------------------
+# --- Sealed envelopes ------------------------------------------------------------
 #
-# A form field of format "id-number" (a deceased's or a child's number, say)
-# is kept like the applicant's own: a keyed hash for lookup, a masked copy to
-# show, and the number encrypted for the rare audited full display. In
-# Application.form_data such a field holds that envelope, never the number;
-# the number is validated before it is sealed (and, for drafts, when they are
-# submitted, from the envelope opened again).
+# A number kept inside JSON (an application form's "id-number" field, say) is
+# stored as an envelope: a keyed hash for lookup, a masked copy to show, and
+# the number encrypted for the rare audited full display; never the number.
+# Drafts may hold a number that is not valid yet, so sealing does not
+# validate; whoever relies on the number validates it opened again.
 
-ID_NUMBER_FORMAT = "id-number"
 _SEALED_KEYS = {"masked", "hash", "encrypted"}
-
-
-def form_id_fields(schema) -> tuple[str, ...]:
-    """The top-level form fields of format "id-number"."""
-    props = schema.get("properties") if isinstance(schema, dict) else None
-    if not isinstance(props, dict):
-        return ()
-    return tuple(
-        name
-        for name, prop in props.items()
-        if isinstance(prop, dict) and prop.get("format") == ID_NUMBER_FORMAT
-    )
 
 
 def is_sealed(value) -> bool:
@@ -178,51 +170,11 @@ def open_id_number(sealed: dict) -> str | None:
         return None
 
 
-def _form_map(schema, data, convert):
-    fields = form_id_fields(schema) if isinstance(data, dict) else ()
-    if not fields:
-        return data
-    out = dict(data)
-    for name in fields:
-        if name in out:
-            out[name] = convert(out[name])
-    return out
-
-
-def form_sealed(schema, data):
-    """Form data to store: numbers typed into id-number fields sealed."""
-    return _form_map(
-        schema,
-        data,
-        lambda v: seal_id_number(v) if isinstance(v, str) and v.strip() else v,
-    )
-
-
-def form_plain(schema, data):
-    """Form data to validate: envelopes opened (one that will not open stays,
-    and fails the schema as not text)."""
-
-    def plain(value):
-        if is_sealed(value):
-            number = open_id_number(value)
-            return value if number is None else number
-        return value
-
-    return _form_map(schema, data, plain)
-
-
-def form_shown(schema, data):
-    """Form data to show: envelopes as their masked number."""
-    return _form_map(schema, data, lambda v: v["masked"] if is_sealed(v) else v)
-
-
 REVEAL_REASON_MAX = 200
 
 
 def reveal_reason(reason: str) -> str:
     """The reason given for showing a full ID number: required, at most 200."""
-    from portal.errors import ServiceError
-
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(

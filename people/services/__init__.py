@@ -1,0 +1,1 @@
+"""Services of people: one module per area (applicants, enterprises, outbox)."""

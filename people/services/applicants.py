@@ -1,0 +1,338 @@
+"""Real-name applicants: registration online and at the counter, lookup, reveal.
+
+Each function validates everything first (so the user hears every problem at
+once), then writes inside one ``transaction.atomic()`` with the audit entry.
+ID numbers and phones never reach the audit chain or the logs: audit entries
+carry the masked forms only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+import uuid
+
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import Group
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from people.codes import is_mobile, normalise_mobile
+from people.models import ApplicantProfile
+from people.privacy import (
+    IdNumberError,
+    decrypt_id_number,
+    id_number_hash,
+    mask_name,
+    normalise_id_number,
+    reveal_reason,
+    stored_id_number_fields,
+    validate_id_number,
+)
+from portal.audit import audit_record
+from portal.errors import ErrorCollector, PermissionDeniedError, ServiceError
+from portal.models import User
+from portal.roles import Role, user_has_role
+
+# Names: letters of any script (with their combining marks, as Tibetan needs),
+# the middle dot of transliterated names (扎西·次仁) and single spaces.
+NAME_SEPARATORS = set(" ·•．.")
+# The Tibetan syllable marks (tsheg, non-breaking tsheg) end every syllable,
+# the last one included, so they may close a name but not open it.
+TSHEG = set("\u0f0b\u0f0c")
+NAME_MAX = 64
+
+PASSWORD_MESSAGES = {
+    "password_too_short": "密码太短，至少需要{min_length}个字符",
+    "password_too_common": "这个密码太常见，容易被猜到，请换一个",
+    "password_entirely_numeric": "密码不能全部是数字，请加入字母或符号",
+    "password_too_similar": "密码与用户名、姓名或电子邮箱太相似",
+}
+
+
+# --------------------------------------------------------------------------
+# Field checks (each adds to a collector so every problem is reported at once)
+
+
+def _check_id_number(
+    errors: ErrorCollector, id_number: str, field: str = "id_number"
+) -> dt.date | None:
+    try:
+        return validate_id_number(id_number)
+    except IdNumberError as exc:
+        errors.add(exc.code, exc.message, field)
+        return None
+
+
+def _name_ok(name: str) -> bool:
+    if name[0] in NAME_SEPARATORS | TSHEG or name[-1] in NAME_SEPARATORS:
+        return False
+    for ch in name:
+        if ch in NAME_SEPARATORS or ch in TSHEG:
+            continue
+        if unicodedata.category(ch)[0] not in ("L", "M"):
+            return False
+    return True
+
+
+def _check_full_name(errors: ErrorCollector, full_name: str) -> str:
+    full_name = (full_name or "").strip()
+    if not full_name:
+        errors.add("full_name_required", "请填写姓名", "full_name")
+    elif len(full_name) > NAME_MAX:
+        errors.add("full_name_length", f"姓名最多{NAME_MAX}个字符", "full_name")
+    elif not _name_ok(full_name):
+        errors.add(
+            "full_name_chars",
+            "姓名只能包含文字，少数民族姓名可用“·”分隔，不能含数字或符号",
+            "full_name",
+        )
+    return full_name
+
+
+def _check_phone(errors: ErrorCollector, phone: str, *, required: bool) -> str:
+    phone = normalise_mobile(phone)
+    if not phone:
+        if required:
+            errors.add("phone_required", "请填写手机号码", "phone")
+    elif not is_mobile(phone):
+        errors.add("phone_invalid", "手机号码应为11位中国大陆手机号，以1开头", "phone")
+    return phone
+
+
+def _check_username(errors: ErrorCollector, username: str) -> str:
+    # NFKC like the login form (UsernameField), so "ｚｈａｘｉ" is stored as the
+    # "zhaxi" its owner will log in with, and cannot shadow an existing "zhaxi".
+    username = User.normalize_username((username or "").strip())
+    if not username:
+        errors.add("username_required", "请填写用户名", "username")
+        return username
+    if len(username) < 3 or len(username) > 150:
+        errors.add("username_length", "用户名长度应为3至150个字符", "username")
+        return username
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        errors.add(
+            "username_chars",
+            "用户名只能包含字母、数字和 @ . + - _ 符号",
+            "username",
+        )
+        return username
+    if User.objects.filter(username__iexact=username).exists():
+        errors.add("username_taken", "该用户名已被使用，请换一个", "username")
+    return username
+
+
+def _check_password(errors: ErrorCollector, password: str, user: User) -> None:
+    if not password:
+        errors.add("password_required", "请设置密码", "password")
+        return
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        for err in exc.error_list:
+            template = PASSWORD_MESSAGES.get(err.code or "")
+            if template:
+                detail = template.format(**(err.params or {}))
+            else:
+                detail = str(err.message % err.params if err.params else err.message)
+            errors.add(err.code or "password_invalid", detail, "password")
+
+
+def _check_email(errors: ErrorCollector, email: str) -> str:
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.add("email_invalid", "电子邮箱格式不正确", "email")
+    return email
+
+
+def _check_id_unused(errors: ErrorCollector, id_number: str) -> None:
+    if ApplicantProfile.objects.filter(
+        id_number_hash=id_number_hash(id_number)
+    ).exists():
+        errors.add(
+            "id_number_registered",
+            "该身份证号码已注册，请直接登录；如忘记密码请到政务服务大厅窗口办理",
+            "id_number",
+        )
+
+
+def _profile_repr(profile: ApplicantProfile) -> str:
+    return f"{mask_name(profile.full_name)}（{profile.id_number_masked}）"
+
+
+def _create_applicant(
+    *,
+    username: str,
+    password: str | None,
+    full_name: str,
+    id_number: str,
+    phone: str,
+    email: str,
+    registered_by: User | None,
+    action: str,
+    actor: User | None,
+) -> User:
+    """Write user, profile and role; on a lost race, nothing stays written."""
+    id_number = normalise_id_number(id_number)
+    try:
+        with transaction.atomic():
+            user = User(
+                username=username,
+                display_name=full_name,
+                phone=phone,
+                email=email,
+            )
+            if password:
+                user.set_password(password)
+            else:
+                user.set_unusable_password()
+            user.save()
+            profile = ApplicantProfile.objects.create(
+                user=user,
+                full_name=full_name,
+                **stored_id_number_fields(id_number),
+                phone=phone,
+                email=email,
+                registered_by=registered_by,
+            )
+            group, _ = Group.objects.get_or_create(name=Role.APPLICANT.value)
+            user.groups.add(group)
+            audit_record(
+                actor=actor or user,
+                action=action,
+                obj=profile,
+                object_repr=_profile_repr(profile),
+                changes={"user_id": user.pk, "username": username},
+            )
+    except IntegrityError as exc:
+        # A concurrent registration won the unique constraint.
+        if ApplicantProfile.objects.filter(
+            id_number_hash=id_number_hash(id_number)
+        ).exists():
+            raise ServiceError(
+                "id_number_registered",
+                "该身份证号码已注册，请直接登录",
+                field="id_number",
+            ) from exc
+        raise ServiceError(
+            "username_taken", "该用户名已被使用，请换一个", field="username"
+        ) from exc
+    return user
+
+
+# --------------------------------------------------------------------------
+# Applicants
+
+
+def applicant_register(
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    id_number: str,
+    phone: str,
+    email: str = "",
+) -> User:
+    """A citizen registers online; returns the new user (role 'applicant')."""
+    errors = ErrorCollector()
+    username = _check_username(errors, username)
+    full_name = _check_full_name(errors, full_name)
+    birth_date = _check_id_number(errors, id_number)
+    phone = _check_phone(errors, phone, required=True)
+    email = _check_email(errors, email)
+    if birth_date is not None:
+        _check_id_unused(errors, id_number)
+    _check_password(
+        errors,
+        password,
+        User(username=username, display_name=full_name, email=email),
+    )
+    errors.raise_if_any("registration_invalid", "注册信息有误，请按提示修改")
+    return _create_applicant(
+        username=username,
+        password=password,
+        full_name=full_name,
+        id_number=id_number,
+        phone=phone,
+        email=email,
+        registered_by=None,
+        action="applicant.register",
+        actor=None,
+    )
+
+
+def applicant_register_at_counter(
+    *, clerk: User, full_name: str, id_number: str, phone: str
+) -> User:
+    """One-window intake: a clerk registers a walk-in citizen.
+
+    The account gets an unusable password; the citizen sets one later at the
+    counter or through a reset. ``registered_by`` records the clerk.
+    """
+    if not user_has_role(clerk, Role.CLERK):
+        raise PermissionDeniedError("not_clerk", "只有综合窗口人员可以代为登记申请人")
+    errors = ErrorCollector()
+    full_name = _check_full_name(errors, full_name)
+    birth_date = _check_id_number(errors, id_number)
+    phone = _check_phone(errors, phone, required=True)
+    if birth_date is not None:
+        _check_id_unused(errors, id_number)
+    errors.raise_if_any("registration_invalid", "登记信息有误，请按提示修改")
+    return _create_applicant(
+        username=f"c{uuid.uuid4().hex[:16]}",
+        password=None,
+        full_name=full_name,
+        id_number=id_number,
+        phone=phone,
+        email="",
+        registered_by=clerk,
+        action="applicant.register_at_counter",
+        actor=clerk,
+    )
+
+
+def applicant_find_by_id_number(*, id_number: str) -> ApplicantProfile | None:
+    """Look an applicant up by the keyed hash of the number (never by value).
+
+    A malformed number raises a ServiceError (field ``id_number``) so the
+    clerk or agent hears the typing mistake instead of "not registered".
+    """
+    try:
+        validate_id_number(id_number)
+    except IdNumberError as exc:
+        raise ServiceError(exc.code, exc.message, field="id_number") from exc
+    return (
+        ApplicantProfile.objects.select_related("user")
+        .filter(id_number_hash=id_number_hash(id_number))
+        .first()
+    )
+
+
+def applicant_reveal_id_number(
+    *, viewer: User, profile: ApplicantProfile, reason: str
+) -> str:
+    """Decrypt the full number for one display, recording who and why.
+
+    Allowed for the person themself, and for clerks and reviewers who give a
+    reason. The audit entry carries the reason, never the number.
+    """
+    is_self = viewer.is_authenticated and viewer.pk == profile.user_id
+    if not is_self and not user_has_role(viewer, Role.CLERK, Role.REVIEWER):
+        raise PermissionDeniedError("reveal_forbidden", "无权查看完整身份证号码")
+    reason = reveal_reason((reason or "").strip() or ("本人查看" if is_self else ""))
+    with transaction.atomic():
+        audit_record(
+            actor=viewer,
+            action="privacy.reveal_id_number",
+            obj=profile,
+            object_repr=_profile_repr(profile),
+            changes={"reason": reason},
+        )
+    return decrypt_id_number(profile.id_number_encrypted)

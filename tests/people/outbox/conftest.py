@@ -1,0 +1,1 @@
+from tests.people.outbox.fixtures import sms_dir  # noqa: F401
