@@ -181,7 +181,7 @@ def block_response(request: HttpRequest, block: LoginBlock) -> HttpResponse:
         )
     else:
         response = render(
-            request, "portal/locked_out.html", {"block": block}, status=429
+            request, "portal/locked_out.html", {"lock": block}, status=429
         )
     response["Retry-After"] = str(block.retry_after)
     return response

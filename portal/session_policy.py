@@ -11,7 +11,10 @@ kind into the session, so the middleware reads them without a query.
 :class:`SessionPolicyMiddleware` ends a session past a limit (logout: the
 row is deleted, the request goes on as anonymous, the next login page says
 why) and moves the last activity forward at most once a minute, so a busy
-page costs no session write.
+page costs no session write. The cookie and the session row live
+SESSION_COOKIE_AGE (the longest absolute limit) from the last write; the
+limits here are what ends a session, and a cookie that outlived one is
+answered with "please log in again", not silently.
 """
 
 from __future__ import annotations
@@ -49,8 +52,6 @@ def stamp_login(sender, request, user, **kwargs) -> None:
     session[LOGIN_AT] = now
     session[SEEN_AT] = now
     session[STAFF] = user_is_staff(user)
-    idle, _absolute = limits(session[STAFF])
-    session.set_expiry(int(idle.total_seconds()))
 
 
 def session_ended(session, now: int) -> str | None:
@@ -84,6 +85,4 @@ class SessionPolicyMiddleware:
                 messages.info(request, _("登录已超时，为保护您的信息请重新登录。"))
             elif now - int(session[SEEN_AT]) >= TOUCH_SECONDS:
                 session[SEEN_AT] = now
-                idle, _absolute = limits(bool(session[STAFF]))
-                session.set_expiry(int(idle.total_seconds()))
         return self.get_response(request)
