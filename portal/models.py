@@ -160,6 +160,10 @@ class ApiToken(AbstractAuthToken):
     idle_seconds = models.PositiveIntegerField(_("闲置失效秒数"))
     client = models.CharField(_("客户端"), max_length=200, blank=True)
 
+    # Rows are made by portal.tokens.api_token_issue (knox's manager would
+    # compute its own expiry).
+    objects = models.Manager()
+
     class Meta:
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")

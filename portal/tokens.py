@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from knox.models import get_digest_token
+from knox.settings import CONSTANTS
 
 from .audit import audit_record
 from .errors import NotFoundError
@@ -44,9 +46,12 @@ def api_token_issue(*, user, client: str = "") -> tuple[ApiToken, str]:
     with transaction.atomic():
         ApiToken.objects.filter(user=user, expiry__lte=now).delete()
         ApiToken.objects.filter(user=user, ends_at__lte=now).delete()
-        token, key = ApiToken.objects.create(
+        digest, key = get_digest_token()
+        token = ApiToken.objects.create(
+            token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH],
+            digest=digest,
             user=user,
-            expiry=min(idle, max_age),
+            expiry=now + min(idle, max_age),
             ends_at=now + max_age,
             idle_seconds=int(idle.total_seconds()),
             client=(client or "")[:200],

@@ -68,7 +68,7 @@ def _blocked(block: lockout.LoginBlock) -> ThrottledError:
     description=(
         "用用户名和密码（工作人员另加两步验证码）换取一个新令牌（应用客户端使用）。"
         "同一用户名在同一地址连续失败5次后暂时锁定，同一地址失败过多时暂时限制；"
-        "429 答复带 Retry-After（秒）。令牌闲置（工作人员30分钟、其他用户2小时）"
+        "429 答复带 Retry-After（秒）。令牌闲置（默认工作人员30分钟、其他用户2小时）"
         "或到最迟失效时间即失效，须重新登录。"
     ),
     request=ApiTokenObtainSerializer,

@@ -308,6 +308,11 @@ SESSION_COOKIE_AGE = int(
 API_TOKEN_STAFF_MAX_AGE = timedelta(hours=int(env("API_TOKEN_STAFF_MAX_HOURS")))
 API_TOKEN_CITIZEN_MAX_AGE = timedelta(hours=int(env("API_TOKEN_CITIZEN_MAX_HOURS")))
 KNOX_TOKEN_MODEL = "portal.ApiToken"
+# knox's own migrations would create a table for its AuthToken although it is
+# swapped for portal.ApiToken (they predate the swappable setting): an orphan
+# with a foreign key to users that blocks flushes. Without migrations the
+# swapped model gets no table.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": SESSION_CITIZEN_IDLE}
 
 # --- guardian ---------------------------------------------------------------
