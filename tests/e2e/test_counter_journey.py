@@ -14,7 +14,6 @@ from tests.factories import (
     published_version,
     staff,
 )
-
 from tests.security.otp import enrol, totp_code
 
 from .conftest import SCREENSHOTS, shot
