@@ -434,3 +434,17 @@ def test_one_users_device_does_not_verify_another(clerk, citizen):
     with _later(5):
         client.post(VERIFY, {"code": "zzzz7777"})
     assert SESSION_KEY not in client.session
+
+
+def test_the_new_pages_speak_english(clerk, settings):
+    enrol(clerk)
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    _password(client)
+    html = client.get(VERIFY).content.decode()
+    assert "Verify and log in" in html and "验证并登录" not in html
+    staff_client = Client()
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    staff_client.force_login(clerk)
+    html = staff_client.get(SETTINGS).content.decode()
+    assert "recovery codes left" in html
