@@ -212,7 +212,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
 def totp_setup_context(device: TOTPDevice) -> dict:
     """QR code (inline SVG, no data: URI) and the key to type by hand."""
     qr = segno.make(device.config_url, error="m")
-    svg = qr.svg_inline(scale=5, border=2, title=_("两步验证二维码"))
+    svg = qr.svg_inline(scale=5, border=2, omitsize=True, title=_("两步验证二维码"))
     key = b32encode(device.bin_key).decode("ascii").rstrip("=")
     return {
         "qr_svg": mark_safe(svg),  # noqa: S308 - segno's own markup, no user input
