@@ -41,8 +41,6 @@ PASSWORD = "Gz#2026-strong-Kd"
 
 def prepare(users: int) -> tuple[str, list[str]]:
     """An item anyone can submit with form data only; users with tokens."""
-    from rest_framework.authtoken.models import Token
-
     from catalog import constants as c
     from catalog.models import (
         Department,
@@ -59,6 +57,7 @@ def prepare(users: int) -> tuple[str, list[str]]:
     from people.privacy import make_id_number
     from people.services import applicants
     from portal.models import User
+    from portal.tokens import api_token_issue
 
     editor, _ = User.objects.get_or_create(username="bench-editor")
     region, _ = Region.objects.get_or_create(
@@ -141,7 +140,7 @@ def prepare(users: int) -> tuple[str, list[str]]:
                 id_number=make_id_number(f"51330119900101{i:03d}"),
                 phone=f"1380000{i:04d}",
             )
-        tokens.append(Token.objects.get_or_create(user=user)[0].key)
+        tokens.append(api_token_issue(user=user, client="bench")[1])
     return code, tokens
 
 

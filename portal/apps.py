@@ -8,7 +8,14 @@ class PortalConfig(AppConfig):
     verbose_name = _("门户与用户")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from .roles import ensure_role_groups
+        from .session_policy import stamp_login
+
+        # Every login path (views, admin, force_login) starts the session's
+        # clocks; infrastructure like axes' receivers, not business logic.
+        user_logged_in.connect(stamp_login, dispatch_uid="portal.stamp_login")
 
         # Groups and their model permissions exist after every migrate.
         post_migrate.connect(

@@ -59,6 +59,16 @@ class PermissionDeniedError(ServiceError):
     status = 403
 
 
+class ThrottledError(ServiceError):
+    """Too many tries: 429, and ``retry_after`` seconds until the next may pass."""
+
+    status = 429
+
+    def __init__(self, code: str, detail: str, *, retry_after: int, **kwargs) -> None:
+        super().__init__(code, detail, **kwargs)
+        self.retry_after = max(1, int(retry_after))
+
+
 @dataclass
 class ErrorCollector:
     """Collects every broken rule so the user hears them all at once."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 
 class User(AbstractUser):
@@ -139,3 +141,33 @@ class LoadProbe(models.Model):
 
     def __str__(self) -> str:
         return f"probe #{self.pk}"
+
+
+class ApiToken(AbstractAuthToken):
+    """One API token per login (django-rest-knox's model, stored hashed).
+
+    knox keeps only a SHA-512 digest and the first 15 characters (to find the
+    row); the key itself is shown once, at login. ``expiry`` slides with use
+    (portal.api.tokens) but never past ``ends_at``, fixed at login from the
+    user's kind (staff or citizen), as is the idle time; a token past either
+    is refused and deleted.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    expiry = models.DateTimeField(_("失效时间"))
+    ends_at = models.DateTimeField(_("最迟失效时间"))
+    idle_seconds = models.PositiveIntegerField(_("闲置失效秒数"))
+    client = models.CharField(_("客户端"), max_length=200, blank=True)
+
+    # Rows are made by portal.tokens.api_token_issue (knox's manager would
+    # compute its own expiry).
+    objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        indexes = [models.Index(fields=["user", "-created"], name="apitoken_user_idx")]
+
+    def __str__(self) -> str:
+        return f"token #{self.pk} of user {self.user_id}"

@@ -41,6 +41,24 @@ def user_has_role(user, *roles: str) -> bool:
     return bool(user_roles(user) & {str(r) for r in roles})
 
 
+def user_is_staff(user) -> bool:
+    """Staff for the security rules: a staff role, admin access or superuser.
+
+    They sign in with two factors (portal.twofactor) and their sessions and
+    API tokens end sooner (portal.session_policy).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    # Not through user_roles: login-time callers must not leave a role cache
+    # on the caller's user object.
+    names = getattr(user, "_role_cache", None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))
+    return bool(names & {str(role) for role in STAFF_ROLES})
+
+
 # Model permissions each role's group holds (app_label.codename prefix match).
 ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.CATALOG_EDITOR: [

@@ -8,9 +8,15 @@ from drf_spectacular.views import (
     SpectacularRedocView,
     SpectacularSwaggerView,
 )
+from rest_framework.routers import SimpleRouter
 
 from portal.api.auth import TokenObtainView
+from portal.api.tokens import ApiTokenViewSet, LogoutView, TokenRefreshView
+from portal.public.login import LoginView
 from portal.public.media import catalog_file
+
+token_router = SimpleRouter(trailing_slash=True)
+token_router.register("tokens", ApiTokenViewSet, basename="api-tokens")
 
 urlpatterns = [
     path("", include("portal.public.urls")),
@@ -18,9 +24,19 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("accounts/", include("applications.urls_accounts")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin signs in through the portal's login (password, then the
+    # second factor); admin:login resolves here, before the admin's own view.
+    path("admin/login/", LoginView.as_view(), name="admin-login"),
     path("admin/", admin.site.urls),
     path("media/catalog/<path:path>", catalog_file, name="catalog-file"),
     path("api/v1/auth/token/", TokenObtainView.as_view(), name="api-token"),
+    path(
+        "api/v1/auth/token/refresh/",
+        TokenRefreshView.as_view(),
+        name="api-token-refresh",
+    ),
+    path("api/v1/auth/logout/", LogoutView.as_view(), name="api-logout"),
+    path("api/v1/auth/", include(token_router.urls)),
     path("api/v1/catalog/", include("catalog.api.urls")),
     path("api/v1/", include("applications.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -82,7 +82,11 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
 
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
-        return Response(exc.as_dict(), status=exc.status)
+        response = Response(exc.as_dict(), status=exc.status)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
+        return response
     if isinstance(exc, RecursionError):
         # Python's JSON parser (and json.dumps) give up on bodies nested about
         # a thousand levels deep; no request of ours nests like that.

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import login, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/login/", login.LoginView.as_view(), name="login"),
+    path("accounts/login/verify/", login.login_verify, name="login_verify"),
+    path("accounts/login/enrol/", login.login_enrol, name="login_enrol"),
+    path("accounts/two-factor/", login.two_factor, name="two_factor"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/<slug:slug>/", views.notice_detail, name="notice_detail"),

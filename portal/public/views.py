@@ -142,9 +142,5 @@ def supervision_detail(request, slug):
     return article_detail(request, ArticleKind.SUPERVISION, slug)
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "portal/login.html"
-
-
 class LogoutView(auth_views.LogoutView):
     pass

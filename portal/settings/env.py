@@ -100,6 +100,47 @@ VARIABLES: dict[str, Var] = {
         "Reverse proxies in front of the web (1 behind nginx); their X-Forwarded-For "
         "hops name the client for rate limits and the audit log, no others.",
     ),
+    "LOGIN_FAILURE_LIMIT": Var(
+        "5",
+        "Wrong passwords (or second-factor codes) for one user name from one "
+        "address before that pair is locked.",
+    ),
+    "LOGIN_ADDRESS_FAILURE_LIMIT": Var(
+        "100",
+        "Failed logins from one address, whatever the user names, before the "
+        "address is throttled (a hall behind one NAT address shares it).",
+    ),
+    "LOGIN_LOCKOUT_MINUTES": Var(
+        "30", "Minutes a failure counts; a lock ends this long after the last one."
+    ),
+    "OTP_DEMO_BYPASS": Var(
+        "",
+        "1 lets staff without a second-factor device log in with the password "
+        "alone (make run's demo users); empty follows DJANGO_DEBUG; refused in "
+        "production.",
+    ),
+    "SESSION_STAFF_IDLE_MINUTES": Var(
+        "30", "Staff sessions end after this many minutes without a request."
+    ),
+    "SESSION_STAFF_MAX_HOURS": Var(
+        "12", "Staff sessions end this many hours after login, active or not."
+    ),
+    "SESSION_CITIZEN_IDLE_MINUTES": Var(
+        "120", "Applicants' and agents' sessions end after this many idle minutes."
+    ),
+    "SESSION_CITIZEN_MAX_HOURS": Var(
+        "24", "Applicants' and agents' sessions end this many hours after login."
+    ),
+    "API_TOKEN_STAFF_MAX_HOURS": Var(
+        "12",
+        "Staff API tokens end this many hours after login; use (or refresh) "
+        "keeps them alive for SESSION_STAFF_IDLE_MINUTES until then.",
+    ),
+    "API_TOKEN_CITIZEN_MAX_HOURS": Var(
+        "720",
+        "Applicants' and agents' API tokens end this many hours after login; "
+        "idle ones end after SESSION_CITIZEN_IDLE_MINUTES.",
+    ),
     "SECURE_SSL_REDIRECT": Var(
         "1", "Production: redirect HTTP to HTTPS (0 behind a TLS proxy that does it)."
     ),

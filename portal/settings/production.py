@@ -3,10 +3,16 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .env import env_bool
+from .env import env, env_bool
 
 DEBUG = False
 BENCH_ENDPOINTS = False
+if env("OTP_DEMO_BYPASS").strip() and env_bool("OTP_DEMO_BYPASS"):
+    raise ImproperlyConfigured(
+        "OTP_DEMO_BYPASS is for make run's demo users; production needs the "
+        "second factor for staff. Unset it."
+    )
+OTP_DEMO_BYPASS = False
 if SECRET_KEY.startswith("dev-"):  # noqa: F405
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 if ID_HASH_KEY.startswith("dev-") or ID_ENCRYPTION_KEY.startswith("dev-"):  # noqa: F405

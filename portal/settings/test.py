@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 from .env import env
 
 DEBUG = False
+# The suite tests the real second factor; tests that want the demo bypass set it.
+OTP_DEMO_BYPASS = False
 DATABASES = {"default": dj_database_url.parse(env("TEST_DATABASE_URL"))}
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}
 REDIS_URL = env("TEST_REDIS_URL")

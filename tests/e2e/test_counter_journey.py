@@ -14,6 +14,7 @@ from tests.factories import (
     published_version,
     staff,
 )
+from tests.security.otp import enrol, totp_code
 
 from .conftest import SCREENSHOTS, shot
 
@@ -29,6 +30,7 @@ def test_counter_intake_to_printed_receipt(page, tmp_path):
     clerk = staff("clerk-e2e", "clerk", hall=hall)
     clerk.set_password("Gz-clerk-pass-2026")
     clerk.save()
+    device = enrol(clerk)  # staff sign in with two factors
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(PDF_BYTES)
 
@@ -36,6 +38,9 @@ def test_counter_intake_to_printed_receipt(page, tmp_path):
     page.fill("#id_username", "clerk-e2e")
     page.fill("#id_password", "Gz-clerk-pass-2026")
     page.get_by_role("button", name="登录").last.click()
+    page.wait_for_url("**/accounts/login/verify/")
+    page.fill("#id_code", totp_code(device))
+    page.get_by_role("button", name="验证并登录").click()
     page.wait_for_url("**/counter/")
     shot(page, "counter-queue")
 

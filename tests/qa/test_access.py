@@ -457,6 +457,26 @@ ACCOUNT_URLS = [
     ("post", "/accounts/authorizations/{pk}/revoke/"),
     ("get", "/accounts/authorizations/{pk}/document/"),
 ]
+TOKEN_URLS = [
+    ("get", "/api/v1/auth/tokens/{pk}/"),
+    ("delete", "/api/v1/auth/tokens/{pk}/"),
+]
+
+
+def test_api_tokens_of_someone_else_are_404(world):
+    from portal.models import ApiToken
+    from portal.tokens import api_token_issue
+
+    token, _key = api_token_issue(user=world.users["a"], client="qa")
+    for who in ("b", "agent", "clerk1", "nobody"):
+        api = APIClient()
+        api.force_authenticate(world.users[who])
+        for method, url in TOKEN_URLS:
+            r = getattr(api, method)(url.format(pk=token.pk))
+            assert r.status_code in (404, 405), (who, method, r.status_code)
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
 # Object URLs that are public by design: the catalog and public information
 # (anyone may read them), tracking (number + query code, tested in
 # tests/qa/test_throttling.py and tests/applications), the start of an
@@ -504,7 +524,10 @@ def _as_template(route: str) -> str:
         param = match.group(2)
         return "{" + PARAM_NAMES.get(param, param) + "}"
 
-    template = "/" + re.sub(r"<(?:(\w+):)?(\w+)>", name, route.lstrip("^"))
+    # Path converters (<int:pk>) and router regexes ((?P<pk>[^/.]+)).
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route).replace("^", "")
+    route = route.replace("$", "")
+    template = "/" + re.sub(r"<(?:(\w+):)?(\w+)>", name, route)
     return ROUTE_ALIASES.get(template, template)
 
 
@@ -517,6 +540,7 @@ def test_every_object_url_is_in_the_access_matrix():
         *UI_POST,
         *(url for _, url in API),
         *(url for _, url in ACCOUNT_URLS),
+        *(url for _, url in TOKEN_URLS),
     }
     missing = sorted(
         template
