@@ -141,6 +141,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CATALOG_IMPORT_MAX_BYTES = int(env("CATALOG_IMPORT_MAX_BYTES"))
 # One uploaded material file (applications.uploads checks it by size first).
 APPLICATION_UPLOAD_MAX_BYTES = int(env("APPLICATION_UPLOAD_MAX_BYTES"))
+# The upload policy (applications.uploads): images over this many pixels are
+# refused from their header, before any pixel is decoded; accepted images are
+# shown as a copy at most this many pixels a side (the original is kept).
+UPLOAD_IMAGE_MAX_PIXELS = 40_000_000
+UPLOAD_DISPLAY_MAX_SIDE = 2000
+# Request bodies (portal.middleware.RequestLimitsMiddleware): a multipart body
+# may carry one file plus 256 KB of fields; anything else is held to
+# DATA_UPLOAD_MAX_MEMORY_SIZE. Declared lengths over these are refused before
+# the body is read; chunked bodies are counted as they stream in.
+REQUEST_BODY_MAX_BYTES = APPLICATION_UPLOAD_MAX_BYTES + 256 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "applications.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 ID_HASH_KEY = env("ID_HASH_KEY")
 ID_ENCRYPTION_KEY = env("ID_ENCRYPTION_KEY")
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS")
