@@ -159,15 +159,19 @@ def is_sealed(value) -> bool:
     return isinstance(value, dict) and value.keys() == _SEALED_KEYS
 
 
-def seal_id_number(value: str) -> dict:
-    """The stored form of a typed number (valid or not yet: drafts keep anything)."""
-    value = normalise_id_number(value)
+def _sealed(value: str, encrypted: str) -> dict:
     key = settings.ID_HASH_KEY.encode("utf-8")
     return {
         "masked": mask_id_number(value) if len(value) >= 10 else "*" * len(value),
         "hash": hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest(),
-        "encrypted": _fernet().encrypt(value.encode("utf-8")).decode("ascii"),
+        "encrypted": encrypted,
     }
+
+
+def seal_id_number(value: str) -> dict:
+    """The stored form of a typed number (valid or not yet: drafts keep anything)."""
+    value = normalise_id_number(value)
+    return _sealed(value, _fernet().encrypt(value.encode("utf-8")).decode("ascii"))
 
 
 def open_id_number(sealed: dict) -> str | None:
@@ -189,13 +193,50 @@ def _form_map(schema, data, convert):
     return out
 
 
+def _id_field_title(schema, name: str) -> str:
+    prop = schema.get("properties", {}).get(name)
+    title = prop.get("title") if isinstance(prop, dict) else None
+    return title if isinstance(title, str) and title else name
+
+
 def form_sealed(schema, data):
-    """Form data to store: numbers typed into id-number fields sealed."""
-    return _form_map(
-        schema,
-        data,
-        lambda v: seal_id_number(v) if isinstance(v, str) and v.strip() else v,
-    )
+    """Form data to store: numbers typed into id-number fields sealed.
+
+    Only text is a number: a list, a number, a boolean or an object in an
+    id-number field is refused (``id_number_not_text``, field ``$.name``),
+    so nothing but an envelope or blank text is ever stored there. An
+    envelope is what a form hands back for a number it keeps (a blank field
+    keeps the saved one): it must open with this portal's key, and its masked
+    copy and hash are derived again from the number it holds, so an envelope
+    written by a client cannot carry a number in plain text.
+    """
+    from portal.errors import ServiceError
+
+    def refuse(name: str):
+        title = _id_field_title(schema, name)
+        return ServiceError(
+            "id_number_not_text",
+            f"“{title}”应填写为文字形式的身份证号码（18位）",
+            field=f"$.{name}",
+        )
+
+    fields = form_id_fields(schema) if isinstance(data, dict) else ()
+    if not fields:
+        return data
+    out = dict(data)
+    for name in fields:
+        if name not in out:
+            continue
+        value = out[name]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if isinstance(value, str):
+            out[name] = seal_id_number(value)
+        elif is_sealed(value) and (number := open_id_number(value)) is not None:
+            out[name] = _sealed(number, str(value["encrypted"]))
+        else:
+            raise refuse(name)
+    return out
 
 
 def form_plain(schema, data):

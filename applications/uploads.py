@@ -40,9 +40,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 
-from portal.errors import ServiceError
+from portal.errors import ServiceError, human_size
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +68,6 @@ def max_upload_bytes() -> int:
 
 def max_image_pixels() -> int:
     return int(getattr(settings, "UPLOAD_IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS))
-
-
-def human_size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.0f}MB"
-    return f"{max(n // 1024, 1)}KB"
 
 
 @dataclass(frozen=True)
@@ -538,47 +532,30 @@ def display_rendition(fileobj, content_type: str) -> bytes | None:
 BODY_OVERHEAD = 256 * 1024
 
 
-def request_body_max_bytes() -> int:
-    """The largest multipart body any form accepts (one file plus fields)."""
-    return int(
-        getattr(settings, "REQUEST_BODY_MAX_BYTES", 0)
-        or max_upload_bytes() + BODY_OVERHEAD
-    )
-
-
 class SizeLimitUploadHandler(FileUploadHandler):
-    """Stops receiving a file once it passes the limit, and a body once the
-    whole of it passes REQUEST_BODY_MAX_BYTES (first in FILE_UPLOAD_HANDLERS,
-    so it holds for chunked bodies, which declare no length, on every form).
+    """Stops receiving a file once it passes the limit (put it first).
 
-    A file over the limit marks the request ``upload_too_large`` so the view
-    can answer file_too_large instead of "no file"; the rest of that file is
-    discarded without being stored. A body over the limit marks it
-    ``body_too_large`` and stops the parse (portal.middleware answers 413).
+    The request is marked (``upload_too_large``) so the view can answer
+    file_too_large instead of "no file"; the rest of the body is discarded
+    by Django without being stored. The body as a whole is bounded before
+    this runs: portal.middleware.RequestLimitsMiddleware refuses a declared
+    length over REQUEST_BODY_MAX_BYTES, and Django reads no further than
+    the declared length (a chunked body without one reads as empty).
     """
 
     def __init__(self, request=None):
         super().__init__(request)
         self.received = 0
-        self.total = 0
 
     def new_file(self, *args, **kwargs):
         self.received = 0
         return super().new_file(*args, **kwargs)
 
-    def _mark(self, flag: str) -> None:
-        if self.request is not None:
-            setattr(self.request, flag, True)
-
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
-        self.total += len(raw_data)
-        if self.total > request_body_max_bytes():
-            self._mark("body_too_large")
-            self._mark("upload_too_large")
-            raise StopUpload(connection_reset=True)
         if self.received > max_upload_bytes():
-            self._mark("upload_too_large")
+            if self.request is not None:
+                self.request.upload_too_large = True
             raise SkipFile()
         return raw_data
 
@@ -596,7 +573,17 @@ def request_too_large(request) -> bool:
 
 
 def install_size_limit(request) -> None:
-    """Put the size-limit handler first; call before the body is parsed."""
-    # Once the body is parsed this changes nothing; the size checks in
-    # check_upload still apply.
-    request.upload_handlers.insert(0, SizeLimitUploadHandler(request))
+    """Put the size-limit handler first; call before the body is parsed.
+
+    It is first already when settings.FILE_UPLOAD_HANDLERS names it (as the
+    project's settings do), and once the body is parsed (page forms are, by
+    portal.middleware) the handlers cannot change: both leave it as it is.
+    The size checks in check_upload still apply.
+    """
+    handlers = request.upload_handlers
+    if handlers and isinstance(handlers[0], SizeLimitUploadHandler):
+        return
+    try:
+        handlers.insert(0, SizeLimitUploadHandler(request))
+    except AttributeError:  # already parsed: Django's list is immutable now
+        return
