@@ -98,9 +98,15 @@ smoke() {  # smoke NAME [VAR=value ...]
         fi
         sleep 1
     done
-    expect "home page" "$base/" 200 "甘孜州政务服务网"
-    expect "health" "$base/healthz/" 200 "ok"
-    expect "API" "$base/api/v1/catalog/items/?page_size=1" 200 '"results"'
+    local failed=""
+    expect "home page" "$base/" 200 "甘孜州政务服务网" || failed=1
+    expect "health" "$base/healthz/" 200 "ok" || failed=1
+    expect "API" "$base/api/v1/catalog/items/?page_size=1" 200 '"results"' || failed=1
+    if [ -n "$failed" ]; then
+        echo "smoke: make run ($name) output:" >&2
+        tail -n 40 "$out" >&2
+        return 1
+    fi
     until grep -q "ready\." "$out" && grep -q "beat: Starting" "$out"; do
         if [ $SECONDS -ge $deadline ]; then
             echo "smoke: worker or beat did not come up ($name); output:" >&2
