@@ -9,7 +9,13 @@ from the envelope opened again).
 
 from __future__ import annotations
 
-from people.privacy import is_sealed, open_id_number, seal_id_number
+from people.privacy import (
+    is_sealed,
+    open_id_number,
+    seal_id_number,
+    sealed_envelope,
+)
+from portal.errors import ServiceError
 
 ID_NUMBER_FORMAT = "id-number"
 
@@ -37,13 +43,44 @@ def _form_map(schema, data, convert):
     return out
 
 
+def _id_field_title(schema, name: str) -> str:
+    prop = schema.get("properties", {}).get(name)
+    title = prop.get("title") if isinstance(prop, dict) else None
+    return title if isinstance(title, str) and title else name
+
+
 def form_sealed(schema, data):
-    """Form data to store: numbers typed into id-number fields sealed."""
-    return _form_map(
-        schema,
-        data,
-        lambda v: seal_id_number(v) if isinstance(v, str) and v.strip() else v,
-    )
+    """Form data to store: numbers typed into id-number fields sealed.
+
+    Only text is a number: a list, a number, a boolean or an object in an
+    id-number field is refused (``id_number_not_text``, field ``$.name``),
+    so nothing but an envelope or blank text is ever stored there. An
+    envelope is what a form hands back for a number it keeps (a blank field
+    keeps the saved one): it must open with this portal's key, and its masked
+    copy and hash are derived again from the number it holds, so an envelope
+    written by a client cannot carry a number in plain text.
+    """
+    fields = form_id_fields(schema) if isinstance(data, dict) else ()
+    if not fields:
+        return data
+    out = dict(data)
+    for name in fields:
+        if name not in out:
+            continue
+        value = out[name]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if isinstance(value, str):
+            out[name] = seal_id_number(value)
+        elif is_sealed(value) and (number := open_id_number(value)) is not None:
+            out[name] = sealed_envelope(number, str(value["encrypted"]))
+        else:
+            raise ServiceError(
+                "id_number_not_text",
+                f"“{_id_field_title(schema, name)}”应填写为文字形式的身份证号码（18位）",
+                field=f"$.{name}",
+            )
+    return out
 
 
 def form_plain(schema, data):

@@ -1,14 +1,21 @@
 """Rate limits of the public tracking lookups (pages and API alike).
 
 A query code has 31^8 values, but numbers are guessable, so lookups are
-counted per client address in the cache. The address is DRF's ``get_ident``:
+counted per client address in the cache. The count is a guard, not the
+service: when the cache cannot be reached (Redis down) the lookup is let
+through and the outage logged (no address, number or code in the line),
+never turned into an error page. The address is DRF's ``get_ident``:
 REMOTE_ADDR, or with ``REST_FRAMEWORK["NUM_PROXIES"]`` (= TRUSTED_PROXY_COUNT)
 proxies in front, the X-Forwarded-For hop the outermost proxy added.
 """
 
 from __future__ import annotations
 
+import logging
+
 from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
 
 # Halls and kiosks share one address: generous, but it stops guessing.
 TRACK_RATE = "120/min"
@@ -30,6 +37,17 @@ class TrackThrottle(SimpleRateThrottle):
             "scope": self.scope,
             "ident": self.get_ident(request),
         }
+
+    def allow_request(self, request, view) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except Exception as exc:  # noqa: BLE001 - any cache failure: allow
+            logger.warning(
+                "throttle %s not counted, cache unavailable (%s); request allowed",
+                self.scope,
+                type(exc).__name__,
+            )
+            return True
 
 
 def track_lookup_allowed(request) -> bool:

@@ -12,17 +12,18 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from catalog import constants as cc
 from catalog.models import Implementation
-from people.models import Enterprise
 from people.privacy import is_sealed
+from people.selectors import enterprises_for_user
 from portal.errors import NotFoundError, ServiceError
 
 from . import constants as c
@@ -50,9 +51,15 @@ from .selectors import (
 )
 from .services import cases
 from .throttling import track_lookup_allowed
-from .uploads import install_size_limit, request_too_large, too_large_error
+from .uploads import (
+    display_rendition,
+    install_size_limit,
+    request_too_large,
+    too_large_error,
+)
 
-INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+# Shown in the browser (images only; PDFs are downloaded, see file_view).
+INLINE_TYPES = {"image/jpeg", "image/png"}
 
 
 def _get(user, pk) -> Application:
@@ -63,10 +70,6 @@ def _get(user, pk) -> Application:
 
 
 def _enterprises(user):
-    try:
-        from .selectors_people import enterprises_for_user
-    except ImportError:  # people's selectors not there yet
-        return Enterprise.objects.none()
     return enterprises_for_user(user=user)
 
 
@@ -600,7 +603,15 @@ def receipt(request, pk: int):
 
 @login_required
 def file_view(request, pk: int):
-    """Uploads only through here: visible application, safe headers, logged."""
+    """Uploads only through here: visible application, safe headers, logged.
+
+    Images larger than UPLOAD_DISPLAY_MAX_SIDE are shown as a bounded copy
+    (applications.uploads.display_rendition); ``?original=1`` downloads the
+    file as uploaded. PDFs are always downloaded, never shown inline: the
+    browser's viewer would run them in the portal's origin, and Chrome's
+    viewer does not run in a sandboxed document. Every response carries
+    ``Content-Security-Policy: sandbox``, so nothing served here runs script.
+    """
     try:
         upload = uploaded_file_get_for_user(user=request.user, pk=pk)
     except NotFoundError as exc:
@@ -610,15 +621,27 @@ def file_view(request, pk: int):
     except (FileNotFoundError, OSError) as exc:
         raise Http404(_("文件已不存在")) from exc
     cases.uploaded_file_record_access(user=request.user, uploaded_file=upload)
-    response = FileResponse(
-        handle,
-        content_type=upload.content_type,
-        as_attachment=upload.content_type not in INLINE_TYPES,
-        filename=upload.original_name,
-    )
+    original = request.GET.get("original") == "1"
+    rendition = None
+    if not original and upload.content_type in INLINE_TYPES:
+        try:
+            rendition = display_rendition(handle, upload.content_type)
+        finally:
+            handle.seek(0)
+    if rendition is not None:
+        handle.close()
+        response = HttpResponse(rendition, content_type=upload.content_type)
+        response["Content-Disposition"] = content_disposition_header(
+            False, upload.original_name
+        )
+    else:
+        response = FileResponse(
+            handle,
+            content_type=upload.content_type,
+            as_attachment=original or upload.content_type not in INLINE_TYPES,
+            filename=upload.original_name,
+        )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    if upload.content_type != "application/pdf":
-        # Chrome's PDF viewer does not run in a sandboxed document.
-        response["Content-Security-Policy"] = "sandbox"
+    response["Content-Security-Policy"] = "sandbox"
     return response

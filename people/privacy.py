@@ -151,15 +151,22 @@ def is_sealed(value) -> bool:
     return isinstance(value, dict) and value.keys() == _SEALED_KEYS
 
 
-def seal_id_number(value: str) -> dict:
-    """The stored form of a typed number (valid or not yet: drafts keep anything)."""
-    value = normalise_id_number(value)
+def sealed_envelope(value: str, encrypted: str) -> dict:
+    """The envelope of ``value`` whose encryption is ``encrypted`` (hash and mask derived)."""
     key = settings.ID_HASH_KEY.encode("utf-8")
     return {
         "masked": mask_id_number(value) if len(value) >= 10 else "*" * len(value),
         "hash": hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest(),
-        "encrypted": _fernet().encrypt(value.encode("utf-8")).decode("ascii"),
+        "encrypted": encrypted,
     }
+
+
+def seal_id_number(value: str) -> dict:
+    """The stored form of a typed number (valid or not yet: drafts keep anything)."""
+    value = normalise_id_number(value)
+    return sealed_envelope(
+        value, _fernet().encrypt(value.encode("utf-8")).decode("ascii")
+    )
 
 
 def open_id_number(sealed: dict) -> str | None:

@@ -51,6 +51,13 @@ class ServiceError(Exception):
         return data
 
 
+def human_size(n: int) -> str:
+    """A size for a message: "20MB", "300KB"."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.0f}MB"
+    return f"{max(n // 1024, 1)}KB"
+
+
 class NotFoundError(ServiceError):
     status = 404
 

@@ -31,9 +31,9 @@ from applications.services import cases, submit_fast
 from applications.throttling import TrackThrottle
 from applications.uploads import install_size_limit, request_too_large, too_large_error
 from catalog.models import Implementation
-from people.models import Enterprise
+from people.selectors import enterprises_for_user
 from portal.api.errors import ApiErrorSerializer
-from portal.errors import ServiceError
+from portal.errors import NotFoundError, ServiceError
 
 from .serializers import (
     ApplicationCreateSerializer,
@@ -140,7 +140,7 @@ class ApplicationListCreateView(generics.ListAPIView):
         responses={
             201: ApplicationDetailSerializer,
             200: ApplicationDetailSerializer,
-            **errors(400, 401, 403, 409, 422),
+            **errors(400, 401, 403, 404, 409, 422),
         },
     )
     def post(self, request, *args, **kwargs):
@@ -180,10 +180,18 @@ class ApplicationListCreateView(generics.ListAPIView):
             )
         enterprise = None
         if data.get("enterprise") is not None:
-            enterprise = Enterprise.objects.filter(pk=data["enterprise"]).first()
+            # Missing and not the user's answer alike: an id reveals nothing.
+            enterprise = (
+                enterprises_for_user(user=request.user)
+                .filter(pk=data["enterprise"])
+                .prefetch_related(None)
+                .first()
+            )
             if enterprise is None:
-                raise ServiceError(
-                    "enterprise_not_found", "未找到该企业", field="enterprise"
+                raise NotFoundError(
+                    "enterprise_not_found",
+                    "未找到该企业，或您不是该企业的经办人",
+                    field="enterprise",
                 )
         application, replayed = cases.application_start(
             user=request.user,

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.models import AgentAuthorization
-from applications.uploads import sniff_content_type
+from applications.uploads import AUTHORIZATION_DOCUMENT, check_upload
 from people.models import ApplicantProfile
 from portal.audit import audit_record
 from portal.errors import (
@@ -46,30 +46,13 @@ AUTH_DOCUMENT_TYPES = {
 
 
 def sniff_document(document: File) -> str:
-    """Return the extension the content proves (pdf/jpg/png) or raise."""
-    size = getattr(document, "size", None)
-    if size is None:
-        document.seek(0, 2)
-        size = document.tell()
-    if size > AUTH_DOCUMENT_MAX_BYTES:
-        raise ServiceError(
-            "document_too_large",
-            f"授权书文件不能超过{AUTH_DOCUMENT_MAX_BYTES // (1024 * 1024)}MB",
-            field="document",
-        )
-    if size == 0:
-        raise ServiceError("document_empty", "授权书文件是空的", field="document")
-    document.seek(0)
-    head = document.read(16)
-    document.seek(0)
-    ext = AUTH_DOCUMENT_TYPES.get(sniff_content_type(head))
-    if ext is not None:
-        return ext
-    raise ServiceError(
-        "document_type",
-        "授权书只接受 PDF、JPEG 或 PNG 文件（按文件内容检查，改扩展名无效）",
-        field="document",
-    )
+    """Return the extension the content proves (pdf/jpg/png) or raise.
+
+    The upload policy's ``authorization_document`` profile decides
+    (applications.uploads): size, type by content, image and PDF checks.
+    """
+    checked = check_upload(document, AUTHORIZATION_DOCUMENT)
+    return checked.extension.lstrip(".")
 
 
 def agent_authorization_grant(

@@ -56,7 +56,10 @@ class ApiTokenExpirySerializer(serializers.Serializer):
         tags=["auth"],
         summary="我的 API 令牌",
         description="本人尚未失效的令牌（每次登录一个），最新的在前。",
-        responses={200: ApiTokenInfoSerializer(many=True), **error_responses(401)},
+        responses={
+            200: ApiTokenInfoSerializer(many=True),
+            **error_responses(400, 401, 404),
+        },
     ),
     destroy=extend_schema(
         tags=["auth"],

@@ -51,7 +51,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "portal.middleware.RejectNulPathMiddleware",
+    "portal.middleware.RequestLimitsMiddleware",
+    "portal.middleware.ServiceUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -86,6 +87,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL").replace("sqlite:///var/", f"sqlite:///{VAR_DIR}/"),
         conn_max_age=60,
+        # A persistent connection is checked before a request reuses it, so
+        # the first request after a database restart does not fail.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -154,6 +158,27 @@ PREFECTURE_CODE = env("PREFECTURE_CODE")
 CATALOG_IMPORT_MAX_BYTES = int(env("CATALOG_IMPORT_MAX_BYTES"))
 # One uploaded material file (applications.uploads checks it by size first).
 APPLICATION_UPLOAD_MAX_BYTES = int(env("APPLICATION_UPLOAD_MAX_BYTES"))
+# The upload policy (applications.uploads): images over this many pixels are
+# refused from their header, before any pixel is decoded; accepted images are
+# shown as a copy at most this many pixels a side (the original is kept).
+UPLOAD_IMAGE_MAX_PIXELS = 40_000_000
+UPLOAD_DISPLAY_MAX_SIDE = 2000
+# Request bodies (portal.middleware.RequestLimitsMiddleware): a multipart body
+# may carry one file plus 256 KB of fields; any other body is held to
+# DATA_UPLOAD_MAX_MEMORY_SIZE. A declared length over these is refused (413)
+# before the body is read, on every URL; Django reads no further than the
+# declared length, so a body without one (chunked) reads as empty.
+REQUEST_BODY_MAX_BYTES = APPLICATION_UPLOAD_MAX_BYTES + 256 * 1024
+# Every form's files stop at APPLICATION_UPLOAD_MAX_BYTES as they stream in
+# (the middleware parses page forms before any view could install it).
+FILE_UPLOAD_HANDLERS = [
+    "applications.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Seconds a client is told to wait (Retry-After) while the database is
+# unreachable (portal.middleware.ServiceUnavailableMiddleware, API errors).
+SERVICE_UNAVAILABLE_RETRY_AFTER = 30
 ID_HASH_KEY = env("ID_HASH_KEY")
 ID_ENCRYPTION_KEY = env("ID_ENCRYPTION_KEY")
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS")
@@ -193,6 +218,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Only throttles count here; an outage must not hang a request
+            # (applications.throttling lets it through when Redis is down).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     CELERY_BROKER_URL = REDIS_URL

@@ -93,12 +93,19 @@ def test_unknown_but_valid_department_code(client, sample):
         ".*[(",
         "\\\\",
         "<script>alert(1)</script>",
-        "护照 \x00",
     ],
 )
 def test_sql_and_regex_characters_are_harmless(client, sample, q):
     page = get(client, q=q)
     assert "<script>alert(1)</script>" not in page
+    assert get(client, q="护照").count('<li class="result">') >= 1
+
+
+def test_a_nul_character_in_the_query_is_a_400_page(client, sample):
+    """Refused for every URL by portal.middleware (it used to search)."""
+    response = client.get("/items/", {"q": "护照 \x00"})
+    assert response.status_code == 400
+    assert "查询参数 q 含有不允许的字符" in response.content.decode()
     assert get(client, q="护照").count('<li class="result">') >= 1
 
 
