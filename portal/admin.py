@@ -283,7 +283,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("变更内容"))
     def changes_pretty(self, obj: AuditEntry) -> str:
         return format_html(
-            "<pre style='white-space:pre-wrap'>{}</pre>",
+            '<pre class="pre-wrap">{}</pre>',
             json.dumps(obj.changes, ensure_ascii=False, indent=2),
         )
 

@@ -1,5 +1,6 @@
 """Portal top: the URL map. No app imports this module."""
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -40,14 +41,20 @@ urlpatterns = [
     path("api/v1/catalog/", include("catalog.api.urls")),
     path("api/v1/", include("applications.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The vendored documentation libraries need a little more than the site's
+    # Content-Security-Policy allows: see CSP_*_UPDATE in portal/settings/base.py.
     path(
         "api/docs/",
-        SpectacularSwaggerView.as_view(url_name="api-schema"),
+        csp_update(settings.CSP_SWAGGER_UI_UPDATE)(
+            SpectacularSwaggerView.as_view(url_name="api-schema")
+        ),
         name="api-docs",
     ),
     path(
         "api/redoc/",
-        SpectacularRedocView.as_view(url_name="api-schema"),
+        csp_update(settings.CSP_REDOC_UPDATE)(
+            SpectacularRedocView.as_view(url_name="api-schema")
+        ),
         name="api-redoc",
     ),
 ]

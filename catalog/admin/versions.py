@@ -218,7 +218,7 @@ def _guide_display(name: str):
     @admin.display(description=ServiceItemVersion._meta.get_field(name).verbose_name)
     def display(self, obj: ServiceItemVersion) -> str:
         return format_html(
-            '<div style="white-space: pre-line">{}</div>',
+            '<div class="pre-line">{}</div>',
             format_version_value(name, getattr(obj, name)),
         )
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 from .env import env, env_bool, env_list
 
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "portal",
     "people",
     "catalog",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -307,6 +310,43 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "applications.constants.ApplicationStatus",
         "ProvisionEnum": "applications.constants.Provision",
     },
+}
+
+# --- Content-Security-Policy (django-csp) ----------------------------------
+# Every page's CSS and JS are static files of this site: no inline <style>,
+# <script> body, style="" or on*="" attribute anywhere (tests/qa/test_csp.py
+# greps templates/ for them), so nothing needs 'unsafe-inline' or a nonce.
+# connect-src, worker-src, frame-src, manifest-src fall back to default-src.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Added (csp_update, portal/urls.py) to the two vendored API documentation
+# pages only, for what their libraries do and the site never does:
+# Swagger UI draws its icons as data: SVG images.
+CSP_SWAGGER_UI_UPDATE = {"img-src": ["data:"]}
+# Redoc draws data: SVG icons, runs its search in a blob: worker and injects
+# <style> elements: styled-components' carry this response's nonce (read by
+# templates/drf_spectacular/redoc.html); the two its bundle adds before it
+# knows the nonce are allowed by hash (perfect-scrollbar's CSS and an empty
+# sheet: exactly those texts, so a sidecar upgrade shows up in tests/e2e).
+CSP_REDOC_UPDATE = {
+    "img-src": ["data:"],
+    "worker-src": ["blob:"],
+    "style-src": [
+        NONCE,
+        "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+        "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    ],
 }
 
 # --- Login lockout (portal.lockout, on django-axes) ---------------------------
