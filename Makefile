@@ -37,14 +37,17 @@ services:
 e2e-deps:
 	scripts/ensure_chromium.sh
 
-## make test: the whole suite on PostgreSQL and Redis.
+## make test: the whole suite on PostgreSQL and Redis. The test database is
+## created afresh each time, so rows a killed earlier run left behind cannot
+## fail this one (pytest alone keeps --reuse-db for quick local reruns).
 test: setup-dev services e2e-deps
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --create-db $(PYTEST_ARGS)
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_raw_sql.py
 
 format: setup-dev
 	$(VENV)/bin/ruff format .

@@ -36,6 +36,8 @@ TRANSITIONS: dict[str, set[str]] = {
 
 # Before a decision the applicant may still withdraw.
 WITHDRAWABLE = {S.DRAFT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED, S.ACCEPTED, S.IN_REVIEW}
+# The applicant (or who files for them) may still change form and materials.
+EDITABLE = {S.DRAFT, S.SUPPLEMENT_REQUESTED}
 # Statuses a hall clerk reviews for acceptance.
 AWAITING_ACCEPTANCE = {S.SUBMITTED}
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import hmac
+import json
 from dataclasses import dataclass, field
 
 import jsonschema
@@ -342,9 +344,19 @@ FORMAT_LABELS = {
 
 
 def form_validator(schema: dict | None):
-    """The validator of an item's form definition (None: no definition)."""
+    """The validator of an item's form definition (None: no definition).
+
+    Built once per process for each definition (building one costs more
+    than most validations): validators keep no state between calls.
+    """
     if not schema:
         return None
+    return _validator_for(json.dumps(schema, sort_keys=True, ensure_ascii=False))
+
+
+@functools.lru_cache(maxsize=512)
+def _validator_for(schema_text: str):
+    schema = json.loads(schema_text)
     return jsonschema.Draft202012Validator(schema, format_checker=FORM_CHECKER)
 
 

@@ -2,7 +2,7 @@
 
 Every queryset starts from :func:`applications.selectors.application_list_for_user`
 (what the user may see at all) and narrows further, so a clerk never sees
-another hall's queue and an agent only the cases they filed themself.
+another hall's queue and an agent only the applications they filed themself.
 """
 
 from __future__ import annotations
@@ -84,8 +84,8 @@ def counter_drafts_for_clerk(*, clerk) -> QuerySet[Application]:
     )
 
 
-def agent_cases(*, agent) -> QuerySet[Application]:
-    """The cases an agent filed for citizens and may still act on."""
+def agent_applications(*, agent) -> QuerySet[Application]:
+    """The applications an agent filed for citizens and may still act on."""
     if Role.AGENT not in user_roles(agent):
         return Application.objects.none()
     return (
@@ -95,8 +95,8 @@ def agent_cases(*, agent) -> QuerySet[Application]:
     )
 
 
-def agent_case_entries(*, agent) -> QuerySet[Application]:
-    """Every case the agent filed, each with ``acting``: the authorisation holds.
+def agent_application_entries(*, agent) -> QuerySet[Application]:
+    """Every application the agent filed, each with ``acting``: the authorisation holds.
 
     Where it no longer holds (revoked, expired) the entry may show its number,
     item and state and nothing else (issue 7 item 1): the applicant's profile

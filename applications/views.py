@@ -1,7 +1,7 @@
 """HTML pages: public tracking, "my applications", and the online apply flow.
 
 Thin: every page reads through applications.selectors (what the user may see)
-and changes state only through applications.services.cases. Service errors
+and changes state only through applications.services. Service errors
 are shown next to the field or material they name, in Chinese.
 """
 
@@ -49,7 +49,15 @@ from .selectors import (
     may_withdraw,
     uploaded_file_get_for_user,
 )
-from .services import cases
+from .services.drafts import application_save_draft
+from .services.materials import (
+    application_provide_material,
+    application_remove_file,
+    uploaded_file_record_access,
+)
+from .services.submission import application_start, application_submit
+from .services.time_limits import latest_promise_date
+from .services.withdrawal import application_withdraw
 from .throttling import track_lookup_allowed
 from .uploads import (
     display_rendition,
@@ -117,7 +125,7 @@ def my_list(request):
 @login_required
 def my_detail(request, pk: int):
     application = _get(request.user, pk)
-    can_edit = application.status in cases.EDITABLE and may_edit(
+    can_edit = application.status in c.EDITABLE and may_edit(
         user=request.user, application=application
     )
     can_withdraw = application.status in c.WITHDRAWABLE and may_withdraw(
@@ -147,9 +155,7 @@ def withdraw(request, pk: int):
     form = WithdrawForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        cases.application_withdraw(
-            application=application, user=request.user, reason=reason
-        )
+        application_withdraw(application=application, user=request.user, reason=reason)
     except ServiceError as exc:
         messages.error(request, exc.detail)
     else:
@@ -234,7 +240,7 @@ def apply_start(request, code: str):
         if form.is_valid():
             token = request.POST.get("token") or ""
             try:
-                application, replayed = cases.application_start(
+                application, replayed = application_start(
                     user=request.user,
                     implementation=impl,
                     channel=c.IntakeChannel.ONLINE,
@@ -243,8 +249,8 @@ def apply_start(request, code: str):
                     idempotency_key=token or None,
                     fingerprint=f"apply:{impl.pk}",
                 )
-                if replayed and application.status in cases.EDITABLE:
-                    cases.application_save_draft(
+                if replayed and application.status in c.EDITABLE:
+                    application_save_draft(
                         application=application,
                         user=request.user,
                         form_data=form.to_form_data(),
@@ -305,7 +311,7 @@ def draft_form_step(request, application: Application):
         if not form.is_valid():
             return form, None, None
         try:
-            saved = cases.application_save_draft(
+            saved = application_save_draft(
                 application=application,
                 user=request.user,
                 form_data=form.to_form_data(),
@@ -399,7 +405,7 @@ def material_cards(request, application: Application, bound: dict | None = None)
         tolerated_form = None
         if m.necessity == cc.MaterialNecessity.TOLERATED:
             tolerated_form = ToleratedForm(
-                prefix=prefix, latest=cases.latest_promise_date(application.version)
+                prefix=prefix, latest=latest_promise_date(application.version)
             )
         certificate_form = (
             CertificateForm(prefix=prefix, offers=offers) if offers else None
@@ -503,7 +509,7 @@ def _provide_material(request, pk: int, material_id: int):
         return _render_materials(request, application, {material_id: bound}, status=400)
     if not bound.get("errors"):
         try:
-            cases.application_provide_material(
+            application_provide_material(
                 application=application,
                 user=request.user,
                 material=material_id,
@@ -534,7 +540,7 @@ def remove_file(request, pk: int, file_id: int):
     application = _editable(request, pk)
     try:
         upload = uploaded_file_get_for_user(user=request.user, pk=file_id)
-        cases.application_remove_file(
+        application_remove_file(
             application=application, user=request.user, uploaded_file=upload
         )
     except ServiceError as exc:
@@ -548,7 +554,7 @@ def remove_file(request, pk: int, file_id: int):
 def review(request, pk: int):
     """Step 3: everything at a glance, then submit (a double click is one submit)."""
     application = _get(request.user, pk)
-    if application.status not in cases.EDITABLE or not may_edit(
+    if application.status not in c.EDITABLE or not may_edit(
         user=request.user, application=application
     ):
         if request.method == "POST" and application.number:
@@ -560,7 +566,7 @@ def review(request, pk: int):
     status = 200
     if request.method == "POST":
         try:
-            cases.application_submit(
+            application_submit(
                 application=application,
                 user=request.user,
                 idempotency_key=request.POST.get("token") or None,
@@ -620,7 +626,7 @@ def file_view(request, pk: int):
         handle = upload.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404(_("文件已不存在")) from exc
-    cases.uploaded_file_record_access(user=request.user, uploaded_file=upload)
+    uploaded_file_record_access(user=request.user, uploaded_file=upload)
     original = request.GET.get("original") == "1"
     rendition = None
     if not original and upload.content_type in INLINE_TYPES:

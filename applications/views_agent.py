@@ -29,13 +29,12 @@ from . import constants as c
 from .forms_counter import CitizenLookupForm
 from .forms_people import apply_service_error
 from .selectors_intake import (
+    agent_application_entries,
+    agent_applications,
     agent_authorizations_for_citizen,
-    agent_case_entries,
-    agent_cases,
     implementations_for_agent,
 )
 from .selectors_people import active_authorization, authorization_in_force
-from .services import cases
 from .views_counter import (
     Desk,
     desk_application,
@@ -126,13 +125,13 @@ def home(request):
     """The agent's own cases (only those they filed) and a start button."""
     AGENT.require(request)
     page = Paginator(
-        agent_case_entries(agent=request.user).order_by("-created_at", "-pk"), 20
+        agent_application_entries(agent=request.user).order_by("-created_at", "-pk"), 20
     ).get_page(request.GET.get("page"))
     acting = {app.pk for app in page.object_list if app.acting}
     # Applicant names only for the cases the agent may still act on.
     names = {
         app.pk: mask_name(person_name(app.applicant))
-        for app in agent_cases(agent=request.user)
+        for app in agent_applications(agent=request.user)
         .filter(pk__in=acting)
         .select_related(None)
         .select_related("applicant__applicant")
@@ -142,7 +141,7 @@ def home(request):
             "app": app,
             "acting": app.acting,
             "applicant_name": names.get(app.pk, ""),
-            "editable": app.acting and app.status in cases.EDITABLE,
+            "editable": app.acting and app.status in c.EDITABLE,
         }
         for app in page.object_list
     ]
@@ -204,7 +203,7 @@ def detail(request, pk: int):
             ],
             "authorization": authorization,
             "authorization_ok": authorization_ok,
-            "editable": application.status in cases.EDITABLE and authorization_ok,
+            "editable": application.status in c.EDITABLE and authorization_ok,
         },
     )
 

@@ -74,7 +74,15 @@ from .selectors_intake import (
     implementations_for_hall,
 )
 from .selectors_people import authorization_in_force
-from .services import cases
+from .services.acceptance import (
+    application_accept,
+    application_refuse,
+    application_request_supplement,
+)
+from .services.drafts import application_save_draft
+from .services.form_ids import application_reveal_form_id_number
+from .services.materials import application_provide_material, application_remove_file
+from .services.submission import application_start, application_submit
 from .uploads import install_size_limit, request_too_large, too_large_error
 from .views import draft_form_step, form_rows, material_cards, sealed_form_fields
 
@@ -236,7 +244,7 @@ def _editable(request, desk: Desk, pk):
     """(application, None) when it can be edited here, else (None, redirect)."""
     application = desk_application(request, desk, pk)
     if (
-        application.status not in cases.EDITABLE
+        application.status not in c.EDITABLE
         or not may_edit(user=request.user, application=application)
         or not desk.can_continue(request, application)
     ):
@@ -330,7 +338,7 @@ def _render_review(
             "notice_form": notice_form
             or SupplementNoticeForm(materials=materials, prefix="notice"),
             "refuse_form": refuse_form or RefuseForm(prefix="refuse"),
-            "can_continue_intake": application.status in cases.EDITABLE
+            "can_continue_intake": application.status in c.EDITABLE
             and COUNTER.owns(request, application),
         },
         status=status,
@@ -351,7 +359,7 @@ def reveal_form_id_number(request, pk: int):
     application = _hall_application(request, pk)
     field = request.POST.get("field", "")
     try:
-        number = cases.application_reveal_form_id_number(
+        number = application_reveal_form_id_number(
             viewer=request.user,
             application=application,
             field=field,
@@ -367,7 +375,7 @@ def reveal_form_id_number(request, pk: int):
 def accept(request, pk: int):
     application = _hall_application(request, pk)
     try:
-        cases.application_accept(application=application, clerk=request.user)
+        application_accept(application=application, clerk=request.user)
     except ServiceError as exc:
         if application.status == S.ACCEPTED:  # a second click
             return redirect("applications:counter_review", pk=pk)
@@ -389,7 +397,7 @@ def notify_supplement(request, pk: int):
     form = SupplementNoticeForm(request.POST, materials=materials, prefix="notice")
     if form.is_valid():
         try:
-            cases.application_request_supplement(
+            application_request_supplement(
                 application=application, clerk=request.user, items=form.items
             )
         except ServiceError as exc:
@@ -442,7 +450,7 @@ def refuse(request, pk: int):
     form = RefuseForm(request.POST, prefix="refuse")
     if form.is_valid():
         try:
-            cases.application_refuse(
+            application_refuse(
                 application=application,
                 clerk=request.user,
                 reason=form.cleaned_data["reason"],
@@ -645,7 +653,7 @@ def step_start(request, desk: Desk, code: str):
     if request.method == "POST" and form.is_valid():
         token = request.POST.get("token") or ""
         try:
-            application, replayed = cases.application_start(
+            application, replayed = application_start(
                 user=request.user,
                 implementation=impl,
                 channel=desk.channel,
@@ -655,8 +663,8 @@ def step_start(request, desk: Desk, code: str):
                 fingerprint=f"{desk.key}:{impl.pk}:{applicant.pk}",
                 **extra,
             )
-            if replayed and application.status in cases.EDITABLE:
-                cases.application_save_draft(
+            if replayed and application.status in c.EDITABLE:
+                application_save_draft(
                     application=application,
                     user=request.user,
                     form_data=form.to_form_data(),
@@ -827,7 +835,7 @@ def _provide(request, desk: Desk, pk: int, material_id: int):
             request, desk, application, {material_id: bound}, status=400
         )
     try:
-        cases.application_provide_material(
+        application_provide_material(
             application=application,
             user=request.user,
             material=material_id,
@@ -853,7 +861,7 @@ def step_remove_file(request, desk: Desk, pk: int, file_id: int):
         return response
     try:
         upload = uploaded_file_get_for_user(user=request.user, pk=file_id)
-        cases.application_remove_file(
+        application_remove_file(
             application=application, user=request.user, uploaded_file=upload
         )
     except ServiceError as exc:
@@ -867,7 +875,7 @@ def step_submit(request, desk: Desk, pk: int):
     """Step 4: everything at a glance, then submit (a double click submits once)."""
     desk.require(request)
     application = desk_application(request, desk, pk)
-    if application.status not in cases.EDITABLE or not may_edit(
+    if application.status not in c.EDITABLE or not may_edit(
         user=request.user, application=application
     ):
         return redirect(desk.after_submit_url(application))
@@ -876,7 +884,7 @@ def step_submit(request, desk: Desk, pk: int):
     status = 200
     if request.method == "POST":
         try:
-            cases.application_submit(
+            application_submit(
                 application=application,
                 user=request.user,
                 idempotency_key=request.POST.get("token") or None,

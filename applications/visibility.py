@@ -53,7 +53,7 @@ def is_hall_clerk(user, hall_id: int | None) -> bool:
 # --- the authorisation-in-force rule ----------------------------------------------
 # One rule, written twice over the same fields: as a predicate for an
 # authorisation in hand and as a filter for querysets. Change both together;
-# tests/applications/cases/test_visibility.py checks they agree case by case.
+# tests/applications/intake/test_visibility.py checks they agree case by case.
 
 
 def authorization_in_force(authorization, *, agent) -> bool:

@@ -24,6 +24,7 @@ from . import constants as c
 from .models import (
     Department,
     Implementation,
+    Material,
     ProcessStage,
     Region,
     ServiceItem,
@@ -233,3 +234,26 @@ def counties(*, prefecture_code: str | None = None) -> QuerySet[Region]:
         parent__code=prefecture_code or settings.PREFECTURE_CODE,
         level=c.RegionLevel.COUNTY,
     ).order_by("code")
+
+
+# A published version and its children never change (catalog.models), so
+# what one holds can be kept by the process that read it once.
+_PUBLISHED_MATERIALS: dict[int, tuple[Material, ...]] = {}
+PUBLISHED_MATERIALS_MAX = 2048
+
+
+def version_materials(*, version: ServiceItemVersion) -> tuple[Material, ...]:
+    """The version's materials in order; read once per process when published.
+
+    The Material instances are shared between callers: read them, never
+    change them.
+    """
+    cached = _PUBLISHED_MATERIALS.get(version.pk)
+    if cached is not None:
+        return cached
+    materials = tuple(version.materials.all().order_by("order", "id"))
+    if version.status == c.VersionStatus.PUBLISHED:
+        if len(_PUBLISHED_MATERIALS) >= PUBLISHED_MATERIALS_MAX:
+            _PUBLISHED_MATERIALS.clear()
+        _PUBLISHED_MATERIALS[version.pk] = materials
+    return materials

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -40,31 +41,6 @@ def chain_for_connection() -> int:
         chain = random.randint(1, settings.AUDIT_CHAINS)  # noqa: S311 - not security
         conn._audit_chain = chain
     return chain
-
-
-def _link_after_own_head(
-    conn, chain: int, fields: dict
-) -> tuple[datetime, int, str, str] | None:
-    """Append after the entry this connection appended last, if still the head.
-
-    One compare-and-set UPDATE instead of reading the head under lock and
-    then updating it: it takes the same row lock and moves the head only
-    while the head is still (seq, hash) of this connection's last entry, so
-    the new entry links to the real head exactly as after a locked read.
-    Anything else (another connection appended to this chain meanwhile, the
-    last entry rolled back, another chain) returns None: read under lock.
-    """
-    own = getattr(conn, "_audit_head", None)
-    if own is None or own[0] != chain:
-        return None
-    _, last_seq, last_hash = own
-    at = timezone.now()
-    seq = last_seq + 1
-    digest = entry_digest(prev_hash=last_hash, chain=chain, seq=seq, at=at, **fields)
-    moved = AuditChainHead.objects.filter(
-        pk=chain, last_seq=last_seq, last_hash=last_hash
-    ).update(last_hash=digest, last_seq=seq)
-    return (at, seq, last_hash, digest) if moved else None
 
 
 def entry_payload(
@@ -148,7 +124,11 @@ def audit_record(
     changes: dict | None = None,
     source_ip: str | None = None,
 ) -> AuditEntry:
-    """Append one entry. Must run inside the caller's transaction."""
+    """Append one entry. Must run inside the caller's transaction.
+
+    Inside :func:`audit_batch` the entry is appended when the batch ends
+    (its chain, sequence and hashes are filled in then).
+    """
     fields = entry_fields(
         actor=actor,
         action=action,
@@ -159,29 +139,102 @@ def audit_record(
         changes=changes,
         source_ip=source_ip,
     )
-    # No savepoint: an entry that fails to append fails the caller's change,
+    entry = AuditEntry(at=timezone.now(), **fields)
+    conn = transaction.get_connection()
+    batch = getattr(conn, "_audit_batch", None)
+    if batch is not None:
+        batch.append(entry)
+    else:
+        _append(conn, [entry])
+    return entry
+
+
+@contextmanager
+def audit_batch():
+    """Append the entries recorded inside together, when the block ends.
+
+    For a use case that records several entries in one transaction: they are
+    linked and written in one head move and one insert, and the chain head
+    is locked only from the end of the block to commit, after the locks the
+    use case itself takes (the same order as use cases that record one entry
+    at their end). Must run inside the caller's transaction, around work that
+    succeeds or fails as a whole: an exception leaving the block appends
+    nothing, but one caught inside it (a rolled-back savepoint) does not take
+    back the entries recorded before. Nested batches append with the
+    outermost.
+    """
+    conn = transaction.get_connection()
+    if getattr(conn, "_audit_batch", None) is not None:
+        yield
+        return
+    entries: list[AuditEntry] = []
+    conn._audit_batch = entries
+    try:
+        yield
+    finally:
+        conn._audit_batch = None
+    if entries:
+        _append(conn, entries)
+
+
+def _link(entries: list[AuditEntry], chain: int, seq: int, prev: str) -> str:
+    """Give ``entries`` their place after (seq, prev) on ``chain``; the last hash."""
+    for entry in entries:
+        seq += 1
+        entry.chain, entry.seq, entry.prev_hash = chain, seq, prev
+        entry.hash = prev = entry_digest(
+            prev_hash=prev,
+            chain=chain,
+            seq=seq,
+            at=entry.at,
+            **{name: getattr(entry, name) for name in _CONTENT},
+        )
+    return prev
+
+
+_CONTENT = (
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "source_ip",
+)
+
+
+def _append(conn, entries: list[AuditEntry]) -> None:
+    """Link ``entries`` to the head of this connection's chain and write them.
+
+    After the entry this connection appended last, while that is still the
+    head: one compare-and-set UPDATE, which takes the same row lock as a
+    locked read and moves the head only while it is still (seq, hash) of
+    that entry, so the new entries link to the real head exactly as after a
+    locked read. Anything else (another connection appended to this chain
+    meanwhile, the last entry rolled back, a new connection) reads the head
+    under lock. Then one INSERT for all of them.
+    """
+    # No savepoint: entries that fail to append fail the caller's change,
     # which rolls back as a whole; outside a transaction this is the transaction.
     with transaction.atomic(savepoint=False):
-        conn = transaction.get_connection()
         chain = chain_for_connection()
-        link = _link_after_own_head(conn, chain, fields)
-        if link is None:
+        own = getattr(conn, "_audit_head", None)
+        moved = False
+        if own is not None and own[0] == chain:
+            _, last_seq, last_hash = own
+            digest = _link(entries, chain, last_seq, last_hash)
+            moved = AuditChainHead.objects.filter(
+                pk=chain, last_seq=last_seq, last_hash=last_hash
+            ).update(last_hash=digest, last_seq=entries[-1].seq)
+        if not moved:
             head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=chain)
-            at = timezone.now()
-            seq = head.last_seq + 1
-            digest = entry_digest(
-                prev_hash=head.last_hash, chain=chain, seq=seq, at=at, **fields
-            )
+            digest = _link(entries, chain, head.last_seq, head.last_hash)
             AuditChainHead.objects.filter(pk=chain).update(
-                last_hash=digest, last_seq=seq
+                last_hash=digest, last_seq=entries[-1].seq
             )
-            link = (at, seq, head.last_hash, digest)
-        at, seq, prev_hash, digest = link
-        entry = AuditEntry.objects.create(
-            chain=chain, seq=seq, at=at, prev_hash=prev_hash, hash=digest, **fields
-        )
-        conn._audit_head = (chain, seq, digest)
-    return entry
+        AuditEntry.objects.bulk_create(entries)
+        conn._audit_head = (chain, entries[-1].seq, digest)
 
 
 @dataclass

@@ -129,20 +129,6 @@ class Article(models.Model):
         return self.title
 
 
-class LoadProbe(models.Model):
-    """Rows written by the benchmark floor endpoint (bench/submit.py) only.
-
-    The endpoint exists only when BENCH_ENDPOINTS=1; production never routes it.
-    """
-
-    user = models.ForeignKey("portal.User", on_delete=models.CASCADE, related_name="+")
-    payload = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"probe #{self.pk}"
-
-
 class ApiToken(AbstractAuthToken):
     """One API token per login (django-rest-knox's model, stored hashed).
 

@@ -58,10 +58,3 @@ urlpatterns = [
         name="api-redoc",
     ),
 ]
-
-if settings.BENCH_ENDPOINTS:
-    from portal.api.bench import FloorView
-
-    urlpatterns += [
-        path("api/v1/bench/floor/", FloorView.as_view(), name="bench-floor")
-    ]

@@ -3,17 +3,13 @@
 Every class name starts with ``Application`` or ``Track`` so OpenAPI component
 names stay unique. Output serializers read only what the selectors load
 (select_related / prefetch), so list endpoints keep a flat query count.
-Input serializers only parse; the rules live in applications.services.cases.
+Input serializers only parse; the rules live in applications.services.
 """
 
 from __future__ import annotations
 
 import copy
-import functools
 
-from django.urls import get_script_prefix
-from django.urls import reverse as django_reverse
-from django.utils.translation import get_language
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
@@ -26,7 +22,6 @@ from applications.models import (
     SupplementNotice,
     UploadedFile,
 )
-from catalog.constants import MaterialNecessity
 
 # --- output ------------------------------------------------------------------------
 
@@ -294,105 +289,3 @@ class TrackResultSerializer(serializers.Serializer):
     promised_date = serializers.DateField(allow_null=True)
     dates_provisional = serializers.BooleanField()
     timeline = TrackEventSerializer(many=True)
-
-
-# --- the fast path's answer ----------------------------------------------------------
-
-_DATETIME = serializers.DateTimeField()
-_PK_MARK = 987654321
-
-
-@functools.lru_cache(maxsize=64)
-def _detail_path_parts(script_prefix: str) -> tuple[str, str]:
-    """The detail URL path around its pk (reversed once per script prefix)."""
-    path = django_reverse(
-        "applications_api:application-detail", kwargs={"pk": _PK_MARK}
-    )
-    head, _, tail = path.partition(str(_PK_MARK))
-    return head, tail
-
-
-@functools.lru_cache(maxsize=1024)
-def _choice_label(choices, value: str, language: str) -> str:
-    """A choice's label in a language (gettext once, not per response)."""
-    return str(choices(value).label)
-
-
-def _label(choices, value: str) -> str:
-    return _choice_label(choices, value, get_language())
-
-
-def _datetime(value):
-    return None if value is None else _DATETIME.to_representation(value)
-
-
-def _date(value):
-    return None if value is None else value.isoformat()
-
-
-def application_detail_new(result, *, request) -> dict:
-    """ApplicationDetailSerializer's output for an application just submitted
-    by applications.services.submit_fast, built from the rows it wrote.
-
-    The same keys and values as the serializer (a test compares both for the
-    same application), without its per-field machinery.
-    """
-    app = result.application
-    head, tail = _detail_path_parts(get_script_prefix())
-    created = _datetime(app.created_at)  # created, submitted, its history: one time
-    return {
-        "id": app.pk,
-        "url": request.build_absolute_uri(f"{head}{app.pk}{tail}"),
-        "number": app.number,
-        "query_code": app.query_code,
-        "item_name": app.version.name,
-        "implementation_code": app.implementation.code,
-        "department_name": app.implementation.department.name,
-        "status": app.status,
-        "status_label": _label(c.ApplicationStatus, app.status),
-        "channel": app.channel,
-        "channel_label": _label(c.IntakeChannel, app.channel),
-        "hall_name": app.hall.name if app.hall_id else None,
-        "created_at": created,
-        "submitted_at": created
-        if app.submitted_at == app.created_at
-        else _datetime(app.submitted_at),
-        "acceptance_due": _date(app.acceptance_due),
-        "promised_date": _date(app.promised_date),
-        "applicant_kind": app.applicant_kind,
-        "form_data": form_shown(app.version.form_schema, app.form_data),
-        "accepted_at": _datetime(app.accepted_at),
-        "refusal_reason": app.refusal_reason,
-        "refusal_basis": app.refusal_basis,
-        "withdrawn_at": _datetime(app.withdrawn_at),
-        "dates_provisional": app.dates_provisional,
-        "materials": [
-            {
-                "material_id": row.material.pk,
-                "name": row.material.name,
-                "necessity": row.material.necessity,
-                "necessity_label": _label(MaterialNecessity, row.material.necessity),
-                "provision": row.provision,
-                "provision_label": _label(c.Provision, row.provision),
-                "certificate_ref": row.certificate_ref,
-                "promise_text": row.promise_text,
-                "promised_by": _date(row.promised_by),
-                "signed_at": _datetime(row.signed_at),
-                "problem": row.problem,
-                "files": [],
-            }
-            for row in result.materials
-        ],
-        "history": [
-            {
-                "from_status": change.from_status,
-                "from_label": _label(c.ApplicationStatus, change.from_status),
-                "to_status": change.to_status,
-                "to_label": _label(c.ApplicationStatus, change.to_status),
-                "at": _datetime(change.at),
-                "reason": change.reason,
-            }
-            for change in result.history
-        ],
-        "supplement_notices": [],
-    }

@@ -27,13 +27,21 @@ from applications.selectors import (
     application_list_for_user,
     application_track,
 )
-from applications.services import cases, submit_fast
+from applications.services.acceptance import (
+    application_accept,
+    application_refuse,
+    application_request_supplement,
+)
+from applications.services.drafts import application_save_draft
+from applications.services.materials import application_provide_material
+from applications.services.submission import application_start, application_submit
+from applications.services.withdrawal import application_withdraw
 from applications.throttling import TrackThrottle
 from applications.uploads import install_size_limit, request_too_large, too_large_error
-from catalog.models import Implementation
 from people.selectors import enterprises_for_user
 from portal.api.errors import ApiErrorSerializer
-from portal.errors import NotFoundError, ServiceError
+from portal.errors import NotFoundError
+from portal.idempotency import request_fingerprint
 
 from .serializers import (
     ApplicationCreateSerializer,
@@ -45,7 +53,6 @@ from .serializers import (
     ApplicationSupplementSerializer,
     ApplicationWithdrawSerializer,
     TrackResultSerializer,
-    application_detail_new,
 )
 
 ERRORS = {
@@ -82,30 +89,6 @@ def _detail(request, pk: int) -> dict:
 
 def _body(data) -> dict:
     return data.dict() if hasattr(data, "dict") else dict(data)
-
-
-_FORM_ONLY_KEYS = {"implementation", "form_data", "submit"}
-
-
-def _form_only_submission(body) -> tuple[str, dict] | None:
-    """(implementation code, form data) of a body that only submits form data.
-
-    A strict subset of what ApplicationCreateSerializer accepts, read without
-    it: ``submit`` is JSON true, the code a string of 1 to 31 characters once
-    trimmed, ``form_data`` an object (or absent). Anything else is None and
-    goes through the serializer.
-    """
-    if not isinstance(body, dict) or body.get("submit") is not True:
-        return None
-    if not body.keys() <= _FORM_ONLY_KEYS:
-        return None
-    code, form_data = body.get("implementation"), body.get("form_data", {})
-    if not isinstance(code, str) or not isinstance(form_data, dict):
-        return None
-    code = code.strip()
-    if not code or len(code) > 31:
-        return None
-    return code.upper(), form_data
 
 
 @extend_schema(tags=["applications"])
@@ -145,39 +128,9 @@ class ApplicationListCreateView(generics.ListAPIView):
     )
     def post(self, request, *args, **kwargs):
         key = request.headers.get("Idempotency-Key")
-        form_only = _form_only_submission(request.data)
-        if form_only is not None and key:
-            # Form data only: two statements when nothing stands in the way;
-            # otherwise (None) the general path below answers.
-            code, form_data = form_only
-            result = submit_fast.application_start_submit(
-                user=request.user,
-                implementation_code=code,
-                channel=c.IntakeChannel.API,
-                form_data=form_data,
-                idempotency_key=key,
-                fingerprint=cases.request_fingerprint(request.data),
-            )
-            if result is not None:
-                return Response(
-                    application_detail_new(result, request=request),
-                    status=status.HTTP_201_CREATED,
-                )
         serializer = ApplicationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        implementation = (
-            Implementation.objects.filter(code=data["implementation"].strip().upper())
-            .only("pk")
-            .order_by()  # unique code: no join for the default ordering
-            .first()
-        )
-        if implementation is None:
-            raise ServiceError(
-                "implementation_not_found",
-                "未找到该实施编码对应的事项",
-                field="implementation",
-            )
         enterprise = None
         if data.get("enterprise") is not None:
             # Missing and not the user's answer alike: an id reveals nothing.
@@ -193,16 +146,16 @@ class ApplicationListCreateView(generics.ListAPIView):
                     "未找到该企业，或您不是该企业的经办人",
                     field="enterprise",
                 )
-        application, replayed = cases.application_start(
+        application, replayed = application_start(
             user=request.user,
-            implementation=implementation,
+            implementation_code=data["implementation"],
             channel=c.IntakeChannel.API,
             enterprise=enterprise,
             form_data=data.get("form_data") or {},
             materials=[dict(m) for m in data.get("materials", [])],
             submit=data["submit"],
             idempotency_key=key,
-            fingerprint=cases.request_fingerprint(_body(request.data)),
+            fingerprint=request_fingerprint(_body(request.data)),
         )
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         detail = application_detail_for_user(user=request.user, application=application)
@@ -235,7 +188,7 @@ class ApplicationDetailView(APIView):
         application = application_get_for_user(user=request.user, pk=pk)
         serializer = ApplicationDraftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        cases.application_save_draft(
+        application_save_draft(
             application=application,
             user=request.user,
             form_data=serializer.validated_data["form_data"],
@@ -276,7 +229,7 @@ class ApplicationMaterialView(APIView):
         serializer = ApplicationMaterialInputSerializer(data=body)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        cases.application_provide_material(
+        application_provide_material(
             application=application,
             user=request.user,
             material=data["material"],
@@ -321,7 +274,7 @@ class _ActionView(APIView):
 )
 class ApplicationSubmitView(_ActionView):
     def act(self, request, application, data):
-        cases.application_submit(
+        application_submit(
             application=application,
             user=request.user,
             idempotency_key=request.headers.get("Idempotency-Key"),
@@ -339,7 +292,7 @@ class ApplicationWithdrawView(_ActionView):
     input_serializer = ApplicationWithdrawSerializer
 
     def act(self, request, application, data):
-        cases.application_withdraw(
+        application_withdraw(
             application=application, user=request.user, reason=data.get("reason", "")
         )
 
@@ -353,7 +306,7 @@ class ApplicationWithdrawView(_ActionView):
 )
 class ApplicationAcceptView(_ActionView):
     def act(self, request, application, data):
-        cases.application_accept(application=application, clerk=request.user)
+        application_accept(application=application, clerk=request.user)
 
 
 @extend_schema(
@@ -367,7 +320,7 @@ class ApplicationNotifySupplementView(_ActionView):
     input_serializer = ApplicationSupplementSerializer
 
     def act(self, request, application, data):
-        cases.application_request_supplement(
+        application_request_supplement(
             application=application,
             clerk=request.user,
             items=[dict(i) for i in data["items"]],
@@ -385,7 +338,7 @@ class ApplicationRefuseView(_ActionView):
     input_serializer = ApplicationRefuseSerializer
 
     def act(self, request, application, data):
-        cases.application_refuse(
+        application_refuse(
             application=application,
             clerk=request.user,
             reason=data["reason"],

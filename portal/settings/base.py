@@ -184,7 +184,6 @@ FILE_UPLOAD_HANDLERS = [
 SERVICE_UNAVAILABLE_RETRY_AFTER = 30
 ID_HASH_KEY = env("ID_HASH_KEY")
 ID_ENCRYPTION_KEY = env("ID_ENCRYPTION_KEY")
-BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS")
 # Local practice (not statute): the one-time notice gives this many working days.
 SUPPLEMENT_DUE_WORKING_DAYS = int(env("SUPPLEMENT_DUE_WORKING_DAYS"))
 # X-Forwarded-For hops to trust (portal.request_context.client_ip, DRF throttles).

@@ -91,10 +91,6 @@ VARIABLES: dict[str, Var] = {
         "10",
         "Working days an applicant has to supplement after a one-time notice (local practice).",
     ),
-    "BENCH_ENDPOINTS": Var(
-        "0",
-        "1 routes the benchmark floor endpoint (bench/submit.py only; never in production).",
-    ),
     "TRUSTED_PROXY_COUNT": Var(
         "0",
         "Reverse proxies in front of the web (1 behind nginx); their X-Forwarded-For "

@@ -6,7 +6,6 @@ from .base import *  # noqa: F403
 from .env import env, env_bool
 
 DEBUG = False
-BENCH_ENDPOINTS = False
 if env("OTP_DEMO_BYPASS").strip() and env_bool("OTP_DEMO_BYPASS"):
     raise ImproperlyConfigured(
         "OTP_DEMO_BYPASS is for make run's demo users; production needs the "

@@ -18,7 +18,14 @@ from rest_framework.test import APIClient
 
 from applications import constants as c
 from applications.models import AgentAuthorization, Application
-from applications.services import cases
+from applications.services.acceptance import (
+    application_accept,
+    application_refuse,
+    application_request_supplement,
+)
+from applications.services.drafts import application_create
+from applications.services.materials import application_provide_material
+from applications.services.submission import application_submit
 from catalog import constants as cc
 from catalog.models import Material, ProcessStage, ProcessStep
 from people.models import ApplicantProfile
@@ -200,7 +207,7 @@ def fill_materials(application: Application, user) -> None:
         if necessity == cc.MaterialNecessity.OPTIONAL:
             continue
         if necessity == cc.MaterialNecessity.TOLERATED:
-            cases.application_provide_material(
+            application_provide_material(
                 application=application,
                 user=user,
                 material=am.material,
@@ -209,7 +216,7 @@ def fill_materials(application: Application, user) -> None:
                 promised_by=timezone.localdate() + dt.timedelta(days=10),
             )
         elif necessity == cc.MaterialNecessity.COMMITMENT:
-            cases.application_provide_material(
+            application_provide_material(
                 application=application,
                 user=user,
                 material=am.material,
@@ -217,7 +224,7 @@ def fill_materials(application: Application, user) -> None:
                 promise_text="本人承诺所述情况属实",
             )
         else:
-            cases.application_provide_material(
+            application_provide_material(
                 application=application,
                 user=user,
                 material=am.material,
@@ -252,7 +259,7 @@ class ApplicationFactory(factory.Factory):
     def _create(
         cls, model_class, *, stage, applicant, implementation, form_data, clerk
     ):
-        app = cases.application_create(
+        app = application_create(
             user=applicant,
             implementation=implementation,
             channel=c.IntakeChannel.ONLINE,
@@ -261,15 +268,15 @@ class ApplicationFactory(factory.Factory):
         if stage == "draft":
             return app
         fill_materials(app, applicant)
-        app = cases.application_submit(application=app, user=applicant)
+        app = application_submit(application=app, user=applicant)
         if stage == "submitted":
             return app
         clerk = clerk or clerk_at(app.hall, f"clerk-{app.hall_id}")
         if stage == "accepted":
-            return cases.application_accept(application=app, clerk=clerk)
+            return application_accept(application=app, clerk=clerk)
         if stage == "supplement":
             first = app.materials.select_related("material").first()
-            cases.application_request_supplement(
+            application_request_supplement(
                 application=app,
                 clerk=clerk,
                 items=[{"material_id": first.material_id, "problem": "照片不清晰"}],
@@ -277,7 +284,7 @@ class ApplicationFactory(factory.Factory):
             app.refresh_from_db()
             return app
         if stage == "refused":
-            return cases.application_refuse(
+            return application_refuse(
                 application=app,
                 clerk=clerk,
                 reason="申请事项不属于本机关职权范围",

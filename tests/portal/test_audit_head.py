@@ -73,3 +73,53 @@ def test_another_chain_is_not_mistaken_for_the_remembered_one(chain_one):
     back = _append(user, 4)
     assert (back.chain, back.seq) == (1, 3)
     assert audit_verify() == (4, None)
+
+
+def test_a_batch_is_appended_in_one_head_move_and_one_insert(
+    chain_one, django_assert_num_queries
+):
+    from portal.audit import audit_batch
+
+    user = UserFactory(username="auditor")
+    first = _append(user, 1)
+    with transaction.atomic():
+        with django_assert_num_queries(2), audit_batch():  # head move, insert
+            second, third = _append(user, 2), _append(user, 3)
+            assert second.pk is None  # appended when the batch ends
+        assert (second.seq, third.seq) == (first.seq + 1, first.seq + 2)
+        assert second.prev_hash == first.hash and third.prev_hash == second.hash
+    head = AuditChainHead.objects.get(pk=chain_one)
+    assert (head.last_seq, head.last_hash) == (third.seq, third.hash)
+    assert audit_verify() == (3, None)
+
+
+def test_a_failed_batch_appends_nothing(chain_one):
+    from portal.audit import audit_batch
+
+    user = UserFactory(username="auditor")
+    first = _append(user, 1)
+    with pytest.raises(RuntimeError), transaction.atomic(), audit_batch():
+        _append(user, 2)
+        raise RuntimeError("the use case fails")
+    assert not AuditEntry.objects.filter(object_id="2").exists()
+    after = _append(user, 3)  # outside any batch again
+    assert after.prev_hash == first.hash and after.seq == first.seq + 1
+    assert audit_verify() == (2, None)
+
+
+def test_nested_batches_append_with_the_outermost(chain_one):
+    from portal.audit import audit_batch
+
+    user = UserFactory(username="auditor")
+    with transaction.atomic(), audit_batch():
+        _append(user, 1)
+        with audit_batch():
+            _append(user, 2)
+        assert not AuditEntry.objects.exists()
+    assert list(
+        AuditEntry.objects.order_by("seq").values_list("object_id", flat=True)
+    ) == [
+        "1",
+        "2",
+    ]
+    assert audit_verify() == (2, None)

@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from applications import constants as c
 from applications.models import AgentAuthorization, Application
-from applications.services import cases
+from applications.services.acceptance import (
+    application_accept,
+    application_request_supplement,
+)
+from applications.services.drafts import application_create
+from applications.services.materials import application_provide_material
+from applications.services.submission import application_submit
 from people.codes import make_credit_code
 from people.constants import EnterpriseRole
 from people.models import Enterprise, EnterpriseMember
@@ -93,7 +99,7 @@ def world(db) -> World:
     # for) must stay out of the former agent's reach too.
     for key in ("revoked_supplement", "expired_supplement"):
         row = lapsed[key].materials.select_related("material").first()
-        cases.application_provide_material(
+        application_provide_material(
             application=lapsed[key],
             user=a,
             material=row.material,
@@ -120,21 +126,21 @@ def world(db) -> World:
             submitted=True, implementation=impl2, applicant=b
         ),
         "b_draft": ApplicationFactory(implementation=impl2, applicant=b),
-        "agent_draft": cases.application_create(
+        "agent_draft": application_create(
             user=agent,
             implementation=impl1,
             channel=c.IntakeChannel.AGENT,
             agent_authorization=auth_a,
             form_data=dict(GOOD_FORM),
         ),
-        "counter1_draft": cases.application_create(
+        "counter1_draft": application_create(
             user=clerk1,
             applicant=a,
             implementation=impl1,
             channel=c.IntakeChannel.COUNTER,
             form_data=dict(GOOD_FORM),
         ),
-        "counter2_draft": cases.application_create(
+        "counter2_draft": application_create(
             user=clerk2,
             applicant=b,
             implementation=impl2,
@@ -171,7 +177,7 @@ def _agent_filed(prefix: str, agent, grant, implementation, clerk) -> dict:
     """An agent's draft, submitted, supplement-requested and accepted cases."""
     out = {}
     for stage in ("draft", "submitted", "supplement", "accepted"):
-        app = cases.application_create(
+        app = application_create(
             user=agent,
             implementation=implementation,
             channel=c.IntakeChannel.AGENT,
@@ -180,12 +186,12 @@ def _agent_filed(prefix: str, agent, grant, implementation, clerk) -> dict:
         )
         if stage != "draft":
             fill_materials(app, agent)
-            app = cases.application_submit(application=app, user=agent)
+            app = application_submit(application=app, user=agent)
         if stage == "accepted":
-            app = cases.application_accept(application=app, clerk=clerk)
+            app = application_accept(application=app, clerk=clerk)
         if stage == "supplement":
             first = app.materials.select_related("material").first()
-            cases.application_request_supplement(
+            application_request_supplement(
                 application=app,
                 clerk=clerk,
                 items=[{"material_id": first.material_id, "problem": "照片不清晰"}],

@@ -15,10 +15,18 @@ from rest_framework.test import APIClient
 
 from applications import constants as c
 from applications.models import Application
-from applications.services import cases
+from applications.services.acceptance import (
+    application_refuse,
+    application_request_supplement,
+)
+from applications.services.drafts import application_create
+from applications.services.materials import application_provide_material
+from applications.services.submission import application_submit
+from applications.services.withdrawal import application_withdraw
 from catalog import constants as cc
 from people.constants import EnterpriseRole
 from people.models import Enterprise, EnterpriseMember
+from portal.errors import PermissionDeniedError
 from portal.models import Article, ArticleKind
 from tests.applications.factories import (
     ApplicationFactory,
@@ -272,7 +280,7 @@ def test_text_from_users_and_staff_is_escaped_on_every_page(world):
     Enterprise.objects.filter(pk=enterprise.pk).update(
         name="企业" + PAYLOAD, legal_representative="代表" + PAYLOAD
     )
-    notice = cases.application_create(
+    notice = application_create(
         user=a,
         implementation=impl,
         channel=c.IntakeChannel.ONLINE,
@@ -280,28 +288,28 @@ def test_text_from_users_and_staff_is_escaped_on_every_page(world):
     )
     fill_materials(notice, a)
     first = notice.materials.select_related("material").first()
-    cases.application_provide_material(
+    application_provide_material(
         application=notice,
         user=a,
         material=first.material,
         provision=c.Provision.UPLOAD,
         file=upload("扫描" + PAYLOAD + ".pdf"),
     )
-    notice = cases.application_submit(application=notice, user=a)
-    cases.application_request_supplement(
+    notice = application_submit(application=notice, user=a)
+    application_request_supplement(
         application=notice,
         clerk=clerk,
         items=[{"material_id": first.material_id, "problem": "问题" + PAYLOAD}],
     )
     refused = ApplicationFactory(submitted=True, implementation=impl, applicant=a)
-    cases.application_refuse(
+    application_refuse(
         application=refused,
         clerk=clerk,
         reason="理由" + PAYLOAD,
         legal_basis="依据" + PAYLOAD,
     )
     withdrawn = ApplicationFactory(submitted=True, implementation=impl, applicant=a)
-    cases.application_withdraw(application=withdrawn, user=a, reason="撤回" + PAYLOAD)
+    application_withdraw(application=withdrawn, user=a, reason="撤回" + PAYLOAD)
     Article.objects.create(
         kind=ArticleKind.NOTICE,
         slug="qa-xss",
@@ -388,7 +396,7 @@ def test_a_revoked_enterprise_member_loses_the_enterprise_applications(world):
     )
     version = applicable_version(served_parties=[cc.ServedParty.LEGAL])
     _, implementation = hall_and_implementation(version)
-    app = cases.application_create(
+    app = application_create(
         user=world.users["a"],
         implementation=implementation,
         channel=c.IntakeChannel.ONLINE,
@@ -433,8 +441,8 @@ def test_a_lapsed_agent_can_neither_read_nor_download_nor_withdraw(world, who):
     accepted.refresh_from_db()
     assert accepted.status == c.ApplicationStatus.ACCEPTED
     # The services refuse too, whatever the caller (not only the views).
-    with pytest.raises(cases.PermissionDeniedError):
-        cases.application_withdraw(application=accepted, user=world.users[who])
+    with pytest.raises(PermissionDeniedError):
+        application_withdraw(application=accepted, user=world.users[who])
     # What is left: the list entry (number, item, state), without the citizen.
     r = api.get("/api/v1/applications/")
     assert r.json()["count"] == 0

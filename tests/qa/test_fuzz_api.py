@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis import checks as st_checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
-from applications.services import cases
+from applications.services.drafts import application_create
 from tests.applications.factories import (
     GOOD_FORM,
     ApplicationFactory,
@@ -52,7 +52,7 @@ def fuzz_world(db):
     apps = [
         ApplicationFactory(implementation=impl, applicant=applicant),
         ApplicationFactory(submitted=True, implementation=impl, applicant=applicant),
-        cases.application_create(
+        application_create(
             user=applicant, implementation=impl, channel="api", form_data=GOOD_FORM
         ),
     ]

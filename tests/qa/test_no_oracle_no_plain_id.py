@@ -22,7 +22,7 @@ import pytest
 from django.test import Client
 
 from applications.models import Application
-from applications.services import cases
+from applications.services.drafts import application_create, application_save_draft
 from people.privacy import is_sealed, make_id_number, mask_id_number
 from portal.errors import ServiceError
 from tests.applications.factories import (
@@ -96,7 +96,7 @@ def test_api_refuses_an_id_number_that_is_not_text(impl, applicant, value, key):
 
 @pytest.mark.parametrize("value", SHAPES, ids=repr)
 def test_a_draft_cannot_take_an_id_number_that_is_not_text(impl, applicant, value):
-    app = cases.application_create(
+    app = application_create(
         user=applicant, implementation=impl, channel="online", form_data=_form("")
     )
     r = api_client(applicant).patch(
@@ -104,12 +104,10 @@ def test_a_draft_cannot_take_an_id_number_that_is_not_text(impl, applicant, valu
     )
     assert r.status_code == 400 and r.json()["code"] == "id_number_not_text"
     with pytest.raises(ServiceError) as exc:
-        cases.application_save_draft(
-            application=app, user=applicant, form_data=_form(value)
-        )
+        application_save_draft(application=app, user=applicant, form_data=_form(value))
     assert exc.value.code == "id_number_not_text"
     with pytest.raises(ServiceError):
-        cases.application_create(
+        application_create(
             user=applicant,
             implementation=impl,
             channel="online",
@@ -121,22 +119,18 @@ def test_a_draft_cannot_take_an_id_number_that_is_not_text(impl, applicant, valu
 
 
 def test_text_is_still_sealed_and_a_kept_envelope_stays_as_it_was(impl, applicant):
-    app = cases.application_create(
+    app = application_create(
         user=applicant, implementation=impl, channel="online", form_data=_form(NUMBER)
     )
     sealed = app.form_data["deceased_id_number"]
     assert is_sealed(sealed) and sealed["masked"] == mask_id_number(NUMBER)
     # The web form hands the saved envelope back when the field is left blank.
-    cases.application_save_draft(
-        application=app, user=applicant, form_data=_form(sealed)
-    )
+    application_save_draft(application=app, user=applicant, form_data=_form(sealed))
     app.refresh_from_db()
     assert app.form_data["deceased_id_number"] == sealed
     # An envelope of ours with its masked copy rewritten is derived again.
     forged = {**sealed, "masked": NUMBER}
-    cases.application_save_draft(
-        application=app, user=applicant, form_data=_form(forged)
-    )
+    application_save_draft(application=app, user=applicant, form_data=_form(forged))
     app.refresh_from_db()
     assert app.form_data["deceased_id_number"] == sealed
     _no_plain_number_anywhere()

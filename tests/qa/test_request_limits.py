@@ -120,7 +120,7 @@ def citizen_api(world):
 def test_reproduction_surrogates_in_form_data_were_a_500(
     world, citizen_api, form_data, key
 ):
-    """Both paths of creation (submit_fast with a key, the general one)."""
+    """Creation with and without an Idempotency-Key."""
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
     body = json.dumps(
         {

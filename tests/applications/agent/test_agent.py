@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from applications import constants as c
 from applications.models import AgentAuthorization, Application
-from applications.services import cases
+from applications.services.drafts import application_create, application_save_draft
+from applications.services.submission import application_submit
 from people.privacy import decrypt_id_number, make_id_number
 from portal.errors import PermissionDeniedError
 from portal.roles import Role
@@ -164,16 +165,16 @@ def test_after_revocation_the_agent_can_start_nothing_new(
     assert f"/agent/applications/{draft.pk}/" not in html
     assert applicant.applicant.full_name[0] not in html.split("我代办的办件")[1]
     with pytest.raises(PermissionDeniedError) as exc:
-        cases.application_save_draft(application=draft, user=agent, form_data={})
+        application_save_draft(application=draft, user=agent, form_data={})
     assert exc.value.code == "agent_not_authorized"
     with pytest.raises(PermissionDeniedError):
-        cases.application_submit(application=draft, user=agent)
+        application_submit(application=draft, user=agent)
     form_data = draft.form_data
     draft.refresh_from_db()
     assert draft.status == S.DRAFT and draft.form_data == form_data != {}
     # The citizen still sees it and may go on themself.
     assert logged_in(applicant).get(f"/my/applications/{draft.pk}/").status_code == 200
-    cases.application_save_draft(application=draft, user=applicant, form_data=GOOD_FORM)
+    application_save_draft(application=draft, user=applicant, form_data=GOOD_FORM)
 
 
 def test_agent_sees_only_their_own_cases(
@@ -186,14 +187,14 @@ def test_agent_sees_only_their_own_cases(
 ):
     authorization(agent=agent, citizen=applicant)
     authorization(agent=other_agent, citizen=other_citizen)
-    mine = cases.application_create(
+    mine = application_create(
         user=agent,
         implementation=implementation,
         channel=c.IntakeChannel.AGENT,
         applicant=applicant,
         form_data=GOOD_FORM,
     )
-    theirs = cases.application_create(
+    theirs = application_create(
         user=other_agent,
         implementation=implementation,
         channel=c.IntakeChannel.AGENT,
@@ -223,7 +224,7 @@ def test_agent_sees_only_their_own_cases(
     with CaptureQueriesContext(connection) as one:
         client.get("/agent/")
     for _ in range(3):
-        cases.application_create(
+        application_create(
             user=agent,
             implementation=implementation,
             channel=c.IntakeChannel.AGENT,

@@ -4,7 +4,15 @@ import pytest
 from django.core import mail
 
 from applications import constants as c
-from applications.services import cases
+from applications.services.acceptance import (
+    application_accept,
+    application_refuse,
+    application_request_supplement,
+)
+from applications.services.drafts import application_create
+from applications.services.status import application_transition
+from applications.services.submission import application_submit
+from applications.services.withdrawal import application_withdraw
 from people.constants import OutboxChannel, OutboxStatus
 from people.models import ApplicantProfile, OutboxMessage
 from portal.errors import ServiceError
@@ -38,7 +46,7 @@ def test_accept_writes_one_email_and_one_sms_sent_after_commit(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        cases.application_accept(application=application, clerk=clerk)
+        application_accept(application=application, clerk=clerk)
         rows = list(OutboxMessage.objects.about(application))
         # Written with the acceptance, nothing sent before the commit.
         assert sorted(m.channel for m in rows) == ["email", "sms"]
@@ -58,7 +66,7 @@ def test_accept_writes_one_email_and_one_sms_sent_after_commit(
 
 
 def test_every_status_with_a_message_is_notified_once(implementation, applicant, clerk):
-    application = cases.application_create(
+    application = application_create(
         user=applicant,
         implementation=implementation,
         channel=c.IntakeChannel.ONLINE,
@@ -66,22 +74,18 @@ def test_every_status_with_a_message_is_notified_once(implementation, applicant,
     )
     fill_materials(application, applicant)
     assert not OutboxMessage.objects.exists()  # a draft has nothing to tell
-    cases.application_submit(application=application, user=applicant)
+    application_submit(application=application, user=applicant)
     first = application.materials.first()
-    cases.application_request_supplement(
+    application_request_supplement(
         application=application,
         clerk=clerk,
         items=[{"material_id": first.material_id, "problem": "照片不清晰"}],
     )
     fill_materials(application, applicant)
-    cases.application_submit(application=application, user=applicant)
-    cases.application_accept(application=application, clerk=clerk)
-    cases.application_transition(
-        application=application, to_status=S.IN_REVIEW, actor=clerk
-    )
-    cases.application_transition(
-        application=application, to_status=S.APPROVED, actor=clerk
-    )
+    application_submit(application=application, user=applicant)
+    application_accept(application=application, clerk=clerk)
+    application_transition(application=application, to_status=S.IN_REVIEW, actor=clerk)
+    application_transition(application=application, to_status=S.APPROVED, actor=clerk)
     keys = sorted(
         m.dedupe_key.split(":", 1)[1]
         for m in OutboxMessage.objects.filter(channel=OutboxChannel.SMS)
@@ -115,19 +119,19 @@ def test_refusal_withdrawal_and_rejection_notify(
     )
     before = OutboxMessage.objects.count()
     if act == "refuse":
-        cases.application_refuse(
+        application_refuse(
             application=application,
             clerk=clerk,
             reason="不属于本机关职权范围",
             legal_basis="《中华人民共和国行政许可法》第三十二条",
         )
     elif act == "withdraw":
-        cases.application_withdraw(application=application, user=applicant)
+        application_withdraw(application=application, user=applicant)
     else:
-        cases.application_transition(
+        application_transition(
             application=application, to_status=S.IN_REVIEW, actor=clerk
         )
-        cases.application_transition(
+        application_transition(
             application=application, to_status=S.REJECTED, actor=clerk
         )
     new = OutboxMessage.objects.order_by("pk")[before:]
@@ -143,11 +147,11 @@ def test_a_refused_change_sends_nothing(implementation, applicant, clerk):
     )
     before = OutboxMessage.objects.count()
     with pytest.raises(ServiceError):
-        cases.application_refuse(
+        application_refuse(
             application=application, clerk=clerk, reason="", legal_basis=""
         )
     with pytest.raises(ServiceError):
-        cases.application_transition(
+        application_transition(
             application=application, to_status=S.APPROVED, actor=clerk
         )
     assert OutboxMessage.objects.count() == before
@@ -155,5 +159,5 @@ def test_a_refused_change_sends_nothing(implementation, applicant, clerk):
 
 def test_withdrawing_a_draft_sends_nothing(implementation, applicant):
     application = ApplicationFactory(implementation=implementation, applicant=applicant)
-    cases.application_withdraw(application=application, user=applicant)
+    application_withdraw(application=application, user=applicant)
     assert not OutboxMessage.objects.exists()

@@ -9,7 +9,11 @@ from django.test.utils import CaptureQueriesContext
 
 from applications import constants as c
 from applications.models import Application, StatusChange, SupplementNotice
-from applications.services import cases
+from applications.services.acceptance import application_accept
+from applications.services.drafts import application_create
+from applications.services.materials import application_provide_material
+from applications.services.status import application_transition
+from applications.services.submission import application_submit
 from people.models import OutboxMessage
 from portal.models import AuditEntry
 from portal.roles import Role
@@ -159,7 +163,7 @@ def test_the_filing_agent_prints_documents_only_while_authorised(
     implementation, applicant, agent, clerk
 ):
     grant = authorization(agent=agent, citizen=applicant)
-    app = cases.application_create(
+    app = application_create(
         user=agent,
         implementation=implementation,
         channel=c.IntakeChannel.AGENT,
@@ -167,8 +171,8 @@ def test_the_filing_agent_prints_documents_only_while_authorised(
         form_data={"contact_phone": "13800001111", "purpose": "新办"},
     )
     fill_materials(app, agent)
-    cases.application_submit(application=app, user=agent)
-    cases.application_accept(application=app, clerk=clerk)
+    application_submit(application=app, user=agent)
+    application_accept(application=app, clerk=clerk)
     url = f"/counter/applications/{app.pk}/receipt.pdf"
     # A township agent prints the receipt for the citizen they applied for...
     assert logged_in(agent).get(url).status_code == 200
@@ -217,7 +221,7 @@ def test_receipt_stays_after_the_case_moves_on(implementation, applicant, clerk)
     app = ApplicationFactory(
         accepted=True, implementation=implementation, applicant=applicant, clerk=clerk
     )
-    cases.application_transition(application=app, to_status=S.IN_REVIEW, actor=clerk)
+    application_transition(application=app, to_status=S.IN_REVIEW, actor=clerk)
     r = logged_in(applicant).get(f"/counter/applications/{app.pk}/receipt.pdf")
     assert r.status_code == 200
 
@@ -370,14 +374,14 @@ def test_queue_query_count_is_flat(clerk, implementation, django_assert_num_quer
     resubmitted = Application.objects.get(status=S.SUPPLEMENT_REQUESTED)
 
     am = resubmitted.materials.filter(problem__gt="").first()
-    cases.application_provide_material(
+    application_provide_material(
         application=resubmitted,
         user=resubmitted.applicant,
         material=am.material_id,
         provision=c.Provision.UPLOAD,
         file=upload(),
     )
-    cases.application_submit(application=resubmitted, user=resubmitted.applicant)
+    application_submit(application=resubmitted, user=resubmitted.applicant)
     with django_assert_num_queries(len(few.captured_queries)):
         r = client.get("/counter/")
     html = r.content.decode()

@@ -14,7 +14,21 @@ from applications.models import (
     SupplementNotice,
     UploadedFile,
 )
-from applications.services import cases
+from applications.services.acceptance import (
+    application_accept,
+    application_refuse,
+    application_request_supplement,
+)
+from applications.services.drafts import application_create, application_save_draft
+from applications.services.materials import application_provide_material
+from applications.services.numbering import (
+    QUERY_CODE_ALPHABET,
+    format_application_number,
+)
+from applications.services.status import application_transition
+from applications.services.submission import application_start, application_submit
+from applications.services.time_limits import latest_promise_date
+from applications.services.withdrawal import application_withdraw
 from catalog import constants as cc
 from catalog.services import version_retire
 from portal.errors import ServiceError
@@ -35,7 +49,7 @@ S = c.ApplicationStatus
 
 
 def _draft(implementation, user, form_data=None):
-    return cases.application_create(
+    return application_create(
         user=user,
         implementation=implementation,
         channel=c.IntakeChannel.ONLINE,
@@ -59,21 +73,21 @@ def test_online_application_from_draft_to_accepted(
     assert app.materials.count() == 5
     assert app.number is None
 
-    cases.application_save_draft(application=app, user=applicant, form_data=GOOD_FORM)
+    application_save_draft(application=app, user=applicant, form_data=GOOD_FORM)
     fill_materials(app, applicant)
-    app = cases.application_submit(application=app, user=applicant)
+    app = application_submit(application=app, user=applicant)
 
     today = dt.date(2026, 9, 30)
     assert app.status == S.SUBMITTED
     assert app.number == f"{implementation.code}202609300001"
     assert len(app.number) == 43
     assert len(app.query_code) == 8
-    assert set(app.query_code) <= set(cases.QUERY_CODE_ALPHABET)
+    assert set(app.query_code) <= set(QUERY_CODE_ALPHABET)
     # DOMAIN.md worked example: 2026-09-30 + 5 working days = 2026-10-13.
     assert app.acceptance_due == dt.date(2026, 10, 13)
     assert app.submitted_at.date() == today
 
-    app = cases.application_accept(application=app, clerk=clerk)
+    app = application_accept(application=app, clerk=clerk)
     assert app.status == S.ACCEPTED
     assert app.accepted_by == clerk
     assert app.promised_date is not None and app.promised_date > today
@@ -113,7 +127,7 @@ def test_daily_sequence_counts_per_implementation_and_day(implementation):
 
 def test_number_format_lives_in_one_function():
     assert (
-        cases.format_application_number(
+        format_application_number(
             implementation_code="X" * 31, day=dt.date(2026, 1, 5), sequence=7
         )
         == "X" * 31 + "202601050007"
@@ -140,9 +154,7 @@ def test_every_forbidden_status_change_is_refused(
 ):
     app = _forced(from_status, implementation, applicant)
     with pytest.raises(ServiceError) as exc:
-        cases.application_transition(
-            application=app, to_status=to_status, actor=applicant
-        )
+        application_transition(application=app, to_status=to_status, actor=applicant)
     assert exc.value.code == "transition_forbidden"
     assert exc.value.status == 409
     assert str(S(from_status).label) in exc.value.detail
@@ -157,7 +169,7 @@ def test_every_allowed_status_change_writes_history(
     from_status, to_status, implementation, applicant
 ):
     app = _forced(from_status, implementation, applicant)
-    cases.application_transition(
+    application_transition(
         application=app, to_status=to_status, actor=applicant, reason="测试"
     )
     app.refresh_from_db()
@@ -191,7 +203,7 @@ def test_form_data_breaking_the_schema_is_refused_field_by_field(
     )
     fill_materials(app, applicant)
     with pytest.raises(ServiceError) as exc:
-        cases.application_submit(application=app, user=applicant)
+        application_submit(application=app, user=applicant)
     assert exc.value.code == "application_incomplete"
     by_field = {e.field: e for e in exc.value.errors}
     assert by_field["$.contact_phone"].code == "form_invalid"
@@ -211,7 +223,7 @@ def test_form_data_must_be_an_object(implementation, applicant):
 def test_missing_required_material_is_refused(implementation, applicant):
     app = _draft(implementation, applicant)
     with pytest.raises(ServiceError) as exc:
-        cases.application_submit(application=app, user=applicant)
+        application_submit(application=app, user=applicant)
     assert exc.value.code == "application_incomplete"
     missing = [e for e in exc.value.errors if e.code == "material_missing"]
     assert [e.detail for e in missing] == [
@@ -229,7 +241,7 @@ def test_one_missing_material_gives_its_own_code(applicant):
     _, impl = hall_and_implementation(version)
     app = _draft(impl, applicant)
     with pytest.raises(ServiceError) as exc:
-        cases.application_submit(application=app, user=applicant)
+        application_submit(application=app, user=applicant)
     assert exc.value.as_dict()["code"] == "material_missing"
     assert exc.value.as_dict()["detail"] == "缺少材料：营业执照"
     assert exc.value.as_dict()["field"] == "materials[0]"
@@ -240,7 +252,7 @@ def test_executable_renamed_pdf_is_refused(implementation, applicant, settings):
     material = app.materials.first().material
     for content in (b"MZ\x90\x00\x03" + b"\x00" * 200, b"\x7fELF\x02\x01\x01"):
         with pytest.raises(ServiceError) as exc:
-            cases.application_provide_material(
+            application_provide_material(
                 application=app,
                 user=applicant,
                 material=material,
@@ -268,7 +280,7 @@ def test_200mb_file_is_refused_before_it_is_read(implementation, applicant, tmp_
             raise AssertionError("read before the size check")
 
     with open(path, "rb") as f, pytest.raises(ServiceError) as exc:
-        cases.application_provide_material(
+        application_provide_material(
             application=app,
             user=applicant,
             material=material,
@@ -285,7 +297,7 @@ def test_path_in_file_name_is_stripped_and_stored_name_is_random(
 ):
     app = _draft(implementation, applicant)
     material = app.materials.first().material
-    row = cases.application_provide_material(
+    row = application_provide_material(
         application=app,
         user=applicant,
         material=material,
@@ -307,7 +319,7 @@ def test_submit_on_retired_version_is_refused(implementation, applicant):
         version=app.version, actor=UserFactory(username="editor"), reason="法规修订"
     )
     with pytest.raises(ServiceError) as exc:
-        cases.application_submit(application=app, user=applicant)
+        application_submit(application=app, user=applicant)
     assert exc.value.code == "version_retired"
     _nothing_submitted(app)
     with pytest.raises(ServiceError) as exc:
@@ -321,7 +333,7 @@ def test_second_submit_is_refused(implementation, applicant):
     )
     number = app.number
     with pytest.raises(ServiceError) as exc:
-        cases.application_submit(application=app, user=applicant)
+        application_submit(application=app, user=applicant)
     assert exc.value.code == "already_submitted"
     app.refresh_from_db()
     assert app.number == number
@@ -331,10 +343,10 @@ def test_second_submit_is_refused(implementation, applicant):
 def test_submit_with_the_same_key_twice_is_one_submission(implementation, applicant):
     app = _draft(implementation, applicant)
     fill_materials(app, applicant)
-    first = cases.application_submit(
+    first = application_submit(
         application=app, user=applicant, idempotency_key="click-1"
     )
-    again = cases.application_submit(
+    again = application_submit(
         application=app, user=applicant, idempotency_key="click-1"
     )
     assert first.number == again.number
@@ -346,16 +358,16 @@ def test_clerk_of_another_hall_cannot_accept(implementation, applicant, other_cl
         submitted=True, implementation=implementation, applicant=applicant
     )
     for call in (
-        lambda: cases.application_accept(application=app, clerk=other_clerk),
-        lambda: cases.application_refuse(
+        lambda: application_accept(application=app, clerk=other_clerk),
+        lambda: application_refuse(
             application=app, clerk=other_clerk, reason="x", legal_basis="y"
         ),
-        lambda: cases.application_request_supplement(
+        lambda: application_request_supplement(
             application=app,
             clerk=other_clerk,
             items=[{"material_id": app.materials.first().material_id, "problem": "x"}],
         ),
-        lambda: cases.application_accept(application=app, clerk=applicant),
+        lambda: application_accept(application=app, clerk=applicant),
     ):
         with pytest.raises(ServiceError) as exc:
             call()
@@ -377,7 +389,7 @@ def test_agent_without_authorisation_is_refused(implementation, applicant, agent
     ]
     for auth in cases_:
         with pytest.raises(ServiceError) as exc:
-            cases.application_create(
+            application_create(
                 user=agent,
                 implementation=implementation,
                 channel=c.IntakeChannel.AGENT,
@@ -393,7 +405,7 @@ def test_agent_with_authorisation_applies_for_the_citizen(
     implementation, applicant, agent
 ):
     auth = authorization(agent=agent, citizen=applicant, item=implementation.item)
-    app = cases.application_create(
+    app = application_create(
         user=agent,
         implementation=implementation,
         channel=c.IntakeChannel.AGENT,
@@ -403,14 +415,14 @@ def test_agent_with_authorisation_applies_for_the_citizen(
     assert app.applicant == applicant and app.submitted_by == agent
     assert app.agent_authorization == auth
     fill_materials(app, agent)
-    app = cases.application_submit(application=app, user=agent)
+    app = application_submit(application=app, user=agent)
     assert app.status == S.SUBMITTED
 
 
 def test_non_agent_cannot_use_agent_channel(implementation, applicant, other_citizen):
     auth = authorization(agent=other_citizen, citizen=applicant)
     with pytest.raises(ServiceError) as exc:
-        cases.application_create(
+        application_create(
             user=other_citizen,
             implementation=implementation,
             channel=c.IntakeChannel.AGENT,
@@ -421,7 +433,7 @@ def test_non_agent_cannot_use_agent_channel(implementation, applicant, other_cit
 
 def test_online_application_only_in_own_name(implementation, applicant, other_citizen):
     with pytest.raises(ServiceError) as exc:
-        cases.application_create(
+        application_create(
             user=other_citizen,
             implementation=implementation,
             applicant=applicant,
@@ -445,7 +457,7 @@ def test_penalty_items_take_no_applications(applicant):
 
 
 def test_counter_intake_by_clerk_at_own_hall(implementation, applicant, clerk, hall):
-    app = cases.application_create(
+    app = application_create(
         user=clerk,
         implementation=implementation,
         applicant=applicant,
@@ -453,7 +465,7 @@ def test_counter_intake_by_clerk_at_own_hall(implementation, applicant, clerk, h
     )
     assert app.hall == hall and app.submitted_by == clerk
     with pytest.raises(ServiceError) as exc:
-        cases.application_create(
+        application_create(
             user=applicant,
             implementation=implementation,
             applicant=applicant,
@@ -473,7 +485,7 @@ def test_tolerated_gap_only_where_allowed_and_complete(implementation, applicant
     app = _draft(implementation, applicant)
     later = timezone.localdate() + dt.timedelta(days=7)
     with pytest.raises(ServiceError) as exc:
-        cases.application_provide_material(
+        application_provide_material(
             application=app,
             user=applicant,
             material=_row(app, "居民身份证").material,
@@ -484,7 +496,7 @@ def test_tolerated_gap_only_where_allowed_and_complete(implementation, applicant
     assert exc.value.code == "tolerance_not_allowed"
     lease = _row(app, "房屋租赁合同").material
     with pytest.raises(ServiceError) as exc:
-        cases.application_provide_material(
+        application_provide_material(
             application=app,
             user=applicant,
             material=lease,
@@ -494,7 +506,7 @@ def test_tolerated_gap_only_where_allowed_and_complete(implementation, applicant
         )
     assert {e.field for e in exc.value.errors} == {"promise_text", "promised_by"}
     with pytest.raises(ServiceError) as exc:
-        cases.application_provide_material(
+        application_provide_material(
             application=app,
             user=applicant,
             material=lease,
@@ -503,9 +515,9 @@ def test_tolerated_gap_only_where_allowed_and_complete(implementation, applicant
             promised_by=timezone.localdate(),
         )
     assert exc.value.code == "promised_by_in_past"
-    too_late = cases.latest_promise_date(lease.version) + dt.timedelta(days=1)
+    too_late = latest_promise_date(lease.version) + dt.timedelta(days=1)
     with pytest.raises(ServiceError) as exc:
-        cases.application_provide_material(
+        application_provide_material(
             application=app,
             user=applicant,
             material=lease,
@@ -515,7 +527,7 @@ def test_tolerated_gap_only_where_allowed_and_complete(implementation, applicant
         )
     assert exc.value.code == "promised_by_too_late"
     assert "承诺补交日期不能晚于" in exc.value.detail
-    row = cases.application_provide_material(
+    row = application_provide_material(
         application=app,
         user=applicant,
         material=lease,
@@ -529,7 +541,7 @@ def test_tolerated_gap_only_where_allowed_and_complete(implementation, applicant
 def test_commitment_only_where_the_material_allows_it(implementation, applicant):
     app = _draft(implementation, applicant)
     with pytest.raises(ServiceError) as exc:
-        cases.application_provide_material(
+        application_provide_material(
             application=app,
             user=applicant,
             material=_row(app, "申请表").material,
@@ -537,7 +549,7 @@ def test_commitment_only_where_the_material_allows_it(implementation, applicant)
             promise_text="承诺",
         )
     assert exc.value.code == "commitment_not_allowed"
-    row = cases.application_provide_material(
+    row = application_provide_material(
         application=app,
         user=applicant,
         material=_row(app, "无犯罪记录证明").material,
@@ -565,7 +577,7 @@ def test_certificate_needs_an_offer_from_the_evidence_seam(applicant, monkeypatc
     material = app.materials.get().material
     monkeypatch.setattr(hooks, "_certificate_finder", None)
     with pytest.raises(ServiceError) as exc:
-        cases.application_provide_material(
+        application_provide_material(
             application=app,
             user=applicant,
             material=material,
@@ -579,7 +591,7 @@ def test_certificate_needs_an_offer_from_the_evidence_seam(applicant, monkeypatc
     )
     monkeypatch.setattr(hooks, "_certificate_finder", lambda **kw: [offer])
     with pytest.raises(ServiceError) as exc:
-        cases.application_provide_material(
+        application_provide_material(
             application=app,
             user=applicant,
             material=material,
@@ -587,7 +599,7 @@ def test_certificate_needs_an_offer_from_the_evidence_seam(applicant, monkeypatc
             certificate_ref="1.2.156.forged",
         )
     assert exc.value.code == "certificate_not_offered"
-    row = cases.application_provide_material(
+    row = application_provide_material(
         application=app,
         user=applicant,
         material=material,
@@ -601,7 +613,7 @@ def test_unknown_material_is_refused(implementation, applicant):
     app = _draft(implementation, applicant)
     other = applicable_version().materials.first()
     with pytest.raises(ServiceError) as exc:
-        cases.application_provide_material(
+        application_provide_material(
             application=app,
             user=applicant,
             material=other,
@@ -615,9 +627,7 @@ def test_unknown_material_is_refused(implementation, applicant):
 def test_other_citizen_cannot_fill_in(implementation, applicant, other_citizen):
     app = _draft(implementation, applicant)
     with pytest.raises(ServiceError) as exc:
-        cases.application_save_draft(
-            application=app, user=other_citizen, form_data={"x": 1}
-        )
+        application_save_draft(application=app, user=other_citizen, form_data={"x": 1})
     assert exc.value.code == "not_application_editor"
     app.refresh_from_db()
     assert app.form_data == GOOD_FORM
@@ -628,7 +638,7 @@ def test_submitted_application_cannot_be_changed(implementation, applicant):
         submitted=True, implementation=implementation, applicant=applicant
     )
     with pytest.raises(ServiceError) as exc:
-        cases.application_save_draft(application=app, user=applicant, form_data={})
+        application_save_draft(application=app, user=applicant, form_data={})
     assert exc.value.code == "application_not_editable"
 
 
@@ -643,7 +653,7 @@ def test_one_time_notice_lists_everything_and_applicant_resubmits(
     )
     number = app.number
     ids = [am.material_id for am in app.materials.all()[:2]]
-    notice = cases.application_request_supplement(
+    notice = application_request_supplement(
         application=app,
         clerk=clerk,
         items=[
@@ -658,22 +668,22 @@ def test_one_time_notice_lists_everything_and_applicant_resubmits(
 
     # Resubmitting without supplying the named materials is refused.
     with pytest.raises(ServiceError) as exc:
-        cases.application_submit(application=app, user=applicant)
+        application_submit(application=app, user=applicant)
     assert {e.code for e in exc.value.errors} == {"material_problem_unresolved"}
 
     for material_id in ids:
-        cases.application_provide_material(
+        application_provide_material(
             application=app,
             user=applicant,
             material=material_id,
             provision=c.Provision.UPLOAD,
             file=upload("补正.pdf"),
         )
-    app = cases.application_submit(application=app, user=applicant)
+    app = application_submit(application=app, user=applicant)
     assert app.status == S.SUBMITTED and app.number == number
     notice.refresh_from_db()
     assert notice.resolved_at is not None
-    assert cases.application_accept(application=app, clerk=clerk).status == S.ACCEPTED
+    assert application_accept(application=app, clerk=clerk).status == S.ACCEPTED
 
 
 @pytest.mark.parametrize(
@@ -690,7 +700,7 @@ def test_one_time_notice_bad_input(implementation, applicant, clerk, items, code
         submitted=True, implementation=implementation, applicant=applicant
     )
     with pytest.raises(ServiceError) as exc:
-        cases.application_request_supplement(application=app, clerk=clerk, items=items)
+        application_request_supplement(application=app, clerk=clerk, items=items)
     assert exc.value.code == code
     app.refresh_from_db()
     assert app.status == S.SUBMITTED
@@ -706,7 +716,7 @@ def test_one_time_notice_needs_a_problem_for_each_material(
     )
     ids = [am.material_id for am in app.materials.all()[:2]]
     with pytest.raises(ServiceError) as exc:
-        cases.application_request_supplement(
+        application_request_supplement(
             application=app,
             clerk=clerk,
             items=[
@@ -728,16 +738,14 @@ def test_refusal_needs_reason_and_legal_basis(implementation, applicant, clerk):
         submitted=True, implementation=implementation, applicant=applicant
     )
     with pytest.raises(ServiceError) as exc:
-        cases.application_refuse(
-            application=app, clerk=clerk, reason=" ", legal_basis=""
-        )
+        application_refuse(application=app, clerk=clerk, reason=" ", legal_basis="")
     assert {e.code for e in exc.value.errors} == {
         "reason_required",
         "legal_basis_required",
     }
     app.refresh_from_db()
     assert app.status == S.SUBMITTED
-    app = cases.application_refuse(
+    app = application_refuse(
         application=app,
         clerk=clerk,
         reason="不属于本机关职权范围",
@@ -755,9 +763,9 @@ def test_applicant_withdraws_before_decision(implementation, applicant, other_ci
         accepted=True, implementation=implementation, applicant=applicant
     )
     with pytest.raises(ServiceError) as exc:
-        cases.application_withdraw(application=app, user=other_citizen)
+        application_withdraw(application=app, user=other_citizen)
     assert exc.value.code == "withdraw_not_allowed_for_user"
-    app = cases.application_withdraw(application=app, user=applicant, reason="不办了")
+    app = application_withdraw(application=app, user=applicant, reason="不办了")
     assert app.status == S.WITHDRAWN and app.withdrawn_at is not None
 
 
@@ -767,7 +775,7 @@ def test_no_withdrawal_after_decision(implementation, applicant):
     )
     Application.objects.filter(pk=app.pk).update(status=S.APPROVED)
     with pytest.raises(ServiceError) as exc:
-        cases.application_withdraw(application=app, user=applicant)
+        application_withdraw(application=app, user=applicant)
     assert exc.value.code == "withdraw_not_allowed"
 
 
@@ -776,7 +784,7 @@ def test_no_withdrawal_after_decision(implementation, applicant):
 
 def test_start_with_key_replays_and_refuses_a_different_body(implementation, applicant):
     def start(fingerprint):
-        return cases.application_start(
+        return application_start(
             user=applicant,
             implementation=implementation,
             channel=c.IntakeChannel.API,
@@ -799,7 +807,7 @@ def test_start_with_key_replays_and_refuses_a_different_body(implementation, app
 
 def test_failed_start_keeps_nothing_and_frees_the_key(implementation, applicant):
     with pytest.raises(ServiceError):
-        cases.application_start(
+        application_start(
             user=applicant,
             implementation=implementation,
             channel=c.IntakeChannel.API,
@@ -828,10 +836,10 @@ def test_latest_promise_date_follows_the_items_limit():
         )
 
     # 5 working days from Monday 2 March 2026: Monday 9 March.
-    assert cases.latest_promise_date(version(sv=5), monday) == dt.date(2026, 3, 9)
-    assert cases.latest_promise_date(
+    assert latest_promise_date(version(sv=5), monday) == dt.date(2026, 3, 9)
+    assert latest_promise_date(
         version(sv=10, su=cc.LimitUnit.NATURAL_DAYS), monday
     ) == dt.date(2026, 3, 12)
     # No statutory limit: the promised one; neither: 20 working days.
-    assert cases.latest_promise_date(version(1), monday) == dt.date(2026, 3, 3)
-    assert cases.latest_promise_date(version(), monday) == dt.date(2026, 3, 30)
+    assert latest_promise_date(version(1), monday) == dt.date(2026, 3, 3)
+    assert latest_promise_date(version(), monday) == dt.date(2026, 3, 30)

@@ -10,7 +10,9 @@ import pytest
 from django.test import Client
 
 from applications.models import Application
-from applications.services import cases
+from applications.services.drafts import application_create, application_save_draft
+from applications.services.form_ids import application_reveal_form_id_number
+from applications.services.submission import application_start, application_submit
 from catalog import constants as cc
 from people.privacy import id_number_hash, is_sealed, make_id_number, mask_id_number
 from portal.errors import PermissionDeniedError, ServiceError
@@ -55,9 +57,9 @@ def _stored(app: Application) -> dict:
     return app.form_data["deceased_id_number"]
 
 
-@pytest.mark.parametrize("key", ["fast", None])
+@pytest.mark.parametrize("key", ["with-key", None])
 def test_stored_sealed_and_answered_masked(hall_impl, applicant, key):
-    """Through submit_fast (with a key) and through the general path."""
+    """With an Idempotency-Key and without."""
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
     r = api_client(applicant).post(
         LIST,
@@ -79,7 +81,7 @@ def test_stored_sealed_and_answered_masked(hall_impl, applicant, key):
 def test_a_draft_is_checked_from_the_sealed_number_at_submission(hall_impl, applicant):
     impl = hall_impl[1]
     bad = NUMBER[:-1] + ("0" if NUMBER[-1] != "0" else "1")
-    app = cases.application_create(
+    app = application_create(
         user=applicant,
         implementation=impl,
         channel="online",
@@ -87,17 +89,17 @@ def test_a_draft_is_checked_from_the_sealed_number_at_submission(hall_impl, appl
     )
     assert is_sealed(_stored(app))
     with pytest.raises(ServiceError) as exc:
-        cases.application_submit(application=app, user=applicant)
+        application_submit(application=app, user=applicant)
     assert exc.value.field == "$.deceased_id_number"
     assert "校验位错误" in exc.value.detail
-    cases.application_save_draft(application=app, user=applicant, form_data=FORM)
-    submitted = cases.application_submit(application=app, user=applicant)
+    application_save_draft(application=app, user=applicant, form_data=FORM)
+    submitted = application_submit(application=app, user=applicant)
     assert submitted.number
 
 
 def test_pages_show_it_masked_and_a_blank_field_keeps_it(hall_impl, applicant):
     impl = hall_impl[1]
-    app = cases.application_create(
+    app = application_create(
         user=applicant, implementation=impl, channel="online", form_data=FORM
     )
     client = Client()
@@ -119,7 +121,7 @@ def test_pages_show_it_masked_and_a_blank_field_keeps_it(hall_impl, applicant):
 
 @pytest.fixture
 def submitted(hall_impl, applicant):
-    app, _ = cases.application_start(
+    app, _ = application_start(
         user=applicant,
         implementation=hall_impl[1],
         channel="online",
@@ -165,7 +167,7 @@ def test_others_cannot_reveal(submitted, applicant, other_citizen):
         assert r.status_code in (403, 404), user
         assert NUMBER not in r.content.decode()
     with pytest.raises(PermissionDeniedError):
-        cases.application_reveal_form_id_number(
+        application_reveal_form_id_number(
             viewer=stranger, application=app, field="deceased_id_number", reason="x"
         )
     assert not AuditEntry.objects.filter(action="privacy.reveal_form_id_number")
@@ -173,7 +175,7 @@ def test_others_cannot_reveal(submitted, applicant, other_citizen):
 
 def test_a_tampered_envelope_fails_the_schema(hall_impl, applicant):
     impl = hall_impl[1]
-    app = cases.application_create(
+    app = application_create(
         user=applicant, implementation=impl, channel="online", form_data=FORM
     )
     sealed = {**_stored(app), "encrypted": "not-a-token"}
@@ -182,5 +184,5 @@ def test_a_tampered_envelope_fails_the_schema(hall_impl, applicant):
     )
     app.refresh_from_db()
     with pytest.raises(ServiceError) as exc:
-        cases.application_submit(application=app, user=applicant)
+        application_submit(application=app, user=applicant)
     assert exc.value.field == "$.deceased_id_number"

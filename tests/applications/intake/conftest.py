@@ -33,7 +33,7 @@ def implementation(hall_impl):
 
 @pytest.fixture
 def optional_implementation():
-    """Only optional materials: submits with form data alone (the bench's case)."""
+    """Only optional materials: submits with form data alone (the bench's shape)."""
     version = applicable_version(
         materials=[
             {"name": "补充说明", "necessity": cc.MaterialNecessity.OPTIONAL},

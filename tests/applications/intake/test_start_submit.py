@@ -3,8 +3,10 @@
 application_start submits the application it has just created without reading
 it back, and the API answers from the rows it wrote. These tests hold that
 answer to what the detail endpoint reads from the database, and pin the
-number of queries one submission takes.
+statements one submission takes (docs/adr/0006).
 """
+
+import re
 
 import pytest
 from django.db import connection
@@ -18,7 +20,9 @@ from applications.models import (
     StatusChange,
 )
 from applications.selectors import application_detail_for_user
-from applications.services import cases
+from applications.services.drafts import application_create
+from applications.services.numbering import MAX_DAILY_SEQUENCE
+from applications.services.submission import application_start, application_submit
 from catalog import constants as cc
 from people.models import OutboxMessage
 from portal.audit import audit_verify
@@ -105,67 +109,63 @@ def test_replay_answers_the_same_body(optional_implementation, applicant):
     assert first.json() == second.json()
 
 
-def test_submission_query_count_general_path(optional_implementation, applicant):
-    """One create-and-submit request through the ORM, statement by statement.
-
-    (``materials`` in the body: the general path.) Idempotency claim;
-    implementation (request, then with its version in the transaction);
-    profile check; application; materials read and written; audit (head
-    moved, entry) twice; number; status; history; recipients; occurrence;
-    outbox (taken keys, insert); idempotency result: 19, plus the savepoint
-    standing in for the transaction inside the test's own and its release.
-    The response is built from what was written: it reads nothing.
-    """
-    body = {
-        "implementation": optional_implementation.code,
-        "form_data": GOOD_FORM,
-        "materials": [],
-        "submit": True,
-    }
-    client = api(applicant)
-    # Warm up: the connection's audit head is known after one append.
-    assert client.post(LIST, body, format="json").status_code == 201
-    with CaptureQueriesContext(connection) as ctx:
-        r = client.post(LIST, body, format="json", HTTP_IDEMPOTENCY_KEY="count-me")
-    assert r.status_code == 201, r.json()
-    statements = [q["sql"].split(" ", 1)[0] for q in ctx.captured_queries]
-    assert len(statements) == 21, "\n".join(q["sql"] for q in ctx.captured_queries)
-    assert statements.count("SAVEPOINT") == 1
+# One create-and-submit request, statement by statement (the savepoint stands
+# in for the transaction inside the test's own). The response is built from
+# what was written: it reads nothing.
+SUBMISSION_STATEMENTS = [
+    ("SAVEPOINT", ""),
+    ("INSERT", "applications_idempotencyrecord"),  # claim the key
+    ("SELECT", "catalog_implementation"),  # with its version in force
+    ("SELECT", "people_applicantprofile"),  # real name, contacts
+    ("INSERT", "applications_application"),
+    ("INSERT", "applications_applicationmaterial"),
+    ("INSERT", "applications_applicationcounter"),  # the day's number
+    ("UPDATE", "applications_application"),  # submitted
+    ("INSERT", "applications_statuschange"),
+    ("SELECT", "applications_statuschange"),  # which time it entered the status
+    ("SELECT", "people_outboxmessage"),  # keys already taken
+    ("INSERT", "people_outboxmessage"),
+    ("UPDATE", "portal_auditchainhead"),  # both audit entries at once
+    ("INSERT", "portal_auditentry"),
+    ("UPDATE", "applications_idempotencyrecord"),  # the key's result
+    ("RELEASE", ""),
+]
 
 
-def test_submission_query_count_form_only(optional_implementation, applicant):
-    """Form data only, with a key: the two prepared statements of submit_fast.
+def _statement(sql: str) -> tuple[str, str]:
+    verb = sql.split(" ", 1)[0]
+    tables = re.findall(r'(?:INTO|UPDATE|FROM) "(\w+)"', sql)
+    return verb, tables[0] if tables and verb != "SAVEPOINT" else ""
 
-    The first request of a process reads the implementation's plan (two
-    queries); after that a submission is the claim and the write, plus the
-    savepoint and release that stand in for the transaction in the test's.
-    """
+
+@pytest.mark.parametrize("shape", ["form_only", "with_materials_list"])
+def test_submission_statements(shape, optional_implementation, applicant):
+    """Form data only, or with an (empty) materials list: the one path."""
     body = {
         "implementation": optional_implementation.code,
         "form_data": GOOD_FORM,
         "submit": True,
     }
+    if shape == "with_materials_list":
+        body["materials"] = []
     client = api(applicant)
+    # Warm up: the connection's audit head and the version's materials are
+    # known after one submission.
     first = client.post(LIST, body, format="json", HTTP_IDEMPOTENCY_KEY="warm")
     assert first.status_code == 201
     with CaptureQueriesContext(connection) as ctx:
         r = client.post(LIST, body, format="json", HTTP_IDEMPOTENCY_KEY="count-me")
     assert r.status_code == 201, r.json()
-    sql = [q["sql"] for q in ctx.captured_queries]
-    assert [q.split(" ", 1)[0] for q in sql] == [
-        "SAVEPOINT",
-        "EXECUTE",
-        "EXECUTE",
-        "RELEASE",
-    ], "\n".join(sql)
-    assert sql[1].startswith("EXECUTE submit_fast_claim(")
-    assert sql[2].startswith("EXECUTE submit_fast_write_2_")
+    statements = [_statement(q["sql"]) for q in ctx.captured_queries]
+    assert statements == SUBMISSION_STATEMENTS, "\n".join(
+        q["sql"] for q in ctx.captured_queries
+    )
 
 
 def test_detail_for_another_user_is_fetched_with_visibility(
     optional_implementation, applicant, other_citizen
 ):
-    app, _ = cases.application_start(
+    app, _ = application_start(
         user=applicant,
         implementation=optional_implementation,
         channel=c.IntakeChannel.API,
@@ -176,7 +176,7 @@ def test_detail_for_another_user_is_fetched_with_visibility(
     with pytest.raises(NotFoundError):
         application_detail_for_user(user=other_citizen, application=app)
     # Draft from a plain create: nothing filled in, so it is read back.
-    draft = cases.application_create(
+    draft = application_create(
         user=applicant,
         implementation=optional_implementation,
         channel=c.IntakeChannel.API,
@@ -186,7 +186,7 @@ def test_detail_for_another_user_is_fetched_with_visibility(
 
 
 def test_start_and_submit_writes_what_submit_writes(optional_implementation, applicant):
-    app, replayed = cases.application_start(
+    app, replayed = application_start(
         user=applicant,
         implementation=optional_implementation,
         channel=c.IntakeChannel.API,
@@ -221,7 +221,7 @@ def test_submission_refused_when_the_day_has_no_numbers_left(
     optional_implementation, applicant
 ):
     version = optional_implementation.item.current_version
-    app = cases.application_create(
+    app = application_create(
         user=applicant,
         implementation=optional_implementation,
         channel=c.IntakeChannel.API,
@@ -232,15 +232,15 @@ def test_submission_refused_when_the_day_has_no_numbers_left(
     ApplicationCounter.objects.create(
         implementation_code=optional_implementation.code,
         day=timezone.localdate(),
-        last=cases.MAX_DAILY_SEQUENCE,
+        last=MAX_DAILY_SEQUENCE,
     )
     with pytest.raises(ServiceError) as exc:
-        cases.application_submit(application=app, user=applicant)
+        application_submit(application=app, user=applicant)
     assert exc.value.code == "daily_sequence_exhausted"
     assert exc.value.status == 503
     app.refresh_from_db()
     assert app.status == S.DRAFT and app.number is None
-    assert ApplicationCounter.objects.get().last == cases.MAX_DAILY_SEQUENCE
+    assert ApplicationCounter.objects.get().last == MAX_DAILY_SEQUENCE
     assert version.pk == app.version_id
 
 
@@ -248,7 +248,7 @@ def test_numbers_count_up_per_implementation_and_day(
     optional_implementation, light_implementation, applicant
 ):
     def number(impl) -> str:
-        app, _ = cases.application_start(
+        app, _ = application_start(
             user=applicant,
             implementation=impl,
             channel=c.IntakeChannel.API,

@@ -18,7 +18,6 @@ from applications.models import (
     IdempotencyRecord,
     StatusChange,
 )
-from applications.services import submit_fast
 from catalog import constants as cc
 from portal.audit import audit_verify
 from portal.models import User
@@ -86,7 +85,7 @@ def setup_data():
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("data", ["setup_data", "form_only_data"])
 def test_50_concurrent_submissions_with_one_key_make_one_application(data, request):
-    """With materials (general path) and with form data only (submit_fast)."""
+    """With materials and with form data only (the two API shapes)."""
     impl, user, body = request.getfixturevalue(data)
 
     def post(i):
@@ -127,8 +126,7 @@ def test_concurrent_submissions_with_different_keys_get_distinct_numbers(
 
 @pytest.fixture
 def form_only_data():
-    """An item with optional materials only: form data alone submits it
-    through applications.services.submit_fast."""
+    """An item with optional materials only: form data alone submits it."""
     version = applicable_version(
         materials=[{"name": "补充说明", "necessity": cc.MaterialNecessity.OPTIONAL}]
     )
@@ -139,27 +137,19 @@ def form_only_data():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_fast_and_general_paths_interleaved_share_numbers_and_chains(
-    form_only_data, monkeypatch
-):
-    """Both paths lock key, chain head and day counter in one order: no
-    deadlock, consecutive numbers, every audit chain intact."""
+def test_both_shapes_interleaved_share_numbers_and_chains(form_only_data):
+    """Form-only and with-materials requests lock key, chain head and day
+    counter in one order: no deadlock, consecutive numbers, every audit
+    chain intact."""
     impl, user, body = form_only_data
-    general = {**body, "materials": []}
-    fast = []
-    real = submit_fast.application_start_submit
-    monkeypatch.setattr(
-        submit_fast,
-        "application_start_submit",
-        lambda **kw: (lambda r: fast.append(r is not None) or r)(real(**kw)),
-    )
+    with_materials = {**body, "materials": []}
 
     def request(i):
         client = APIClient()
         client.force_authenticate(User.objects.get(pk=user.pk))
         return client.post(
             LIST,
-            body if i % 2 else general,
+            body if i % 2 else with_materials,
             format="json",
             HTTP_IDEMPOTENCY_KEY=f"key-{i}",
         )
@@ -171,4 +161,3 @@ def test_fast_and_general_paths_interleaved_share_numbers_and_chains(
     assert ApplicationCounter.objects.get().last == 30
     checked, broken = audit_verify()
     assert broken is None and checked >= 60
-    assert fast.count(True) >= 10  # most form-only requests took the fast path

@@ -6,7 +6,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from applications import constants as c
-from applications.services import cases
+from applications.services.drafts import application_create
+from applications.services.materials import application_provide_material
 from people.codes import make_credit_code
 from people.models import Enterprise, EnterpriseMember
 from tests.applications.factories import (
@@ -41,7 +42,7 @@ def world(version):
 
     app_a = ApplicationFactory(submitted=True, implementation=impl1, applicant=a)
     app_b = ApplicationFactory(submitted=True, implementation=impl2, applicant=b)
-    app_agent = cases.application_create(
+    app_agent = application_create(
         user=agent,
         implementation=impl1,
         channel=c.IntakeChannel.AGENT,
@@ -164,7 +165,7 @@ def test_enterprise_members_see_the_enterprise_applications(version):
         EnterpriseMember.objects.create(
             enterprise=enterprise, user=user, role="handler", revoked_at=revoked
         )
-    app = cases.application_create(
+    app = application_create(
         user=handler,
         implementation=impl,
         channel=c.IntakeChannel.ONLINE,
@@ -180,7 +181,7 @@ def test_enterprise_members_see_the_enterprise_applications(version):
     from portal.errors import ServiceError
 
     with pytest.raises(ServiceError) as exc:
-        cases.application_create(
+        application_create(
             user=former,
             implementation=impl,
             channel=c.IntakeChannel.ONLINE,
@@ -200,7 +201,7 @@ def test_agent_sees_only_cases_they_submitted(world):
     # The agent uploads for their case; the citizen sees the file.
     agent = users["agent"]
     material = apps["agent"].materials.first().material
-    row = cases.application_provide_material(
+    row = application_provide_material(
         application=apps["agent"],
         user=agent,
         material=material,
@@ -219,7 +220,8 @@ def test_agent_sees_only_cases_they_submitted(world):
 def test_a_citizens_online_draft_is_not_shown_to_the_halls_clerk():
     from applications import constants as ac
     from applications.selectors import application_list_for_user
-    from applications.services import cases as case_services
+    from applications.services.drafts import application_save_draft
+    from applications.services.submission import application_submit
     from tests.applications.factories import citizen as make_citizen
     from tests.applications.factories import clerk_at as make_clerk
     from tests.applications.factories import (
@@ -232,17 +234,15 @@ def test_a_citizens_online_draft_is_not_shown_to_the_halls_clerk():
     hall, implementation = hall_impl()
     owner = make_citizen("draft-owner", full_name="卓玛")
     desk_clerk = make_clerk(hall, "draft-clerk")
-    draft = case_services.application_create(
+    draft = application_create(
         user=owner, implementation=implementation, channel=ac.IntakeChannel.ONLINE
     )
     assert draft.hall_id == hall.pk
     assert not application_list_for_user(user=desk_clerk).filter(pk=draft.pk).exists()
     # Once submitted it is the hall's work.
-    case_services.application_save_draft(
-        application=draft, user=owner, form_data=GOOD_FORM
-    )
+    application_save_draft(application=draft, user=owner, form_data=GOOD_FORM)
     fill(draft, owner)
-    case_services.application_submit(application=draft, user=owner)
+    application_submit(application=draft, user=owner)
     assert application_list_for_user(user=desk_clerk).filter(pk=draft.pk).exists()
 
 

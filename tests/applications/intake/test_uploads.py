@@ -364,12 +364,12 @@ def test_large_images_get_a_bounded_display_rendition(settings, content_type):
 
 def _uploaded(implementation, applicant, name: str, content: bytes):
     from applications.models import UploadedFile
-    from applications.services import cases
+    from applications.services.materials import application_provide_material
     from tests.applications.factories import ApplicationFactory
 
     app = ApplicationFactory(implementation=implementation, applicant=applicant)
     material = app.materials.first().material_id
-    cases.application_provide_material(
+    application_provide_material(
         application=app,
         user=applicant,
         material=material,

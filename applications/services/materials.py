@@ -1,0 +1,260 @@
+"""Materials of an application: upload, certificate, tolerated gap, commitment.
+
+One material row per material of the pinned version exists from the start;
+:func:`application_provide_material` satisfies it one of the four ways the
+material allows, :func:`application_remove_file` takes an upload back, and
+:func:`uploaded_file_record_access` audits every view of an upload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalog import constants as cc
+from catalog.models import Material
+from portal.audit import audit_record
+from portal.errors import ErrorCollector, NotFoundError, ServiceError
+
+from .. import constants as c
+from .. import hooks
+from ..models import Application, ApplicationMaterial, UploadedFile
+from ..uploads import check_upload
+from .drafts import require_editable
+from .status import lock_for_update
+from .time_limits import latest_promise_date
+
+MAX_FILES_PER_MATERIAL = 10
+
+
+def _material_row(application: Application, material) -> ApplicationMaterial:
+    material_id = getattr(material, "pk", material)
+    try:
+        material_id = int(material_id)
+    except (TypeError, ValueError):
+        material_id = None
+    row = (
+        ApplicationMaterial.objects.select_for_update(of=("self",))
+        .select_related("material", "material__certificate_type")
+        .filter(application=application, material_id=material_id)
+        .first()
+        if material_id is not None
+        else None
+    )
+    if row is None:
+        raise ServiceError(
+            "material_unknown", "该办件没有这项材料", field="material", status=400
+        )
+    return row
+
+
+def _delete_files_on_commit(uploads: list[UploadedFile]) -> None:
+    names = [(u.file.storage, u.file.name) for u in uploads if u.file]
+    for upload in uploads:
+        upload.delete()
+
+    def remove() -> None:
+        for storage, name in names:
+            storage.delete(name)
+
+    transaction.on_commit(remove)
+
+
+def application_provide_material(
+    *,
+    application: Application,
+    user,
+    material: Material | int,
+    provision: str,
+    file=None,
+    promise_text: str = "",
+    promised_by: dt.date | None = None,
+    certificate_ref: str = "",
+) -> ApplicationMaterial:
+    """Satisfy one material: upload, certificate, tolerated gap or commitment.
+
+    An upload is checked (type by content, size, name) before any lock is
+    taken; its stored file is removed again if the transaction fails.
+    """
+    try:
+        provision = c.Provision(provision)
+    except ValueError:
+        raise ServiceError(
+            "provision_invalid", "材料提供方式无效", field="provision"
+        ) from None
+    promise_text = (promise_text or "").strip()
+    certificate_ref = (certificate_ref or "").strip()
+    checked = None
+    if provision == c.Provision.UPLOAD:
+        checked = check_upload(file)
+    stored: UploadedFile | None = None
+    try:
+        with transaction.atomic():
+            locked = lock_for_update(application)
+            require_editable(locked, user)
+            row = _material_row(locked, material)
+            m = row.material
+            now = timezone.now()
+            old_files = list(row.files.all())
+            if provision == c.Provision.UPLOAD:
+                kept = old_files if row.provision == c.Provision.UPLOAD else []
+                if len(kept) >= MAX_FILES_PER_MATERIAL:
+                    raise ServiceError(
+                        "too_many_files",
+                        f"每项材料最多上传{MAX_FILES_PER_MATERIAL}个文件",
+                        field="file",
+                    )
+                stored = UploadedFile(
+                    application_material=row,
+                    original_name=checked.original_name,
+                    content_type=checked.content_type,
+                    size=checked.size,
+                    sha256=checked.sha256,
+                    uploaded_by=user,
+                    uploaded_at=now,
+                )
+                file.seek(0)
+                stored.file.save("upload", file, save=False)
+                stored.save()
+                row.promise_text, row.promised_by, row.signed_at = "", None, None
+                row.certificate_ref = ""
+                if kept is not old_files:
+                    _delete_files_on_commit(old_files)
+            elif provision == c.Provision.CERTIFICATE:
+                _check_certificate(
+                    row, user=user, application=locked, ref=certificate_ref
+                )
+                row.certificate_ref = certificate_ref
+                row.promise_text, row.promised_by, row.signed_at = "", None, None
+                _delete_files_on_commit(old_files)
+            elif provision == c.Provision.TOLERATED:
+                _check_tolerated(m, promise_text=promise_text, promised_by=promised_by)
+                row.promise_text, row.promised_by = promise_text, promised_by
+                row.signed_at = now
+                row.certificate_ref = ""
+                _delete_files_on_commit(old_files)
+            else:  # commitment
+                if m.necessity != cc.MaterialNecessity.COMMITMENT:
+                    raise ServiceError(
+                        "commitment_not_allowed",
+                        f"材料“{m.name}”不适用告知承诺，请上传材料",
+                        field="provision",
+                    )
+                if not promise_text:
+                    raise ServiceError(
+                        "promise_text_required",
+                        "请填写并签署承诺内容",
+                        field="promise_text",
+                    )
+                row.promise_text, row.promised_by = promise_text, None
+                row.signed_at = now
+                row.certificate_ref = ""
+                _delete_files_on_commit(old_files)
+            row.provision = provision
+            row.problem = ""
+            row.save()
+            audit_record(
+                actor=user,
+                action="applications.provide_material",
+                obj=locked,
+                changes={
+                    "material": m.pk,
+                    "provision": provision.value,
+                    "sha256": checked.sha256 if checked else None,
+                },
+            )
+    except BaseException:
+        if stored is not None and stored.file.name:
+            stored.file.storage.delete(stored.file.name)
+        raise
+    return row
+
+
+def _check_certificate(
+    row: ApplicationMaterial, *, user, application, ref: str
+) -> None:
+    """Only identifiers the evidence library offers (hooks.find_certificates)."""
+    m = row.material
+    if m.certificate_type_id is None:
+        raise ServiceError(
+            "certificate_not_applicable",
+            f"材料“{m.name}”不能用电子证照替代",
+            field="provision",
+        )
+    offers = hooks.find_certificates(
+        user=user, certificate_type=m.certificate_type, application=application
+    )
+    if not offers:
+        raise ServiceError(
+            "certificate_unavailable",
+            "电子证照库中暂未找到可用的证照，请上传材料",
+            field="certificate_ref",
+        )
+    if ref not in {o.identifier for o in offers}:
+        raise ServiceError(
+            "certificate_not_offered",
+            "所选电子证照不可用于本材料，请重新选择",
+            field="certificate_ref",
+        )
+
+
+def _check_tolerated(m: Material, *, promise_text: str, promised_by) -> None:
+    if m.necessity != cc.MaterialNecessity.TOLERATED:
+        raise ServiceError(
+            "tolerance_not_allowed",
+            f"材料“{m.name}”不支持容缺后补，请上传材料",
+            field="provision",
+        )
+    errors = ErrorCollector()
+    if not promise_text:
+        errors.add("promise_text_required", "请填写补交承诺", "promise_text")
+    if promised_by is None:
+        errors.add("promised_by_required", "请填写承诺补交日期", "promised_by")
+    elif not isinstance(promised_by, dt.date):
+        errors.add("promised_by_invalid", "承诺补交日期格式不正确", "promised_by")
+    elif promised_by <= timezone.localdate():
+        errors.add("promised_by_in_past", "承诺补交日期应晚于今天", "promised_by")
+    elif promised_by > (latest := latest_promise_date(m.version)):
+        errors.add(
+            "promised_by_too_late",
+            f"承诺补交日期不能晚于{latest:%Y年%-m月%-d日}（事项法定办结时限内）",
+            "promised_by",
+        )
+    errors.raise_if_any("tolerated_incomplete", "容缺后补信息不完整")
+
+
+def application_remove_file(
+    *, application: Application, user, uploaded_file: UploadedFile
+) -> None:
+    with transaction.atomic():
+        locked = lock_for_update(application)
+        require_editable(locked, user)
+        upload = (
+            UploadedFile.objects.select_related("application_material")
+            .filter(pk=uploaded_file.pk, application_material__application=locked)
+            .first()
+        )
+        if upload is None:
+            raise NotFoundError("file_not_found", "未找到该文件")
+        row = upload.application_material
+        _delete_files_on_commit([upload])
+        row.save(update_fields=["updated_at"])
+        audit_record(
+            actor=user,
+            action="applications.remove_file",
+            obj=locked,
+            changes={"material": row.material_id, "sha256": upload.sha256},
+        )
+
+
+def uploaded_file_record_access(*, user, uploaded_file: UploadedFile) -> None:
+    """Uploads may be ID scans (sensitive personal data): every view is logged."""
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="applications.file_view",
+            obj=uploaded_file.application_material.application,
+            changes={"file": uploaded_file.pk},
+        )
