@@ -85,12 +85,18 @@ def _enterprises(user):
 
 
 def track(request):
-    """Anyone with the number and query code sees progress, no personal data."""
+    """Anyone with the number and query code sees progress, no personal data.
+
+    The form POSTs, so the code stays out of URLs (access logs, history,
+    Referer); a GET with both (the receipt's QR code) still works, and its
+    code is redacted from every log line (portal/logging.py).
+    """
     result = None
     error = None
     status = 200
-    form = TrackForm(request.GET or None)
-    if request.GET and form.is_valid():
+    data = request.POST if request.method == "POST" else request.GET
+    form = TrackForm(data or None)
+    if data and form.is_valid():
         if not track_lookup_allowed(request):
             error = _("查询过于频繁，请稍后再试")
             status = 429

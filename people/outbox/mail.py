@@ -1,8 +1,13 @@
 """Development e-mail backends that drop a repeat of a Message-ID, as mail
 systems do with the outbox's ids (people.outbox.backends.message_id_header).
 
-``ConsoleEmailBackend`` is the development default (EMAIL_BACKEND);
-``LocmemEmailBackend`` is for tests that check the promise. A message
+``FileEmailBackend`` is the development default (portal/settings/dev.py): the
+whole message, as a recipient would get it, goes to a file under
+``EMAIL_FILE_PATH`` (``var/mail/``), never to the console log, because a
+message carries the tracking query code. ``ConsoleEmailBackend`` (the default
+of other settings when EMAIL_BACKEND is unset) logs that a message went out,
+with its id, a masked address and the body's length, never its subject or
+text. ``LocmemEmailBackend`` is for tests that check the promise. A message
 without a Message-ID passes through. A dropped repeat counts as sent: the
 recipient has it.
 """
@@ -13,7 +18,7 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail.backends import console, locmem
+from django.core.mail.backends import base, filebased, locmem
 from django.utils import timezone
 
 from . import ledger
@@ -21,6 +26,14 @@ from . import ledger
 logger = logging.getLogger(__name__)
 
 EMAIL_LEDGER = "email-message-ids.jsonl"
+
+
+def mask_email(address: str) -> str:
+    """``z***@example.cn``: enough to tell two test addresses apart."""
+    local, at, domain = (address or "").rpartition("@")
+    if not at:
+        return "***"
+    return f"{local[:1]}***@{domain}"
 
 
 class DropRepeatsMixin:
@@ -40,8 +53,24 @@ class DropRepeatsMixin:
         return repeats + (super().send_messages(fresh) if fresh else 0)
 
 
-class ConsoleEmailBackend(DropRepeatsMixin, console.EmailBackend):
+class _LogOnlyEmailBackend(base.BaseEmailBackend):
+    def send_messages(self, email_messages) -> int:
+        for message in email_messages:
+            logger.info(
+                "email.console to=%s length=%s message_id=%s",
+                ",".join(mask_email(a) for a in message.recipients()),
+                len(message.body or ""),
+                message.extra_headers.get("Message-ID", "-"),
+            )
+        return len(email_messages)
+
+
+class ConsoleEmailBackend(DropRepeatsMixin, _LogOnlyEmailBackend):
     pass
+
+
+class FileEmailBackend(DropRepeatsMixin, filebased.EmailBackend):
+    """One file per connection (``<time>-<id>.log``) in EMAIL_FILE_PATH."""
 
 
 class LocmemEmailBackend(DropRepeatsMixin, locmem.EmailBackend):

@@ -191,13 +191,16 @@ TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT"))
 # Parallel audit hash chains (portal.audit); only ever raise it.
 AUDIT_CHAINS = 8
 
-EMAIL_BACKEND = env("EMAIL_BACKEND")
+# Unset, neither backend writes a message's text anywhere (it carries the
+# tracking query code); development writes files instead (dev.py).
+EMAIL_BACKEND = env("EMAIL_BACKEND") or "people.outbox.mail.ConsoleEmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 # A send must end well within its lease (NOTIFY_SEND_LEASE_SECONDS, seconds).
 EMAIL_TIMEOUT = 30
 # The outbox (people.outbox, people.services.outbox): backends, publisher,
 # send and sweep.
-SMS_BACKEND = env("SMS_BACKEND")
+SMS_BACKEND = env("SMS_BACKEND") or "people.outbox.backends.ConsoleSmsBackend"
 NOTIFY_FILE_DIR = Path(env("NOTIFY_FILE_DIR") or VAR_DIR / "notify")
 NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS"))
 NOTIFY_RETRY_MAX_MINUTES = 60  # backoff 1, 2, 4 ... minutes, capped here
@@ -403,12 +406,29 @@ REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": SESSION_CITIZEN_IDLE}
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
+# Every handler carries portal.logging.RedactSecretsFilter: the tracking query
+# code (and any password or one-time code) never reaches a log line, whichever
+# logger wrote it (tests/portal/test_log_redaction.py walks every handler).
+# ADMINS is empty, so dropping Django's mail_admins handler loses no e-mail.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "portal.logging.RedactSecretsFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
+    # Django's own handlers for these two (runserver's request lines, errors
+    # with their request) lack the filter: none here, so they reach root's.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

@@ -53,13 +53,15 @@ VARIABLES: dict[str, Var] = {
         "Secret from which the key encrypting stored ID numbers is derived.",
     ),
     "EMAIL_BACKEND": Var(
-        "people.outbox.mail.ConsoleEmailBackend",
-        "Django e-mail backend (the default prints, dropping repeated Message-IDs).",
+        "",
+        "Django e-mail backend; empty: files in VAR_DIR/mail in development, "
+        "elsewhere a log line without the text (both drop repeated Message-IDs).",
     ),
     "DEFAULT_FROM_EMAIL": Var("noreply@gzz.gov.cn", "Sender of outgoing e-mail."),
     "SMS_BACKEND": Var(
-        "people.outbox.backends.ConsoleSmsBackend",
-        "Class path of the SMS backend (console, file, or a gateway's).",
+        "",
+        "Class path of the SMS backend (a gateway's); empty: NOTIFY_FILE_DIR/"
+        "sms.jsonl in development, elsewhere a log line without the text.",
     ),
     "NOTIFY_FILE_DIR": Var(
         "",
