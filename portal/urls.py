@@ -3,7 +3,9 @@
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -16,10 +18,21 @@ from portal.api.tokens import ApiTokenViewSet, LogoutView, TokenRefreshView
 from portal.public.login import LoginView
 from portal.public.media import catalog_file
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico where no page names an icon (JSON, PDF)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("img/favicon.svg")
+
+
 token_router = SimpleRouter(trailing_slash=True)
 token_router.register("tokens", ApiTokenViewSet, basename="api-tokens")
 
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("", include("portal.public.urls")),
     path("", include("catalog.urls")),
     path("", include("applications.urls")),
