@@ -205,3 +205,26 @@ def test_message_texts_carry_the_code_but_never_into_a_log():
     with log_output() as out:
         logging.getLogger("people.outbox").info("body %s", body)
     assert app.query_code not in out.getvalue()
+
+
+def test_the_celery_worker_handlers_get_the_filter():
+    """The worker replaces root's handlers after LOGGING; its signal handler
+    (portal/celery.py) puts the filter on the new ones."""
+    from portal.celery import _redact_worker_logs
+
+    handler = logging.StreamHandler(io.StringIO())
+    task_handler = logging.StreamHandler(io.StringIO())
+    logging.getLogger().addHandler(handler)
+    logging.getLogger("celery.task").addHandler(task_handler)
+    try:
+        _redact_worker_logs(logger=logging.getLogger())
+        for h in (handler, task_handler):
+            assert any(isinstance(f, RedactSecretsFilter) for f in h.filters)
+        _redact_worker_logs()  # a second setup adds no second filter
+        assert sum(isinstance(f, RedactSecretsFilter) for f in handler.filters) == 1
+        logging.getLogger("celery.task").warning("kwargs {'query_code': '%s'}", CODE)
+        assert CODE not in task_handler.stream.getvalue()
+        assert "[redacted]" in task_handler.stream.getvalue()
+    finally:
+        logging.getLogger().removeHandler(handler)
+        logging.getLogger("celery.task").removeHandler(task_handler)
