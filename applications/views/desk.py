@@ -91,8 +91,9 @@ class Desk:
     # Who may use the desk, for whom, and which items --------------------------------
 
     def require(self, request):
-        """Raise PermissionDenied unless the user works this desk; return its place."""
-        return None
+        """Raise PermissionDenied unless the user works this desk; return its
+        place (the clerk's hall), if it has one. Every step calls it first."""
+        raise NotImplementedError
 
     def applicant(self, request):
         """The applicant chosen at step 0 (kept in the session), or None."""

@@ -151,6 +151,11 @@ class OnlineDesk(Desk):
         "review": "review",
     }
 
+    def require(self, request):
+        """Any signed-in user (the views are login_required); what they may
+        see and change is decided per application (visibility, may_edit)."""
+        return None
+
     def applicant(self, request):
         return request.user
 
