@@ -39,7 +39,7 @@ from .visibility import (  # noqa: F401 - re-exported for callers
     staff_hall_id,
 )
 
-NOT_FOUND_DETAIL = "未找到该办件，或您无权查看"
+NOT_FOUND_DETAIL = gettext_lazy("未找到该办件，或您无权查看")
 
 
 def application_not_found() -> NotFoundError:
