@@ -28,7 +28,9 @@ DRF_CODES = {
 
 class ApiErrorItemSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="稳定的机器可读错误代码")
-    detail = serializers.CharField(help_text="中文错误说明")
+    detail = serializers.CharField(
+        help_text="错误说明，用请求的语言（Accept-Language，默认中文）"
+    )
     field = serializers.CharField(required=False, help_text="出错的输入项（如有）")
 
 
