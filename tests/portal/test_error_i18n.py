@@ -266,6 +266,48 @@ def test_every_message_of_the_covered_modules_has_its_english():
     assert missing == []
 
 
+def _eager_gettext_at_import(tree: ast.Module, eager: set[str]) -> list[int]:
+    """Lines where an eager gettext runs at import (module, class body or a
+    default argument): its text would be fixed in whatever language was active."""
+    lines = []
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                for default in child.args.defaults + child.args.kw_defaults:
+                    if default is not None:
+                        visit(ast.Expression(default))
+                continue
+            if isinstance(child, ast.Lambda):
+                continue
+            if isinstance(child, ast.Call) and _name(child.func) in eager:
+                lines.append(child.lineno)
+            visit(child)
+
+    visit(tree)
+    return lines
+
+
+def test_no_eager_gettext_runs_at_import():
+    wrong = []
+    for path, tree in _trees().items():
+        eager = {"gettext", "pgettext", "ngettext"}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == (
+                "django.utils.translation"
+            ):
+                eager |= {
+                    a.asname for a in node.names if a.name == "gettext" and a.asname
+                }
+        wrong += [f"{path.name}:{n}" for n in _eager_gettext_at_import(tree, eager)]
+    assert wrong == []
+    sample = ast.parse(
+        'from django.utils.translation import gettext as _\nX = _("甲")\n'
+        'def f(a=_("乙")):\n    return _("丙")\n'
+    )
+    assert _eager_gettext_at_import(sample, {"_"}) == [2, 3]
+
+
 # --- the catalogs ------------------------------------------------------------
 
 
