@@ -266,6 +266,29 @@ def test_every_message_of_the_covered_modules_has_its_english():
     assert missing == []
 
 
+def test_every_placeholder_has_its_value():
+    """``_("…%(name)s…") % {...}``: a name missing from the dict is a KeyError
+    on a path the tests may never take, in every language."""
+    missing = []
+    for path, tree in _trees().items():
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.BinOp)
+                and isinstance(node.op, ast.Mod)
+                and isinstance(node.left, ast.Call)
+                and _name(node.left.func) in GETTEXT
+                and node.left.args
+                and isinstance(node.left.args[0], ast.Constant)
+                and isinstance(node.right, ast.Dict)
+            ):
+                continue
+            names = set(re.findall(r"%\((\w+)\)s", node.left.args[0].value))
+            keys = {k.value for k in node.right.keys if isinstance(k, ast.Constant)}
+            if names - keys:
+                missing.append(f"{path.name}:{node.lineno}: {sorted(names - keys)}")
+    assert missing == []
+
+
 def _eager_gettext_at_import(tree: ast.Module, eager: set[str]) -> list[int]:
     """Lines where an eager gettext runs at import (module, class body or a
     default argument): its text would be fixed in whatever language was active."""
