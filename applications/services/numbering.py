@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from django.utils.translation import gettext as _
+
 from portal.errors import ServiceError
 from portal.upsert import counter_increment
 
@@ -49,7 +51,7 @@ def application_number_next(*, implementation_code: str, day: dt.date) -> str:
     if sequence is None:
         raise ServiceError(
             "daily_sequence_exhausted",
-            "该事项今日办件编号已用完，请明日再提交或联系窗口",
+            _("该事项今日办件编号已用完，请明日再提交或联系窗口"),
             status=503,
         )
     return format_application_number(
