@@ -1,4 +1,4 @@
-"""Seams to later apps (DESIGN.md: dependencies point one way).
+"""Seams to later apps (docs/architecture.md: dependencies point one way).
 
 Later apps register their callables at start-up in ``AppConfig.ready()``;
 until they do, acceptance simply records the application as accepted, no

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_accounts as v
+from .views import accounts as v
 
 app_name = "accounts"
 

@@ -1,4 +1,4 @@
-"""The catalog's own codes (docs: DOMAIN.md): basic and implementation codes.
+"""The catalog's own codes (docs/domain.md): basic and implementation codes.
 
 Pure, no ORM inside. Each returns None when the value is valid, or raises
 people.codes.CodeError with a stable code and a Chinese message. The codes

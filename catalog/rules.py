@@ -1,7 +1,7 @@
 """Guide consistency rules checked before a version is published.
 
 Each rule yields ErrorItems with a stable code and a Chinese message. The
-rules follow DOMAIN.md (provincial checkers' rules) plus our own basic
+rules follow docs/domain.md (provincial checkers' rules) plus our own basic
 completeness checks. Pure: reads the version and its children, writes nothing.
 """
 
@@ -86,7 +86,7 @@ def check_version(version) -> list[ErrorItem]:
                 "即办件的承诺时限应为0或1个工作日",
                 "promised_limit_value",
             )
-    # DOMAIN.md: depth IV means zero visits.
+    # docs/domain.md: depth IV means zero visits.
     if version.depth == c.OnlineDepth.FULLY_ONLINE and version.visits != 0:
         add(
             "depth4_visits",
@@ -105,7 +105,7 @@ def check_version(version) -> list[ErrorItem]:
         )
     if version.depth >= c.OnlineDepth.ONLINE and version.visits > 1:
         add("depth3_visits", "网上办理深度为Ⅲ级时，到办事现场次数最多为1次", "visits")
-    # DOMAIN.md: zero visits and not online means post must be a channel.
+    # docs/domain.md: zero visits and not online means post must be a channel.
     if (
         applicable
         and version.visits == 0
@@ -130,7 +130,7 @@ def check_version(version) -> list[ErrorItem]:
             f"网办能力标识应为1至7，含有：{bad_flags}",
             "depth_flags",
         )
-    # DOMAIN.md: a fee requires its basis.
+    # docs/domain.md: a fee requires its basis.
     for i, fee in enumerate(version.fees or []):
         if not isinstance(fee, dict) or not str(fee.get("item", "")).strip():
             add("fee_item_missing", f"第{i + 1}项收费缺少收费项目名称", f"fees[{i}]")
@@ -140,7 +140,7 @@ def check_version(version) -> list[ErrorItem]:
                 f"收费项目“{fee['item']}”须填写收费依据",
                 f"fees[{i}]",
             )
-    # DOMAIN.md: consultation and complaint channels must differ.
+    # docs/domain.md: consultation and complaint channels must differ.
     consult = version.consult_channels.strip()
     complaint = version.complaint_channels.strip()
     if applicable and not consult:

@@ -23,7 +23,7 @@ DEFAULT_DECISION_WORKING_DAYS = 20  # Administrative Licensing Law Art. 42
 def latest_promise_date(version, today: dt.date | None = None) -> dt.date:
     """The last day a tolerated gap may be promised for (容缺后补).
 
-    The result is issued only once the gap is closed (DOMAIN.md): a promise
+    The result is issued only once the gap is closed (docs/domain.md): a promise
     beyond the item's statutory limit could not be kept within the law. The
     statutory limit, else the promised one, else the 20 working days of
     Art. 42, counted from today.

@@ -194,7 +194,7 @@ class MultiChoiceCodec(ChoiceCodec):
 
 
 class FlagsCodec(Codec):
-    """Online capability flags 1-7 (DOMAIN.md), as numbers or labels."""
+    """Online capability flags 1-7 (docs/domain.md), as numbers or labels."""
 
     help = "网办能力编号1至7，以“、”分隔：" + "、".join(
         f"{k} {v}" for k, v in c.DEPTH_FLAGS.items()

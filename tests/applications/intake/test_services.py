@@ -85,7 +85,7 @@ def test_online_application_from_draft_to_accepted(
     assert len(app.number) == 43
     assert len(app.query_code) == 8
     assert set(app.query_code) <= set(QUERY_CODE_ALPHABET)
-    # DOMAIN.md worked example: 2026-09-30 + 5 working days = 2026-10-13.
+    # docs/domain.md worked example: 2026-09-30 + 5 working days = 2026-10-13.
     assert app.acceptance_due == dt.date(2026, 10, 13)
     assert app.submitted_at.date() == today
 
