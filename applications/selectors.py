@@ -486,6 +486,18 @@ class TrackResult:
     promised_date: dt.date | None
     dates_provisional: bool
     timeline: list[TrackEvent] = field(default_factory=list)
+    acceptance_deemed: bool = False
+    supplement_due: dt.date | None = None
+    closure_label: str = ""
+
+
+def track_label(application: Application, status: str) -> str:
+    """A timeline entry's label: the status, or what it meant for this one."""
+    if status == c.ApplicationStatus.ACCEPTED and application.acceptance_deemed:
+        return "视为受理"
+    if status == c.ApplicationStatus.CLOSED and application.closure_reason:
+        return application.get_closure_reason_display()
+    return str(c.ApplicationStatus(status).label)
 
 
 def normalise_query_code(raw: str) -> str:
@@ -513,12 +525,18 @@ def application_track(*, number: str, query_code: str) -> TrackResult:
         )
     timeline = [
         TrackEvent(
-            status=h.to_status,
-            label=str(c.ApplicationStatus(h.to_status).label),
-            at=h.at,
+            status=h.to_status, label=track_label(application, h.to_status), at=h.at
         )
         for h in application.history.order_by("at", "id")
     ]
+    supplement_due = None
+    if application.status == c.ApplicationStatus.SUPPLEMENT_REQUESTED:
+        supplement_due = (
+            application.supplement_notices.filter(resolved_at__isnull=True)
+            .order_by("-issued_at", "-pk")
+            .values_list("due_date", flat=True)
+            .first()
+        )
     return TrackResult(
         number=application.number,
         item_name=application.version.name,
@@ -531,4 +549,7 @@ def application_track(*, number: str, query_code: str) -> TrackResult:
         promised_date=application.promised_date,
         dates_provisional=application.dates_provisional,
         timeline=timeline,
+        acceptance_deemed=application.acceptance_deemed,
+        supplement_due=supplement_due,
+        closure_label=application.get_closure_reason_display(),
     )

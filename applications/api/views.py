@@ -325,6 +325,7 @@ class ApplicationNotifySupplementView(_ActionView):
             application=application,
             clerk=request.user,
             items=[dict(i) for i in data["items"]],
+            due_date=data.get("due_date"),
         )
 
 

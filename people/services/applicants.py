@@ -37,6 +37,7 @@ from portal.audit import audit_record
 from portal.errors import ErrorCollector, PermissionDeniedError, ServiceError
 from portal.models import User
 from portal.roles import Role, user_has_role
+from portal.system import SYSTEM_USERNAME
 
 # Names: letters of any script (with their combining marks, as Tibetan needs),
 # the middle dot of transliterated names (扎西·次仁) and single spaces.
@@ -129,7 +130,10 @@ def _check_username(errors: ErrorCollector, username: str) -> str:
             "username",
         )
         return username
-    if User.objects.filter(username__iexact=username).exists():
+    # The system actor's name is taken even before its row exists (portal.system).
+    if username.lower() == SYSTEM_USERNAME or (
+        User.objects.filter(username__iexact=username).exists()
+    ):
         errors.add("username_taken", _("该用户名已被使用，请换一个"), "username")
     return username
 

@@ -65,7 +65,9 @@ def test_online_application_from_draft_to_accepted(
     implementation, applicant, clerk, monkeypatch
 ):
     handed_over = []
-    monkeypatch.setattr(hooks, "_acceptance_handlers", [handed_over.append])
+    monkeypatch.setattr(
+        hooks.on_accepted, "_handlers", [lambda e: handed_over.append(e.application)]
+    )
 
     app = _draft(implementation, applicant, form_data={})
     assert app.status == S.DRAFT
