@@ -215,7 +215,10 @@ def notify_supplement(request, pk: int):
     if form.is_valid():
         try:
             application_request_supplement(
-                application=application, clerk=request.user, items=form.items
+                application=application,
+                clerk=request.user,
+                items=form.items,
+                due_date=form.cleaned_data.get("due_date"),
             )
         except ServiceError as exc:
             error = _notice_errors(form, exc)
@@ -255,6 +258,8 @@ def _notice_errors(form: SupplementNoticeForm, exc: ServiceError) -> str:
             if material_id is not None:
                 kind = "problem" if field.endswith(".problem") else "pick"
                 target = f"{kind}_{material_id}"
+        elif field == "due_date":
+            target = field
         form.add_error(target if target in form.fields else None, item.detail)
     return ""
 
