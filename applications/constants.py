@@ -134,8 +134,9 @@ ACCEPTANCE_WINDOW_WORKING_DAYS = 5
 DELIVERY_WORKING_DAYS = 10  # Administrative Licensing Law Art. 44
 
 # Administrative Licensing Law Art. 32 (4), quoted: why the system accepts an
-# application nobody reviewed within the window, and as of which day.
-DEEMED_ACCEPTANCE_BASIS = (
+# application nobody reviewed within the window, and as of which day. Lazy: the
+# pages show it in their language; the StatusChange row stores the site's.
+DEEMED_ACCEPTANCE_BASIS = _(
     "依据《中华人民共和国行政许可法》第三十二条：申请材料不齐全或者不符合法定形式的，"
     "应当当场或者在五日内一次告知申请人需要补正的全部内容，"
     "逾期不告知的，自收到申请材料之日起即为受理。"

@@ -164,7 +164,7 @@ def _field_for(name: str, prop: dict, required: bool) -> forms.Field:
         "help_text": (prop.get("description", "") if isinstance(prop, dict) else ""),
     }
     if kind == "enum":
-        choices = [("", "——请选择——")] + [(str(o), str(o)) for o in prop["enum"]]
+        choices = [("", _("——请选择——"))] + [(str(o), str(o)) for o in prop["enum"]]
         field = forms.ChoiceField(choices=choices, **common)
     elif kind == "string":
         declared = prop.get("maxLength")

@@ -491,10 +491,33 @@ class TrackResult:
     closure_label: str = ""
 
 
+@dataclass(frozen=True)
+class DeemedAcceptance:
+    """How a deemed acceptance (视为受理, Art. 32) reads, in the request's language."""
+
+    label: str
+    basis: str
+
+
+def deemed_acceptance(application: Application) -> DeemedAcceptance | None:
+    """视为受理 and its statutory basis, or None for an acceptance by a clerk.
+
+    The one rule every page reads: public tracking, the clerk's review page
+    and the applicant's own timeline. The system accepts an application
+    nobody reviewed in the window (applications.services.timers) with
+    ``acceptance_deemed`` set; it stays set after the application moves on.
+    """
+    if not application.acceptance_deemed:
+        return None
+    return DeemedAcceptance(label=_("视为受理"), basis=str(c.DEEMED_ACCEPTANCE_BASIS))
+
+
 def track_label(application: Application, status: str) -> str:
     """A timeline entry's label: the status, or what it meant for this one."""
-    if status == c.ApplicationStatus.ACCEPTED and application.acceptance_deemed:
-        return "视为受理"
+    if status == c.ApplicationStatus.ACCEPTED and (
+        deemed := deemed_acceptance(application)
+    ):
+        return deemed.label
     if status == c.ApplicationStatus.CLOSED and application.closure_reason:
         return application.get_closure_reason_display()
     return str(c.ApplicationStatus(status).label)

@@ -22,6 +22,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from .errors import human_size
 from .request_context import client_ip, current_ip
@@ -128,7 +129,7 @@ class RequestLimitsMiddleware:
     def _refusal(self, request):
         if "\x00" in request.path_info:
             if is_api(request):
-                return error_response(request, 404, "not_found", "未找到")
+                return error_response(request, 404, "not_found", _("未找到"))
             raise Http404
         refused = self._too_large(request)
         if refused is not None:
@@ -139,7 +140,7 @@ class RequestLimitsMiddleware:
                     request,
                     400,
                     "invalid_character",
-                    f"查询参数 {_visible(key)} 含有不允许的字符",
+                    _("查询参数 %(name)s 含有不允许的字符") % {"name": _visible(key)},
                     field=_visible(key),
                 )
         if request.content_type == "application/json":
@@ -153,7 +154,7 @@ class RequestLimitsMiddleware:
         try:
             raw = request.body
         except RequestDataTooBig:
-            return error_response(request, 413, "request_too_large", "请求内容过大")
+            return error_response(request, 413, "request_too_large", _("请求内容过大"))
         found = body_lone_surrogate(raw)
         if found is None:
             return None
@@ -162,7 +163,7 @@ class RequestLimitsMiddleware:
             request,
             400,
             "surrogate_characters_not_allowed",
-            f"不能含有不成对的代理字符（{point}）",
+            _("不能含有不成对的代理字符（%(point)s）") % {"point": point},
             field=path or None,
         )
 
@@ -178,7 +179,8 @@ class RequestLimitsMiddleware:
                     request,
                     413,
                     "file_too_large",
-                    f"文件不能超过{human_size(limit)}（该请求约{human_size(length)}）",
+                    _("文件不能超过%(limit)s（该请求约%(size)s）")
+                    % {"limit": human_size(limit), "size": human_size(length)},
                     field="file",
                 )
         elif length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
@@ -187,7 +189,8 @@ class RequestLimitsMiddleware:
                 request,
                 413,
                 "request_too_large",
-                f"请求内容过大（约{human_size(length)}，不能超过{human_size(limit)}）",
+                _("请求内容过大（约%(size)s，不能超过%(limit)s）")
+                % {"size": human_size(length), "limit": human_size(limit)},
             )
         return None
 
@@ -197,20 +200,21 @@ class RequestLimitsMiddleware:
         try:
             post = request.POST
         except RequestDataTooBig:
-            return error_response(request, 413, "request_too_large", "请求内容过大")
+            return error_response(request, 413, "request_too_large", _("请求内容过大"))
         except (TooManyFieldsSent, TooManyFilesSent):
             return error_response(
-                request, 400, "too_many_fields", "提交的字段或文件过多"
+                request, 400, "too_many_fields", _("提交的字段或文件过多")
             )
         except MultiPartParserError:
-            return error_response(request, 400, "parse_error", "请求内容格式错误")
+            return error_response(request, 400, "parse_error", _("请求内容格式错误"))
         for key, values in post.lists():
             if "\x00" in key or any("\x00" in v for v in values):
                 return error_response(
                     request,
                     400,
                     "invalid_character",
-                    f"提交的内容“{_visible(key)}”含有不允许的字符（空字符）",
+                    _("提交的内容“%(name)s”含有不允许的字符（空字符）")
+                    % {"name": _visible(key)},
                     field=_visible(key),
                 )
         return None
@@ -222,8 +226,8 @@ class RequestLimitsMiddleware:
         if response.get("Content-Type", "").startswith("application/json"):
             return response
         if response.status_code == 404:
-            return error_response(request, 404, "not_found", "未找到")
-        return error_response(request, 500, "server_error", "服务器内部错误")
+            return error_response(request, 404, "not_found", _("未找到"))
+        return error_response(request, 500, "server_error", _("服务器内部错误"))
 
 
 # Errors that mean the database cannot be reached (or dropped the connection,
@@ -240,7 +244,7 @@ def service_unavailable_response(request) -> HttpResponse:
         request,
         503,
         "service_unavailable",
-        "服务暂时不可用，请稍后再试",
+        _("服务暂时不可用，请稍后再试"),
         headers={"Retry-After": str(settings.SERVICE_UNAVAILABLE_RETRY_AFTER)},
     )
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS
 
+from .system import is_system_user, system_display_name
+
 
 class User(AbstractUser):
     """Everyone who logs in. Roles are groups (portal.roles.Role)."""
@@ -23,6 +25,8 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
+        if is_system_user(self):
+            return system_display_name()
         return self.display_name or self.username
 
 

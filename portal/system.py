@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext, gettext_noop
 
 SYSTEM_USERNAME = "system"
-SYSTEM_DISPLAY_NAME = "系统"
+# Stored on the row as the Chinese msgid (data does not change with the
+# language of whoever created it); shown translated by system_display_name().
+SYSTEM_DISPLAY_NAME = gettext_noop("系统")
 
 
 class SystemUserError(RuntimeError):
@@ -54,6 +57,11 @@ def system_user():
             "the 'system' user can log in; make it inactive with no password"
         )
     return user
+
+
+def system_display_name() -> str:
+    """The system actor's name in the active language ("系统", "System")."""
+    return gettext(SYSTEM_DISPLAY_NAME)
 
 
 def is_system_user(user) -> bool:

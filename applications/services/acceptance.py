@@ -13,6 +13,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from portal.errors import ErrorCollector, ServiceError
 
@@ -128,12 +130,15 @@ def supplement_due_checked(
         return default
     latest = supplement_due_latest(today)
     if due_date < today:
-        errors.add("supplement_due_past", "补正期限不能早于今天", "due_date")
+        errors.add("supplement_due_past", _("补正期限不能早于今天"), "due_date")
     elif due_date > latest:
         errors.add(
             "supplement_due_too_late",
-            f"补正期限最迟为{latest.year}年{latest.month}月{latest.day}日"
-            f"（{settings.SUPPLEMENT_DUE_MAX_WORKING_DAYS}个工作日）",
+            _("补正期限最迟为%(latest)s（%(days)s个工作日）")
+            % {
+                "latest": date_format(latest),
+                "days": settings.SUPPLEMENT_DUE_MAX_WORKING_DAYS,
+            },
             "due_date",
         )
     else:
@@ -168,7 +173,7 @@ def application_request_supplement(
         if not isinstance(items, list) or not items:
             raise ServiceError(
                 "supplement_items_required",
-                "一次性告知须至少列明一项需补正的材料及问题",
+                _("一次性告知须至少列明一项需补正的材料及问题"),
                 field="items",
             )
         listed: list[tuple[ApplicationMaterial, str]] = []
@@ -183,21 +188,28 @@ def application_request_supplement(
             row = rows.get(material_id)
             if row is None:
                 errors.add(
-                    "material_unknown", "该办件没有这项材料", f"items[{i}].material_id"
+                    "material_unknown",
+                    _("该办件没有这项材料"),
+                    f"items[{i}].material_id",
                 )
             elif material_id in seen:
                 errors.add(
                     "material_duplicate",
-                    f"材料“{row.material.name}”重复列出，请合并说明",
+                    _("材料“%(name)s”重复列出，请合并说明")
+                    % {"name": row.material.name},
                     f"items[{i}].material_id",
                 )
             if not problem:
                 errors.add(
-                    "problem_required", "请写明材料存在的问题", f"items[{i}].problem"
+                    "problem_required",
+                    _("请写明材料存在的问题"),
+                    f"items[{i}].problem",
                 )
             elif len(problem) > 300:
                 errors.add(
-                    "problem_too_long", "问题说明不超过300字", f"items[{i}].problem"
+                    "problem_too_long",
+                    _("问题说明不超过%(limit_value)d字") % {"limit_value": 300},
+                    f"items[{i}].problem",
                 )
             if row is not None and material_id not in seen and problem:
                 listed.append((row, problem))
@@ -206,7 +218,7 @@ def application_request_supplement(
         due, due_provisional = supplement_due_checked(
             due_date, today=timezone.localdate(now), errors=errors
         )
-        errors.raise_if_any("supplement_invalid", "一次性告知内容有误")
+        errors.raise_if_any("supplement_invalid", _("一次性告知内容有误"))
         for row in rows.values():
             row.problem = ""
         for row, problem in listed:
@@ -234,7 +246,7 @@ def application_request_supplement(
             reason="；".join(f"{r.material.name}：{p}" for r, p in listed)[:2000],
             changes={
                 "notice": notice.pk,
-                "materials": [r.material_id for r, _ in listed],
+                "materials": [r.material_id for r, _p in listed],
                 "due_date": due.isoformat(),
             },
         )
@@ -254,14 +266,18 @@ def application_refuse(
         locked = _lock_for_clerk(application, clerk)
         errors = ErrorCollector()
         if not reason:
-            errors.add("reason_required", "请填写不予受理的理由", "reason")
+            errors.add("reason_required", _("请填写不予受理的理由"), "reason")
         if not legal_basis:
             errors.add(
-                "legal_basis_required", "请填写不予受理的法律依据", "legal_basis"
+                "legal_basis_required", _("请填写不予受理的法律依据"), "legal_basis"
             )
         elif len(legal_basis) > 300:
-            errors.add("legal_basis_too_long", "法律依据不超过300字", "legal_basis")
-        errors.raise_if_any("refusal_incomplete", "不予受理须写明理由和法律依据")
+            errors.add(
+                "legal_basis_too_long",
+                _("法律依据不超过%(limit_value)d字") % {"limit_value": 300},
+                "legal_basis",
+            )
+        errors.raise_if_any("refusal_incomplete", _("不予受理须写明理由和法律依据"))
         locked.refusal_reason = reason
         locked.refusal_basis = legal_basis
         transition_locked(

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from portal.errors import ErrorCollector, PermissionDeniedError
 from portal.system import is_system_user
@@ -54,9 +56,9 @@ def _lock_for_department(application: Application, user, *, hall_too: bool):
             raise application_not_found()
         raise PermissionDeniedError(
             "not_handling_department",
-            "只有实施部门的审核人员或科室负责人"
-            + ("、受理大厅的窗口人员" if hall_too else "")
-            + "可以办理此操作",
+            _("只有实施部门的审核人员或科室负责人、受理大厅的窗口人员可以办理此操作")
+            if hall_too
+            else _("只有实施部门的审核人员或科室负责人可以办理此操作"),
         )
     return locked
 
@@ -77,11 +79,18 @@ def _moment(
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     if value > now + CLOCK_SKEW:
-        errors.add(f"{field}_future", f"{label}不能晚于当前时间", field)
+        errors.add(
+            f"{field}_future", _("%(label)s不能晚于当前时间") % {"label": label}, field
+        )
     elif after is not None and value < after:
         errors.add(
             f"{field}_too_early",
-            f"{label}不能早于{after_label}（{timezone.localtime(after):%Y-%m-%d %H:%M}）",
+            _("%(label)s不能早于%(after_label)s（%(after)s）")
+            % {
+                "label": label,
+                "after_label": after_label,
+                "after": f"{timezone.localtime(after):%Y-%m-%d %H:%M}",
+            },
             field,
         )
     return value
@@ -109,12 +118,14 @@ def application_decide(
         require_from(locked, to_status, {S.IN_REVIEW})
         errors = ErrorCollector()
         if outcome not in c.DecisionOutcome.values:
-            errors.add("outcome_invalid", "请选择准予许可或不予许可", "outcome")
+            errors.add("outcome_invalid", _("请选择准予许可或不予许可"), "outcome")
         if not basis:
-            errors.add("decision_basis_required", "请填写决定的依据和理由", "basis")
+            errors.add("decision_basis_required", _("请填写决定的依据和理由"), "basis")
         elif len(basis) > BASIS_MAX:
             errors.add(
-                "decision_basis_too_long", f"决定依据不超过{BASIS_MAX}字", "basis"
+                "decision_basis_too_long",
+                _("决定依据不超过%(limit)s字") % {"limit": BASIS_MAX},
+                "basis",
             )
         now = timezone.now()
         decided_at = _moment(
@@ -122,11 +133,11 @@ def application_decide(
             now=now,
             after=locked.accepted_at,
             field="decided_at",
-            label="决定时间",
-            after_label="受理时间",
+            label=_("决定时间"),
+            after_label=_("受理时间"),
             errors=errors,
         )
-        errors.raise_if_any("decision_invalid", "决定内容有误")
+        errors.raise_if_any("decision_invalid", _("决定内容有误"))
         locked.decision = outcome
         locked.decision_basis = basis
         locked.decided_at = decided_at
@@ -178,24 +189,26 @@ def application_deliver(
         require_from(locked, S.DELIVERED, {S.APPROVED})
         errors = ErrorCollector()
         if method not in c.DeliveryMethod.values:
-            errors.add("delivery_method_invalid", "请选择送达方式", "method")
+            errors.add("delivery_method_invalid", _("请选择送达方式"), "method")
         delivered_at = _moment(
             delivered_at,
             now=timezone.now(),
             after=locked.decided_at,
             field="delivered_at",
-            label="送达时间",
-            after_label="决定时间",
+            label=_("送达时间"),
+            after_label=_("决定时间"),
             errors=errors,
         )
-        errors.raise_if_any("delivery_invalid", "送达信息有误")
+        errors.raise_if_any("delivery_invalid", _("送达信息有误"))
         locked.delivered_at = delivered_at
         locked.delivery_method = method
+        with translation.override(settings.LANGUAGE_CODE):  # stored text
+            reason = str(locked.get_delivery_method_display())
         transition_locked(
             locked,
             S.DELIVERED,
             actor=actor,
-            reason=locked.get_delivery_method_display(),
+            reason=reason,
             fields=["delivered_at", "delivery_method"],
             changes={"method": method, "delivered_at": delivered_at.isoformat()},
         )

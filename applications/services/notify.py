@@ -11,7 +11,10 @@ the outbox's.
 
 Texts hold the item name, the application number, the query code and how to
 track; never an ID number (free text typed by staff is scrubbed too), never a
-name. Logs hold ids only.
+name. Logs hold ids only. They are written in the site's language
+(settings.LANGUAGE_CODE) whoever acts: a clerk on the English pages still
+sends the applicant the Chinese message (``notification_text(language=...)``
+gives another, from the same catalog).
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications import constants as c
 from applications.models import Application, StatusChange
@@ -36,27 +42,27 @@ from people.services.outbox import (
     outbox_message,
     outbox_send_after_commit,
 )
+from portal.context_processors import site_name
 
 Status = c.ApplicationStatus
 
 logger = logging.getLogger(__name__)
 
-SENDER = settings.SITE_NAME
-TRACK_HINT = (
-    f"您可登录{SENDER}“办件查询”，输入办件编号和查询码查看办理进度，无需登录账号。"
+TRACK_HINT = gettext_lazy(
+    "您可登录%(site)s“办件查询”，输入办件编号和查询码查看办理进度，无需登录账号。"
 )
 
 # Event -> the subject's title. Events are the status the application entered.
 EVENT_TITLES: dict[str, str] = {
-    Status.SUBMITTED: "申请已提交",
-    Status.ACCEPTED: "受理通知",
-    Status.SUPPLEMENT_REQUESTED: "补正材料一次性告知",
-    Status.REFUSED: "不予受理通知",
-    Status.APPROVED: "办理结果通知（准予许可）",
-    Status.REJECTED: "办理结果通知（不予许可）",
-    Status.WITHDRAWN: "撤回确认",
-    Status.DELIVERED: "办理结果送达通知",
-    Status.CLOSED: "办理终止通知",
+    Status.SUBMITTED: gettext_lazy("申请已提交"),
+    Status.ACCEPTED: gettext_lazy("受理通知"),
+    Status.SUPPLEMENT_REQUESTED: gettext_lazy("补正材料一次性告知"),
+    Status.REFUSED: gettext_lazy("不予受理通知"),
+    Status.APPROVED: gettext_lazy("办理结果通知（准予许可）"),
+    Status.REJECTED: gettext_lazy("办理结果通知（不予许可）"),
+    Status.WITHDRAWN: gettext_lazy("撤回确认"),
+    Status.DELIVERED: gettext_lazy("办理结果送达通知"),
+    Status.CLOSED: gettext_lazy("办理终止通知"),
 }
 EVENTS = frozenset(EVENT_TITLES)
 
@@ -72,7 +78,8 @@ def supplement_lapse_wording(application: Application) -> str:
     """Why an application closed for a lapsed supplement (local practice).
 
     settings.SUPPLEMENT_LAPSE_WORDING with ``{due}``: the notice's stored due
-    date. Also the StatusChange reason the timer writes.
+    date (written as the active language writes dates). Also the StatusChange
+    reason the timer writes.
     """
     notice = application.supplement_notices.order_by("-issued_at", "-pk").first()
     due = _date(notice.due_date) if notice is not None else ""
@@ -89,7 +96,7 @@ def _date(value: dt.date | dt.datetime | None) -> str:
         return ""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date()
-    return f"{value.year}年{value.month}月{value.day}日"
+    return date_format(value)
 
 
 def notification_wanted(*, application: Application, event: str) -> bool:
@@ -109,10 +116,13 @@ def notification_wanted(*, application: Application, event: str) -> bool:
 def _supplement_lines(application: Application) -> list[str]:
     notice = application.supplement_notices.order_by("-issued_at", "-pk").first()
     if notice is None or not notice.items:
-        return ["请登录查看一次性告知书，按清单补齐材料后重新提交。"]
-    lines = [f"请于{_date(notice.due_date)}前按以下清单一次性补齐后重新提交："]
+        return [_("请登录查看一次性告知书，按清单补齐材料后重新提交。")]
+    lines = [
+        _("请于%(due)s前按以下清单一次性补齐后重新提交：")
+        % {"due": _date(notice.due_date)}
+    ]
     for index, item in enumerate(notice.items, start=1):
-        name = scrub(str(item.get("name") or "材料"))
+        name = scrub(str(item.get("name") or _("材料")))
         problem = scrub(str(item.get("problem") or "").strip())
         lines.append(f"{index}. {name}：{problem}" if problem else f"{index}. {name}")
     return lines
@@ -122,70 +132,107 @@ def _event_lines(application: Application, event: str) -> list[str]:
     if event == Status.SUBMITTED:
         if application.acceptance_due:
             return [
-                "已提交成功，窗口将在"
-                f"{_date(application.acceptance_due)}前完成受理审查。"
+                _("已提交成功，窗口将在%(due)s前完成受理审查。")
+                % {"due": _date(application.acceptance_due)}
             ]
         return [
-            "已提交成功，窗口将在"
-            f"{c.ACCEPTANCE_WINDOW_WORKING_DAYS}个工作日内完成受理审查。"
+            _("已提交成功，窗口将在%(days)s个工作日内完成受理审查。")
+            % {"days": c.ACCEPTANCE_WINDOW_WORKING_DAYS}
         ]
     if event == Status.ACCEPTED:
         if application.acceptance_deemed:
             lines = [
-                f"受理审查期限内未收到补正告知，依法视为已于"
-                f"{_date(application.accepted_at)}受理。",
-                c.DEEMED_ACCEPTANCE_BASIS,
+                _("受理审查期限内未收到补正告知，依法视为已于%(date)s受理。")
+                % {"date": _date(application.accepted_at)},
+                str(c.DEEMED_ACCEPTANCE_BASIS),
             ]
         else:
-            lines = [f"已于{_date(application.accepted_at or timezone.now())}受理。"]
+            lines = [
+                _("已于%(date)s受理。")
+                % {"date": _date(application.accepted_at or timezone.now())}
+            ]
         if application.promised_date:
-            lines.append(f"承诺办结日期：{_date(application.promised_date)}。")
+            lines.append(
+                _("承诺办结日期：%(date)s。")
+                % {"date": _date(application.promised_date)}
+            )
         return lines
     if event == Status.SUPPLEMENT_REQUESTED:
-        return ["需要补正材料。", *_supplement_lines(application)]
+        return [_("需要补正材料。"), *_supplement_lines(application)]
     if event == Status.REFUSED:
-        lines = ["经审查，决定不予受理。"]
+        lines = [_("经审查，决定不予受理。")]
         if application.refusal_reason:
-            lines.append(f"理由：{scrub(application.refusal_reason)}")
+            lines.append(
+                _("理由：%(reason)s") % {"reason": scrub(application.refusal_reason)}
+            )
         if application.refusal_basis:
-            lines.append(f"依据：{scrub(application.refusal_basis)}")
+            lines.append(
+                _("依据：%(basis)s") % {"basis": scrub(application.refusal_basis)}
+            )
         return lines
     if event == Status.APPROVED:
-        return ["已办结，决定准予许可。请留意办理结果的领取或送达方式。"]
+        return [_("已办结，决定准予许可。请留意办理结果的领取或送达方式。")]
     if event == Status.REJECTED:
         return [
-            "已办结，决定不予许可。",
-            "如对决定不服，可依法申请行政复议或者提起行政诉讼。",
+            _("已办结，决定不予许可。"),
+            _("如对决定不服，可依法申请行政复议或者提起行政诉讼。"),
         ]
     if event == Status.WITHDRAWN:
-        return ["已撤回，办理程序终止。"]
+        return [_("已撤回，办理程序终止。")]
     if event == Status.DELIVERED:
-        method = application.get_delivery_method_display() or "送达"
+        method = application.get_delivery_method_display() or _("送达")
         at = application.delivered_at or timezone.now()
-        return [f"办理结果已于{_date(at)}{method}。"]
+        return [
+            _("办理结果已于%(date)s%(method)s。")
+            % {"date": _date(at), "method": method}
+        ]
     if event == Status.CLOSED:
-        return ["办理程序已终止。", supplement_lapse_wording(application)]
+        return [_("办理程序已终止。"), supplement_lapse_wording(application)]
     raise ValueError(f"unknown notification event {event!r}")
 
 
 def notification_text(
-    *, application: Application, event: str, detail: str = ""
+    *,
+    application: Application,
+    event: str,
+    detail: str = "",
+    language: str | None = None,
 ) -> tuple[str, str]:
-    """(subject, body) of one event's message; the same words for both channels."""
+    """(subject, body) of one event's message; the same words for both channels.
+
+    In ``language`` (default: the site's, settings.LANGUAGE_CODE), whatever
+    language the request that changed the application was in.
+    """
     title = EVENT_TITLES.get(event)
     if title is None:
         raise ValueError(f"unknown notification event {event!r}")
-    subject = f"【{SENDER}】{title}（{application.number}）"
-    first, *rest = _event_lines(application, event)
-    lines = [f"您好！您申请办理的“{application.version.name}”{first}", *rest]
-    if detail.strip():
-        lines.append(f"说明：{scrub(detail.strip())}")
-    lines += [
-        f"办件编号：{application.number}",
-        f"查询码：{application.query_code}",
-        TRACK_HINT,
-    ]
+    with translation.override(language or settings.LANGUAGE_CODE):
+        site = site_name()
+        subject = _("【%(site)s】%(title)s（%(number)s）") % {
+            "site": site,
+            "title": title,
+            "number": application.number,
+        }
+        first, *rest = _event_lines(application, event)
+        lines = [
+            _("您好！您申请办理的“%(item)s”%(first)s")
+            % {"item": application.version.name, "first": first},
+            *rest,
+        ]
+        if detail.strip():
+            lines.append(_("说明：%(detail)s") % {"detail": scrub(detail.strip())})
+        lines += [
+            _("办件编号：%(number)s") % {"number": application.number},
+            _("查询码：%(code)s") % {"code": application.query_code},
+            TRACK_HINT % {"site": site},
+        ]
     return subject, "\n".join(lines)
+
+
+def sms_prefix(language: str | None = None) -> str:
+    """The sender's mark that opens every SMS: 【site name】."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _("【%(site)s】") % {"site": site_name()}
 
 
 # --------------------------------------------------------------------------
@@ -308,6 +355,7 @@ def notification_messages(
     subject, body = notification_text(
         application=application, event=event, detail=detail
     )
+    prefix = sms_prefix()
     messages: list[OutboxMessage] = []
     per_channel: dict[str, int] = {}
     seen: set[tuple[str, str]] = set()
@@ -320,9 +368,7 @@ def notification_messages(
             channel=recipient.channel,
             recipient=address,
             subject=subject,
-            body=f"【{SENDER}】{body}"
-            if recipient.channel == OutboxChannel.SMS
-            else body,
+            body=f"{prefix}{body}" if recipient.channel == OutboxChannel.SMS else body,
             dedupe_key=f"{application.pk}:{event}:{occurrence}:{recipient.channel}:{n}",
             about=application,
             reference=application.number or "",

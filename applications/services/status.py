@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.errors import ServiceError
@@ -50,7 +51,8 @@ def transition_forbidden(from_status: str, to_status: str) -> ServiceError:
     """
     return ServiceError(
         "transition_forbidden",
-        f"办件状态不能从“{status_label(from_status)}”变为“{status_label(to_status)}”",
+        _("办件状态不能从“%(from)s”变为“%(to)s”")
+        % {"from": status_label(from_status), "to": status_label(to_status)},
         status=409,
     )
 

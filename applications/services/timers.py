@@ -36,9 +36,12 @@ import logging
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from portal.errors import ServiceError
 from portal.system import system_user
@@ -55,10 +58,6 @@ logger = logging.getLogger(__name__)
 
 SWEEP_BATCH = 200
 SWEEP_BUDGET_SECONDS = 45.0
-
-
-def _cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def application_deem_accepted(
@@ -79,16 +78,20 @@ def application_deem_accepted(
         if due is None or due >= today or locked.submitted_at is None:
             raise ServiceError(
                 "acceptance_window_open",
-                "受理审查期限尚未届满，不能视为受理"
-                + (f"（期限至{_cn(due)}）" if due else ""),
+                _("受理审查期限尚未届满，不能视为受理（期限至%(due)s）")
+                % {"due": date_format(due)}
+                if due
+                else _("受理审查期限尚未届满，不能视为受理"),
                 status=409,
             )
+        with translation.override(settings.LANGUAGE_CODE):  # stored text
+            reason = str(c.DEEMED_ACCEPTANCE_BASIS)
         accept_locked(
             locked,
             actor=actor,
             accepted_at=locked.submitted_at,
             deemed=True,
-            reason=c.DEEMED_ACCEPTANCE_BASIS,
+            reason=reason,
         )
     logger.info("timers.deemed_accepted application_id=%s", locked.pk)
     return locked
@@ -120,17 +123,21 @@ def application_close_lapsed_supplement(
         if notice is None or notice.due_date >= today:
             raise ServiceError(
                 "supplement_window_open",
-                "补正期限尚未届满，不能终止办理"
-                + (f"（期限至{_cn(notice.due_date)}）" if notice else ""),
+                _("补正期限尚未届满，不能终止办理（期限至%(due)s）")
+                % {"due": date_format(notice.due_date)}
+                if notice
+                else _("补正期限尚未届满，不能终止办理"),
                 status=409,
             )
         notice.lapsed_at = timezone.now()
         notice.save(update_fields=["lapsed_at"])
+        with translation.override(settings.LANGUAGE_CODE):  # stored text
+            text = supplement_lapse_wording(locked)
         close_locked(
             locked,
             actor=actor,
             reason=c.ClosureReason.SUPPLEMENT_LAPSED,
-            text=supplement_lapse_wording(locked),
+            text=text,
             changes={"notice": notice.pk, "due_date": notice.due_date.isoformat()},
         )
     logger.info("timers.supplement_lapsed application_id=%s", locked.pk)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.errors import PermissionDeniedError, ServiceError
 
@@ -31,12 +32,13 @@ def application_withdraw(
         locked = lock_for_update(application)
         if not may_withdraw(user=user, application=locked):
             raise PermissionDeniedError(
-                "withdraw_not_allowed_for_user", "只有申请人本人可以撤回办件"
+                "withdraw_not_allowed_for_user", _("只有申请人本人可以撤回办件")
             )
         if locked.status not in c.WITHDRAWABLE:
             raise ServiceError(
                 "withdraw_not_allowed",
-                f"办件当前状态为“{locked.get_status_display()}”，已不能撤回",
+                _("办件当前状态为“%(status)s”，已不能撤回")
+                % {"status": locked.get_status_display()},
                 status=409,
             )
         from_status = locked.status

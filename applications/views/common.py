@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from people.privacy import is_sealed
 from portal.errors import NotFoundError, ServiceError
 
+from ..constants import ApplicationStatus
 from ..form_privacy import form_id_fields, form_shown
 from ..models import Application
-from ..selectors import application_get_for_user
+from ..selectors import application_get_for_user, deemed_acceptance, track_label
 
 
 def get_visible(user, pk) -> Application:
@@ -36,11 +37,26 @@ def service_errors(exc: ServiceError) -> list[str]:
 
 
 def timeline(application: Application) -> list[dict]:
-    """The status history as the _timeline partial shows it."""
-    return [
-        {"label": h.get_to_status_display(), "at": h.at, "reason": h.reason}
-        for h in application.history.all()
-    ]
+    """The status history as the _timeline partial shows it.
+
+    Labels as public tracking gives them (selectors.track_label: 视为受理 for
+    a deemed acceptance, the closure reason for a close); a deemed
+    acceptance shows its statutory basis in the page's language.
+    """
+    deemed = deemed_acceptance(application)
+    events = []
+    for h in application.history.all():
+        reason = h.reason
+        if deemed and h.to_status == ApplicationStatus.ACCEPTED:
+            reason = deemed.basis
+        events.append(
+            {
+                "label": track_label(application, h.to_status),
+                "at": h.at,
+                "reason": reason,
+            }
+        )
+    return events
 
 
 def form_rows(

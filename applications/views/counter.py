@@ -33,7 +33,7 @@ from .. import documents
 from ..forms_counter import RefuseForm, SupplementNoticeForm
 from ..forms_people import apply_service_error
 from ..models import Application
-from ..selectors import is_hall_clerk, material_is_satisfied
+from ..selectors import deemed_acceptance, is_hall_clerk, material_is_satisfied
 from ..selectors_intake import acceptance_queue_for_clerk, counter_drafts_for_clerk
 from ..selectors_people import authorization_in_force
 from ..services.acceptance import (
@@ -148,6 +148,7 @@ def _render_review(
                 {"row": am, "satisfied": material_is_satisfied(am)} for am in materials
             ],
             "events": timeline(application),
+            "deemed": deemed_acceptance(application),
             "awaiting": awaiting,
             "error": error,
             "due_state": due_state(application.acceptance_due) if awaiting else "",

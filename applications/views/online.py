@@ -31,6 +31,7 @@ from ..forms import TrackForm, WithdrawForm
 from ..selectors import (
     application_list_for_user,
     application_track,
+    deemed_acceptance,
     may_edit,
     may_withdraw,
     uploaded_file_get_for_user,
@@ -113,6 +114,7 @@ def my_detail(request, pk: int):
             "application": application,
             "form_rows": form_rows(application),
             "events": timeline(application),
+            "deemed": deemed_acceptance(application),
             "can_edit": can_edit,
             "can_withdraw": can_withdraw,
             "withdraw_form": WithdrawForm(),

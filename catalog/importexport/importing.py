@@ -36,11 +36,16 @@ class ImportResult:
 
     @property
     def summary(self) -> str:
-        return (
-            f"新建事项{len(self.created)}个，更新草稿{len(self.updated)}个，"
-            f"新建草稿{len(self.drafted)}个，无变化{len(self.unchanged)}个，"
-            f"材料{self.material_rows}行"
-        )
+        return _(
+            "新建事项%(created)s个，更新草稿%(updated)s个，新建草稿%(drafted)s个，"
+            "无变化%(unchanged)s个，材料%(materials)s行"
+        ) % {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "drafted": len(self.drafted),
+            "unchanged": len(self.unchanged),
+            "materials": self.material_rows,
+        }
 
 
 def catalog_import_xlsx(*, file, actor) -> ImportResult:

@@ -38,13 +38,15 @@ from tests.applications.factories import (
 ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-# The modules whose messages are translated. Left for a second pass (still
-# Chinese only): applications/services/{people,acceptance,status,withdrawal,
-# notify}.py, applications/views*.py, applications/forms_counter.py,
-# applications/forms_people.py, applications/visibility.py, portal/public/,
-# portal/lockout.py, portal/middleware.py, workflow/, evidence/.
+# The modules whose messages are translated. Left for another pass (still
+# Chinese only): applications/services/people.py, applications/views/agent.py,
+# applications/views/accounts.py, applications/forms_people.py,
+# applications/visibility.py, portal/public/, portal/lockout.py, workflow/,
+# evidence/.
 COVERED = [
     "portal/errors.py",
+    "portal/middleware.py",
+    "portal/system.py",
     "portal/api/*.py",
     "portal/tokens.py",
     "portal/twofactor.py",
@@ -65,6 +67,20 @@ COVERED = [
     "applications/services/numbering.py",
     "applications/services/form_ids.py",
     "applications/services/time_limits.py",
+    "applications/services/acceptance.py",
+    "applications/services/status.py",
+    "applications/services/withdrawal.py",
+    "applications/services/notify.py",
+    "applications/services/decision.py",
+    "applications/services/timers.py",
+    "applications/views/counter.py",
+    "applications/views/counter_intake.py",
+    "applications/views/desk.py",
+    "applications/views/desk_forms.py",
+    "applications/views/common.py",
+    "applications/views/online.py",
+    "applications/forms_counter.py",
+    "applications/constants.py",
     "applications/uploads.py",
     "applications/form_privacy.py",
     "applications/forms.py",
