@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_agent, views_counter
+from . import views, views_agent, views_consent, views_counter
 
 app_name = "applications"
 
@@ -72,6 +72,11 @@ urlpatterns = [
         "counter/applications/<int:pk>/refusal.pdf",
         views_counter.refusal_pdf,
         name="counter_refusal",
+    ),
+    path(
+        "counter/authorizations/new/",
+        views_consent.counter_paper,
+        name="counter_authorization_new",
     ),
     path("counter/intake/", views_counter.intake, name="counter_find"),
     path("counter/intake/items/", views_counter.counter_items, name="counter_items"),

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -45,7 +46,8 @@ from people.services.enterprises import (
     enterprise_register,
     enterprise_revoke_member,
 )
-from portal.errors import NotFoundError, ServiceError
+from portal.errors import NotFoundError, ServiceError, ThrottledError
+from portal.request_context import client_ip
 from portal.roles import Role, user_roles
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -224,12 +226,18 @@ def enterprise_member_revoke(request, pk: int, member_pk: int):
 # Agent authorisations
 
 
+STATE_LABELS = {
+    "pending": _lazy("待委托人确认"),
+    "active": _lazy("有效"),
+    "expired": _lazy("已过期"),
+    "revoked": _lazy("已撤销"),
+    "declined": _lazy("已拒绝"),
+}
+
+
 def _status(authorization, today) -> tuple[str, str]:
-    if authorization.revoked_at is not None:
-        return "revoked", _("已撤销")
-    if authorization.valid_until < today:
-        return "expired", _("已过期")
-    return "active", _("有效")
+    state = authorization.state_on(today)
+    return state, str(STATE_LABELS[state])
 
 
 @login_required
@@ -292,39 +300,57 @@ def authorization_new(request):
     if Role.AGENT.value not in user_roles(request.user):
         raise PermissionDenied
     form = AuthorizationGrantForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid() and _grant(request, form):
-        return redirect("accounts:authorizations")
-    return render(
+    retry_after = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            authorization = _grant(request, form)
+        except ThrottledError as exc:
+            authorization, retry_after = None, exc.retry_after
+            form.add_error(None, exc.detail)
+        if authorization is not None:  # pending: the citizen confirms by code
+            return redirect("accounts:authorization_code", pk=authorization.pk)
+    response = render(
         request,
         "applications/accounts/authorization_new.html",
-        {"form": form, "today": timezone.localdate()},
+        {
+            "form": form,
+            "today": timezone.localdate(),
+            "latest": authorizations.latest_valid_until(),
+        },
+        status=429 if retry_after else 200,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
-def _grant(request, form: AuthorizationGrantForm) -> bool:
+def _grant(request, form: AuthorizationGrantForm):
+    """The agent's request; pending until the citizen confirms (views_consent)."""
     data = form.cleaned_data
     item = None
     if data["item_code"]:
         item = ServiceItem.objects.filter(basic_code=data["item_code"].strip()).first()
         if item is None:
             form.add_error("item_code", _("未找到该基本编码对应的事项"))
-            return False
+            return None
     try:
         profile = applicant_find_by_id_number(id_number=data["citizen_id_number"])
         if profile is None or profile.full_name != data["citizen_full_name"].strip():
             form.add_error("citizen_id_number", NOT_FOUND_CITIZEN)
-            return False
-        authorizations.agent_authorization_grant(
+            return None
+        authorization = authorizations.agent_authorization_request(
             agent=request.user,
             citizen=profile.user,
             valid_until=data["valid_until"],
             item=item,
             document=data["document"],
             signed_statement=data["signed_statement"],
-            actor=request.user,
+            request_ip=client_ip(request),
         )
+    except ThrottledError:
+        raise
     except ServiceError as exc:
         apply_service_error(form, exc, form.field_map)
-        return False
-    messages.success(request, _("代办授权已登记。"))
-    return True
+        return None
+    messages.success(request, _("授权申请已登记，验证码已发送到委托人的注册手机号。"))
+    return authorization
