@@ -58,7 +58,7 @@ from .services.materials import (
 from .services.submission import application_start, application_submit
 from .services.time_limits import latest_promise_date
 from .services.withdrawal import application_withdraw
-from .throttling import track_lookup_allowed
+from .throttling import track_lookup_retry_after
 from .uploads import (
     display_rendition,
     install_size_limit,
@@ -89,9 +89,11 @@ def track(request):
     result = None
     error = None
     status = 200
+    retry_after = None
     form = TrackForm(request.GET or None)
     if request.GET and form.is_valid():
-        if not track_lookup_allowed(request):
+        retry_after = track_lookup_retry_after(request)
+        if retry_after is not None:
             error = _("查询过于频繁，请稍后再试")
             status = 429
         else:
@@ -103,12 +105,15 @@ def track(request):
             except ServiceError as exc:
                 error = exc.detail
                 status = exc.status
-    return render(
+    response = render(
         request,
         "applications/track.html",
         {"form": form, "result": result, "error": error},
         status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 # --- my applications ----------------------------------------------------------------------

@@ -9,10 +9,9 @@ anything else is a 404) and changes state only through people's services
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from applications.forms_people import (
 )
 from applications.selectors_people import authorizations_for_user
 from applications.services import people as authorizations
+from applications.throttling import register_retry_after
 from catalog.models import ServiceItem
 from people.privacy import mask_phone
 from people.selectors import (
@@ -38,7 +38,7 @@ from people.selectors import (
 )
 from people.services.applicants import (
     applicant_find_by_id_number,
-    applicant_register,
+    applicant_register_online,
     applicant_reveal_id_number,
 )
 from people.services.enterprises import (
@@ -50,7 +50,6 @@ from portal.errors import NotFoundError, ServiceError, ThrottledError
 from portal.request_context import client_ip
 from portal.roles import Role, user_roles
 
-LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 NOT_FOUND_CITIZEN = "未找到与该身份证号码和姓名相符的申请人，请委托人先注册或到窗口登记"
 
 
@@ -71,10 +70,15 @@ def register(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = RegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    retry_after = register_retry_after(request) if request.method == "POST" else None
+    if retry_after is not None:
+        form = RegisterForm(None)
+        form.add_error(None, _("注册请求过于频繁，请稍后再试"))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = applicant_register(
+            # None when the number is registered already: answered alike.
+            user = applicant_register_online(
                 username=data["username"],
                 password=data["password1"],
                 full_name=data["full_name"],
@@ -85,10 +89,32 @@ def register(request):
         except ServiceError as exc:
             apply_service_error(form, exc, form.field_map)
         else:
-            login(request, user, backend=LOGIN_BACKEND)
-            messages.success(request, _("注册成功，欢迎使用甘孜州政务服务网。"))
-            return redirect("accounts:profile")
-    return render(request, "applications/accounts/register.html", {"form": form})
+            return _registered(request, user)
+    response = render(
+        request,
+        "applications/accounts/register.html",
+        {"form": form},
+        status=429 if retry_after is not None else 200,
+    )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _registered(request, user) -> HttpResponse:
+    """The same answer whether an account was made or the number was taken.
+
+    No one is logged in here: doing so only for a new account would tell a
+    visitor that the ID number they typed was registered already.
+    """
+    messages.success(
+        request,
+        _(
+            "注册申请已提交。如信息无误，账号即已开通，请用您设置的用户名和密码登录；"
+            "如有问题，我们会发短信到您填写的手机号码。"
+        ),
+    )
+    return redirect("portal:login")
 
 
 def _profile_context(request, *, revealed: str | None = None) -> dict:
