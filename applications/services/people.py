@@ -286,8 +286,6 @@ def agent_authorization_request(
     authorisation is in force only once that code (or the citizen's own
     account) confirms it. Only the agent themself records their request.
     """
-    if actor_is_not_agent(agent):
-        raise PermissionDeniedError("grant_forbidden", "只有代办员本人可以申请代办授权")
     errors = ErrorCollector()
     _check_terms(errors, agent=agent, citizen=citizen, valid_until=valid_until)
     if not errors.items and not is_mobile(otp_codes.registered_phone(citizen)):
@@ -337,14 +335,10 @@ def agent_authorization_request(
     return authorization
 
 
-def actor_is_not_agent(user: User) -> bool:
-    return Role.AGENT.value not in user_roles(user)
-
-
 def _pending_for(authorization: AgentAuthorization) -> AgentAuthorization:
     """The row locked, still pending (neither confirmed, revoked nor expired)."""
     locked = (
-        AgentAuthorization.objects.select_for_update()
+        AgentAuthorization.objects.select_for_update(of=("self",))
         .select_related("agent", "citizen", "item")
         .get(pk=authorization.pk)
     )
@@ -494,7 +488,7 @@ def agent_authorization_revoke(
     """
     with transaction.atomic():
         authorization = (
-            AgentAuthorization.objects.select_for_update()
+            AgentAuthorization.objects.select_for_update(of=("self",))
             .select_related("agent", "citizen", "item")
             .get(pk=authorization.pk)
         )

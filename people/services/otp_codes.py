@@ -189,7 +189,7 @@ def otp_deliver(*, code_id: int) -> bool:
     """
     with transaction.atomic():
         row = (
-            OneTimeCode.objects.select_for_update()
+            OneTimeCode.objects.select_for_update(of=("self",))
             .select_related("user", "user__applicant")
             .filter(pk=code_id)
             .first()
