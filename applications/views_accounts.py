@@ -72,8 +72,7 @@ def register(request):
     form = RegisterForm(request.POST or None)
     retry_after = register_retry_after(request) if request.method == "POST" else None
     if retry_after is not None:
-        form = RegisterForm(None)
-        form.add_error(None, _("注册请求过于频繁，请稍后再试"))
+        messages.error(request, _("注册请求过于频繁，请稍后再试"))
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -177,7 +177,7 @@ def agent_code(request, pk: int):
                 return redirect("accounts:authorizations")
         except ThrottledError as exc:
             retry_after = exc.retry_after
-            form.add_error(None, exc.detail)
+            messages.error(request, exc.detail)
         except NotFoundError as exc:
             raise Http404 from exc
         except ServiceError as exc:

@@ -58,9 +58,12 @@ def test_register_then_log_in_and_see_masked_profile(client):
     assert response["Location"] == reverse("portal:login")
     assert "_auth_user_id" not in client.session
     user = User.objects.get(username="zhaxi")
-    assert client.post(
-        reverse("portal:login"), {"username": "zhaxi", "password": PASSWORD}
-    ).status_code == 302
+    assert (
+        client.post(
+            reverse("portal:login"), {"username": "zhaxi", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     assert client.session["_auth_user_id"] == str(user.pk)
     html = client.get(reverse("accounts:profile")).content.decode()
     number = id_number("51330119900101123")
