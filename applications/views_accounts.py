@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -252,11 +252,11 @@ def enterprise_member_revoke(request, pk: int, member_pk: int):
 
 
 STATE_LABELS = {
-    "pending": _lazy("待委托人确认"),
-    "active": _lazy("有效"),
-    "expired": _lazy("已过期"),
-    "revoked": _lazy("已撤销"),
-    "declined": _lazy("已拒绝"),
+    "pending": gettext_lazy("待委托人确认"),
+    "active": gettext_lazy("有效"),
+    "expired": gettext_lazy("已过期"),
+    "revoked": gettext_lazy("已撤销"),
+    "declined": gettext_lazy("已拒绝"),
 }
 
 

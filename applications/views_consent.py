@@ -20,6 +20,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -40,8 +41,10 @@ from portal.models import User
 from portal.request_context import client_ip
 from portal.roles import Role, user_roles
 
-NOT_FOUND_CITIZEN = "未找到与该身份证号码和姓名相符的申请人，请委托人先注册或到窗口登记"
-NOT_FOUND_AGENT = "未找到该代办员账号，请核对"
+NOT_FOUND_CITIZEN = gettext_lazy(
+    "未找到与该身份证号码和姓名相符的申请人，请委托人先注册或到窗口登记"
+)
+NOT_FOUND_AGENT = gettext_lazy("未找到该代办员账号，请核对")
 
 
 def _render(request, template, context, *, retry_after: int | None = None):
@@ -60,7 +63,7 @@ def _agent_by_username(form, username: str) -> User | None:
         groups__name=Role.AGENT.value,
     ).first()
     if agent is None:
-        form.add_error("agent_username", _(NOT_FOUND_AGENT))
+        form.add_error("agent_username", NOT_FOUND_AGENT)
     return agent
 
 
@@ -229,7 +232,7 @@ def _record_paper(request, form: PaperAuthorizationForm) -> bool:
     try:
         profile = applicant_find_by_id_number(id_number=data["citizen_id_number"])
         if profile is None or profile.full_name != data["citizen_full_name"].strip():
-            form.add_error("citizen_id_number", _(NOT_FOUND_CITIZEN))
+            form.add_error("citizen_id_number", NOT_FOUND_CITIZEN)
             return False
         if agent is None or not item_ok:
             return False
