@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from . import views, views_agent, views_consent, views_counter
+from .views import agent as views_agent
+from .views import consent as views_consent
+from .views import counter as views_counter
+from .views import online as views
 
 app_name = "applications"
 

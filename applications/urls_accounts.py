@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import views_accounts as v
-from . import views_consent
+from .views import accounts as v
+from .views import consent as views_consent
 
 app_name = "accounts"
 

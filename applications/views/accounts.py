@@ -350,7 +350,7 @@ def authorization_new(request):
 
 
 def _grant(request, form: AuthorizationGrantForm):
-    """The agent's request; pending until the citizen confirms (views_consent)."""
+    """The agent's request; pending until the citizen confirms (views.consent)."""
     data = form.cleaned_data
     item = None
     if data["item_code"]:

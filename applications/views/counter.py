@@ -41,24 +41,24 @@ from portal.errors import NotFoundError, ServiceError
 from portal.models import User
 from portal.workdays import add_working_days
 
-from . import constants as c
-from . import documents
-from .forms import (
+from .. import constants as c
+from .. import documents
+from ..forms import (
     CommitmentForm,
     ToleratedForm,
     UploadForm,
     schema_form_class,
 )
-from .forms_counter import (
+from ..forms_counter import (
     ApplicantLookupForm,
     ItemSearchForm,
     RefuseForm,
     SupplementNoticeForm,
     WalkInForm,
 )
-from .forms_people import apply_service_error
-from .models import Application
-from .selectors import (
+from ..forms_people import apply_service_error
+from ..models import Application
+from ..selectors import (
     application_get_for_user,
     application_problems,
     is_hall_clerk,
@@ -66,25 +66,25 @@ from .selectors import (
     may_edit,
     uploaded_file_get_for_user,
 )
-from .selectors_intake import (
+from ..selectors_intake import (
     SEARCH_LIMIT,
     acceptance_queue_for_clerk,
     clerk_hall,
     counter_drafts_for_clerk,
     implementations_for_hall,
 )
-from .selectors_people import authorization_in_force
-from .services.acceptance import (
+from ..selectors_people import authorization_in_force
+from ..services.acceptance import (
     application_accept,
     application_refuse,
     application_request_supplement,
 )
-from .services.drafts import application_save_draft
-from .services.form_ids import application_reveal_form_id_number
-from .services.materials import application_provide_material, application_remove_file
-from .services.submission import application_start, application_submit
-from .uploads import install_size_limit, request_too_large, too_large_error
-from .views import draft_form_step, form_rows, material_cards, sealed_form_fields
+from ..services.drafts import application_save_draft
+from ..services.form_ids import application_reveal_form_id_number
+from ..services.materials import application_provide_material, application_remove_file
+from ..services.submission import application_start, application_submit
+from ..uploads import install_size_limit, request_too_large, too_large_error
+from .online import draft_form_step, form_rows, material_cards, sealed_form_fields
 
 S = c.ApplicationStatus
 

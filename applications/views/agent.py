@@ -25,17 +25,17 @@ from people.services.applicants import applicant_find_by_id_number
 from portal.errors import ServiceError
 from portal.roles import Role, user_roles
 
-from . import constants as c
-from .forms_counter import CitizenLookupForm
-from .forms_people import apply_service_error
-from .selectors_intake import (
+from .. import constants as c
+from ..forms_counter import CitizenLookupForm
+from ..forms_people import apply_service_error
+from ..selectors_intake import (
     agent_application_entries,
     agent_applications,
     agent_authorizations_for_citizen,
     implementations_for_agent,
 )
-from .selectors_people import active_authorization, authorization_in_force
-from .views_counter import (
+from ..selectors_people import active_authorization, authorization_in_force
+from .counter import (
     Desk,
     desk_application,
     form_rows,

@@ -26,10 +26,10 @@ from people.privacy import is_sealed
 from people.selectors import enterprises_for_user
 from portal.errors import NotFoundError, ServiceError
 
-from . import constants as c
-from . import hooks
-from .form_privacy import form_id_fields, form_shown
-from .forms import (
+from .. import constants as c
+from .. import hooks
+from ..form_privacy import form_id_fields, form_shown
+from ..forms import (
     CertificateForm,
     CommitmentForm,
     ToleratedForm,
@@ -38,8 +38,8 @@ from .forms import (
     WithdrawForm,
     schema_form_class,
 )
-from .models import Application
-from .selectors import (
+from ..models import Application
+from ..selectors import (
     application_get_for_user,
     application_list_for_user,
     application_problems,
@@ -49,17 +49,17 @@ from .selectors import (
     may_withdraw,
     uploaded_file_get_for_user,
 )
-from .services.drafts import application_save_draft
-from .services.materials import (
+from ..services.drafts import application_save_draft
+from ..services.materials import (
     application_provide_material,
     application_remove_file,
     uploaded_file_record_access,
 )
-from .services.submission import application_start, application_submit
-from .services.time_limits import latest_promise_date
-from .services.withdrawal import application_withdraw
-from .throttling import track_lookup_retry_after
-from .uploads import (
+from ..services.submission import application_start, application_submit
+from ..services.time_limits import latest_promise_date
+from ..services.withdrawal import application_withdraw
+from ..throttling import track_lookup_retry_after
+from ..uploads import (
     display_rendition,
     install_size_limit,
     request_too_large,

@@ -1,0 +1,1 @@
+"""HTML views of the applications app, one module per desk or page group."""
