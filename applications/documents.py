@@ -35,7 +35,6 @@ from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
 from people.privacy import mask_name
 from portal import pdf
-from portal.workdays import add_working_days
 
 from . import constants as c
 from .models import Application, ApplicationMaterial, SupplementNotice
@@ -363,11 +362,12 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
 
 
 def supplement_due(notice: SupplementNotice) -> tuple[dt.date, bool]:
-    """The date the applicant is asked to supplement by (and provisional?)."""
-    return add_working_days(
-        timezone.localtime(notice.issued_at).date(),
-        settings.SUPPLEMENT_DUE_WORKING_DAYS,
-    )
+    """The date the applicant is asked to supplement by (and provisional?).
+
+    The one stored on the notice when it was issued (the clerk's choice or
+    the default then), the date the lapse timer acts on: never recomputed.
+    """
+    return notice.due_date, notice.due_provisional
 
 
 def notice_pdf(application: Application, *, notice: SupplementNotice) -> bytes:

@@ -9,6 +9,8 @@ from the envelope opened again).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from people.privacy import (
     is_sealed,
     open_id_number,
@@ -77,7 +79,8 @@ def form_sealed(schema, data):
         else:
             raise ServiceError(
                 "id_number_not_text",
-                f"“{_id_field_title(schema, name)}”应填写为文字形式的身份证号码（18位）",
+                _("“%(title)s”应填写为文字形式的身份证号码（18位）")
+                % {"title": _id_field_title(schema, name)},
                 field=f"$.{name}",
             )
     return out

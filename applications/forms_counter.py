@@ -8,9 +8,11 @@ person at the counter hears every mistake at once, beside its field.
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .forms_people import PeopleForm
+from .services.time_limits import supplement_due_default, supplement_due_latest
 
 ID_WIDGET = forms.TextInput(
     attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "text"}
@@ -83,15 +85,35 @@ class SupplementNoticeForm(PeopleForm):
     """一次性告知: every material of the application, a tick and what is wrong.
 
     ``items`` (after is_valid) is the list the service takes:
-    ``[{"material_id": ..., "problem": ...}]``.
+    ``[{"material_id": ..., "problem": ...}]``; ``due_date`` the clerk's
+    supplement due date (blank: the default).
     """
 
     PROBLEM_MAX = 300
+
+    due_date = forms.DateField(
+        label=_("补正期限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("请输入有效的日期")},
+    )
 
     def __init__(self, *args, materials, **kwargs):
         super().__init__(*args, **kwargs)
         self.materials = list(materials)
         self.items: list[dict] = []
+        # The limits are the service's (it checks them again); shown here so
+        # the clerk picks within them. Blank keeps the default.
+        today = timezone.localdate()
+        default = supplement_due_default(today)[0]
+        latest = supplement_due_latest(today)
+        due = self.fields["due_date"]
+        due.initial = default
+        due.widget.attrs.update(min=today.isoformat(), max=latest.isoformat())
+        due.help_text = _("默认%(default)s；可选今天至%(latest)s") % {
+            "default": f"{default:%Y-%m-%d}",
+            "latest": f"{latest:%Y-%m-%d}",
+        }
         for am in self.materials:
             self.fields[f"pick_{am.material_id}"] = forms.BooleanField(
                 label=am.material.name, required=False

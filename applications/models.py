@@ -205,8 +205,34 @@ class Application(models.Model):
     dates_provisional = models.BooleanField(default=False)
     refusal_reason = models.TextField(_("不予受理理由"), blank=True)
     refusal_basis = models.CharField(_("不予受理依据"), max_length=300, blank=True)
+    # Deemed acceptance (Art. 32): the window lapsed with no notice; accepted
+    # as of the day the materials arrived, by the system actor.
+    acceptance_deemed = models.BooleanField(_("视为受理"), default=False)
+    decision = models.CharField(
+        _("决定"), max_length=16, choices=c.DecisionOutcome.choices, blank=True
+    )
+    decision_basis = models.TextField(_("决定依据"), blank=True)
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(  # partial index in Meta
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="+",
+    )
+    # Art. 44: an approval's certificate is delivered within 10 working days
+    # of the decision; stored so a timer reads it, never recomputes it.
+    delivery_due = models.DateField(_("送达期限"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    delivery_method = models.CharField(
+        _("送达方式"), max_length=16, choices=c.DeliveryMethod.choices, blank=True
+    )
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    closure_reason = models.CharField(
+        _("归档原因"), max_length=24, choices=c.ClosureReason.choices, blank=True
+    )
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -229,7 +255,14 @@ class Application(models.Model):
                     ("enterprise", "enterprise"),
                     ("agent_authorization", "agent_auth"),
                     ("accepted_by", "accepted_by"),
+                    ("decided_by", "decided_by"),
                 )
+            ),
+            # The deemed-acceptance timer's sweep: submitted rows by due date.
+            models.Index(
+                fields=["acceptance_due"],
+                name="app_submitted_due",
+                condition=models.Q(status="submitted"),
             ),
         ]
         constraints = [
@@ -349,10 +382,25 @@ class SupplementNotice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField()
+    # The last day to supplement (ends at the end of the day), chosen by the
+    # clerk within limits or the default; stored, so the timer that closes a
+    # lapsed application and the printed notice read the same date.
+    due_date = models.DateField(_("补正期限"))
+    due_provisional = models.BooleanField(default=False)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Set when the application was closed because this notice's date passed.
+    lapsed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at"]
+        indexes = [
+            # The lapse timer's sweep: open notices by due date.
+            models.Index(
+                fields=["due_date"],
+                name="notice_open_due",
+                condition=models.Q(resolved_at__isnull=True, lapsed_at__isnull=True),
+            )
+        ]
         verbose_name = _("一次性告知")
         verbose_name_plural = _("一次性告知")
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import jsonschema
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog import constants as cc
 from people.models import EnterpriseMember
@@ -37,7 +39,7 @@ from .visibility import (  # noqa: F401 - re-exported for callers
     staff_hall_id,
 )
 
-NOT_FOUND_DETAIL = "未找到该办件，或您无权查看"
+NOT_FOUND_DETAIL = gettext_lazy("未找到该办件，或您无权查看")
 
 
 def application_not_found() -> NotFoundError:
@@ -148,7 +150,7 @@ def uploaded_file_get_for_user(*, user, pk) -> UploadedFile:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
-        raise NotFoundError("file_not_found", "未找到该文件") from None
+        raise NotFoundError("file_not_found", _("未找到该文件")) from None
     visible = application_list_for_user(user=user).values("pk")
     upload = (
         UploadedFile.objects.select_related("application_material__application")
@@ -156,7 +158,7 @@ def uploaded_file_get_for_user(*, user, pk) -> UploadedFile:
         .first()
     )
     if upload is None:
-        raise NotFoundError("file_not_found", "未找到该文件")
+        raise NotFoundError("file_not_found", _("未找到该文件"))
     return upload
 
 
@@ -214,13 +216,13 @@ def may_withdraw(*, user, application: Application) -> bool:
 # --- form data against the item's JSON Schema -------------------------------
 
 TYPE_LABELS = {
-    "string": "文字",
-    "integer": "整数",
-    "number": "数字",
-    "boolean": "是或否",
-    "object": "对象",
-    "array": "列表",
-    "null": "空值",
+    "string": gettext_lazy("文字"),
+    "integer": gettext_lazy("整数"),
+    "number": gettext_lazy("数字"),
+    "boolean": gettext_lazy("是或否"),
+    "object": gettext_lazy("对象"),
+    "array": gettext_lazy("列表"),
+    "null": gettext_lazy("空值"),
 }
 
 
@@ -244,7 +246,11 @@ def _schema_title(schema: dict, path: list) -> str:
     for part in path:
         if isinstance(part, int):
             node = node.get("items", {}) if isinstance(node, dict) else {}
-            title = f"{title}第{part + 1}项" if title else f"第{part + 1}项"
+            title = (
+                _("%(title)s第%(n)s项") % {"title": title, "n": part + 1}
+                if title
+                else _("第%(n)s项") % {"n": part + 1}
+            )
             continue
         props = node.get("properties", {}) if isinstance(node, dict) else {}
         node = props.get(part, {})
@@ -270,54 +276,60 @@ def _required_messages(
     for name in error.validator_value or []:
         if name not in instance:
             full = [*path, name]
-            verb = "请选择" if "enum" in _schema_node(schema, full) else "请填写"
-            out.append((json_path(full), f"{verb}“{_schema_title(schema, full)}”"))
+            title = _schema_title(schema, full)
+            if "enum" in _schema_node(schema, full):
+                message = _("请选择“%(title)s”") % {"title": title}
+            else:
+                message = _("请填写“%(title)s”") % {"title": title}
+            out.append((json_path(full), message))
     return out
 
 
 def _message(error: jsonschema.ValidationError, schema: dict) -> tuple[str, str]:
-    """(JSON path, Chinese message) of one schema error."""
+    """(JSON path, message in the active language) of one schema error."""
     path = list(error.absolute_path)
     v = error.validator
     val = error.validator_value
-    title = _schema_title(schema, path) if path else "申请表"
+    title = _schema_title(schema, path) if path else _("申请表")
+    values = {"title": title, "value": val}
     if v == "type":
         types = val if isinstance(val, list) else [val]
-        label = "或".join(TYPE_LABELS.get(t, t) for t in types)
-        return json_path(path), f"“{title}”应为{label}"
+        values["types"] = _("或").join(str(TYPE_LABELS.get(t, t)) for t in types)
+        return json_path(path), _("“%(title)s”应为%(types)s") % values
     if v == "enum":
-        options = "、".join(str(x) for x in val)
-        return json_path(path), f"“{title}”只能选择：{options}"
+        values["options"] = "、".join(str(x) for x in val)
+        return json_path(path), _("“%(title)s”只能选择：%(options)s") % values
     if v == "const":
-        return json_path(path), f"“{title}”的值不正确"
+        return json_path(path), _("“%(title)s”的值不正确") % values
     if v == "minLength":
-        return json_path(path), f"“{title}”至少{val}个字"
+        return json_path(path), _("“%(title)s”至少%(value)s个字") % values
     if v == "maxLength":
-        return json_path(path), f"“{title}”最多{val}个字"
+        return json_path(path), _("“%(title)s”最多%(value)s个字") % values
     if v == "pattern":
-        return json_path(path), f"“{title}”格式不正确"
+        return json_path(path), _("“%(title)s”格式不正确") % values
     if v == "format":
         if val == "id-number" and isinstance(error.cause, IdNumberError):
-            return json_path(path), f"“{title}”：{error.cause.message}"
-        return json_path(
-            path
-        ), f"“{title}”格式不正确（应为{FORMAT_LABELS.get(val, val)}）"
+            values["problem"] = error.cause.message
+            return json_path(path), _("“%(title)s”：%(problem)s") % values
+        values["format"] = FORMAT_LABELS.get(val, val)
+        return json_path(path), _("“%(title)s”格式不正确（应为%(format)s）") % values
     if v == "minimum":
-        return json_path(path), f"“{title}”不能小于{val}"
+        return json_path(path), _("“%(title)s”不能小于%(value)s") % values
     if v == "maximum":
-        return json_path(path), f"“{title}”不能大于{val}"
+        return json_path(path), _("“%(title)s”不能大于%(value)s") % values
     if v == "exclusiveMinimum":
-        return json_path(path), f"“{title}”应大于{val}"
+        return json_path(path), _("“%(title)s”应大于%(value)s") % values
     if v == "exclusiveMaximum":
-        return json_path(path), f"“{title}”应小于{val}"
+        return json_path(path), _("“%(title)s”应小于%(value)s") % values
     if v == "minItems":
-        return json_path(path), f"“{title}”至少填写{val}项"
+        return json_path(path), _("“%(title)s”至少填写%(value)s项") % values
     if v == "maxItems":
-        return json_path(path), f"“{title}”最多填写{val}项"
+        return json_path(path), _("“%(title)s”最多填写%(value)s项") % values
     if v == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return json_path(path), f"申请表含有未定义的栏目：{'、'.join(extra)}"
-    return json_path(path), f"“{title}”填写不符合要求"
+        values["fields"] = "、".join(extra)
+        return json_path(path), _("申请表含有未定义的栏目：%(fields)s") % values
+    return json_path(path), _("“%(title)s”填写不符合要求") % values
 
 
 # The standard formats, and "id-number": a resident ID number whose check
@@ -335,11 +347,11 @@ def _is_id_number(value) -> bool:
 
 
 FORMAT_LABELS = {
-    "date": "日期（年-月-日）",
-    "date-time": "日期时间",
-    "email": "电子邮箱地址",
-    "id-number": "18位公民身份号码（校验位、出生日期须正确）",
-    "uri": "网址",
+    "date": gettext_lazy("日期（年-月-日）"),
+    "date-time": gettext_lazy("日期时间"),
+    "email": gettext_lazy("电子邮箱地址"),
+    "id-number": gettext_lazy("18位公民身份号码（校验位、出生日期须正确）"),
+    "uri": gettext_lazy("网址"),
 }
 
 
@@ -367,7 +379,7 @@ def form_errors(*, schema: dict, data, validator=None) -> list[ErrorItem]:
     checks many submissions against one schema.
     """
     if not isinstance(data, dict):
-        return [ErrorItem("form_invalid", "申请表数据应为对象（键值对）", "$")]
+        return [ErrorItem("form_invalid", _("申请表数据应为对象（键值对）"), "$")]
     if not schema:
         return []
     validator = validator or form_validator(schema)
@@ -433,13 +445,18 @@ def application_problems(
             items.append(
                 ErrorItem(
                     "material_problem_unresolved",
-                    f"材料“{name}”尚未按一次性告知补正：{am.problem}",
+                    _("材料“%(name)s”尚未按一次性告知补正：%(problem)s")
+                    % {"name": name, "problem": am.problem},
                     f"materials[{i}]",
                 )
             )
         elif am.material.necessity in NEEDED and not material_is_satisfied(am):
             items.append(
-                ErrorItem("material_missing", f"缺少材料：{name}", f"materials[{i}]")
+                ErrorItem(
+                    "material_missing",
+                    _("缺少材料：%(name)s") % {"name": name},
+                    f"materials[{i}]",
+                )
             )
     return items
 
@@ -469,6 +486,18 @@ class TrackResult:
     promised_date: dt.date | None
     dates_provisional: bool
     timeline: list[TrackEvent] = field(default_factory=list)
+    acceptance_deemed: bool = False
+    supplement_due: dt.date | None = None
+    closure_label: str = ""
+
+
+def track_label(application: Application, status: str) -> str:
+    """A timeline entry's label: the status, or what it meant for this one."""
+    if status == c.ApplicationStatus.ACCEPTED and application.acceptance_deemed:
+        return "视为受理"
+    if status == c.ApplicationStatus.CLOSED and application.closure_reason:
+        return application.get_closure_reason_display()
+    return str(c.ApplicationStatus(status).label)
 
 
 def normalise_query_code(raw: str) -> str:
@@ -492,16 +521,22 @@ def application_track(*, number: str, query_code: str) -> TrackResult:
     expected = application.query_code if application else "--------"
     if application is None or not hmac.compare_digest(expected.encode(), code.encode()):
         raise NotFoundError(
-            "tracking_not_found", "办件编号或查询码不正确，请核对后重新输入"
+            "tracking_not_found", _("办件编号或查询码不正确，请核对后重新输入")
         )
     timeline = [
         TrackEvent(
-            status=h.to_status,
-            label=str(c.ApplicationStatus(h.to_status).label),
-            at=h.at,
+            status=h.to_status, label=track_label(application, h.to_status), at=h.at
         )
         for h in application.history.order_by("at", "id")
     ]
+    supplement_due = None
+    if application.status == c.ApplicationStatus.SUPPLEMENT_REQUESTED:
+        supplement_due = (
+            application.supplement_notices.filter(resolved_at__isnull=True)
+            .order_by("-issued_at", "-pk")
+            .values_list("due_date", flat=True)
+            .first()
+        )
     return TrackResult(
         number=application.number,
         item_name=application.version.name,
@@ -514,4 +549,7 @@ def application_track(*, number: str, query_code: str) -> TrackResult:
         promised_date=application.promised_date,
         dates_provisional=application.dates_provisional,
         timeline=timeline,
+        acceptance_deemed=application.acceptance_deemed,
+        supplement_due=supplement_due,
+        closure_label=application.get_closure_reason_display(),
     )

@@ -41,8 +41,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from portal.errors import ServiceError, human_size
+from portal.errors import Message, ServiceError, human_size
 
 logger = logging.getLogger(__name__)
 
@@ -83,23 +86,26 @@ class UploadProfile:
     content_types: tuple[str, ...]
     max_bytes: Callable[[], int]
     type_label: str
-    type_message: str
+    type_message: Message
     field: str
-    subject: str
+    subject: Message
     codes: dict[str, str]
-    empty_message: str = ""
+    empty_message: Message = ""
     too_large_status: int = 400
     # False: an image whose header cannot be read is let through (its pixel
     # budget still holds whenever the header declares a size).
     verify_images: bool = True
 
-    def error(self, check: str, detail: str, *, status: int | None = None):
+    def error(self, check: str, detail: Message, *, status: int | None = None):
         return ServiceError(self.codes[check], detail, field=self.field, status=status)
 
     def too_large(self, size: int | None = None) -> ServiceError:
-        detail = f"{self.subject}不能超过{human_size(self.max_bytes())}"
+        values = {"subject": self.subject, "max": human_size(self.max_bytes())}
         if size:
-            detail += f"（该文件约{human_size(size)}）"
+            values["size"] = human_size(size)
+            detail = _("%(subject)s不能超过%(max)s（该文件约%(size)s）") % values
+        else:
+            detail = _("%(subject)s不能超过%(max)s") % values
         return self.error("too_large", detail, status=self.too_large_status)
 
 
@@ -108,10 +114,13 @@ MATERIAL = UploadProfile(
     content_types=tuple(TYPES),
     max_bytes=max_upload_bytes,
     type_label=ALLOWED_LABEL,
-    type_message=f"只接受{ALLOWED_LABEL}格式的文件（按文件内容识别，改扩展名无效）",
+    type_message=format_lazy(
+        gettext_lazy("只接受{types}格式的文件（按文件内容识别，改扩展名无效）"),
+        types=ALLOWED_LABEL,
+    ),
     field="file",
-    subject="文件",
-    empty_message="上传的文件是空文件",
+    subject=gettext_lazy("文件"),
+    empty_message=gettext_lazy("上传的文件是空文件"),
     codes={
         "too_large": "file_too_large",
         "empty": "file_empty",
@@ -130,10 +139,12 @@ AUTHORIZATION_DOCUMENT = UploadProfile(
     content_types=("application/pdf", "image/jpeg", "image/png"),
     max_bytes=lambda: AUTHORIZATION_DOCUMENT_MAX_BYTES,
     type_label="PDF、JPEG、PNG",
-    type_message="授权书只接受 PDF、JPEG 或 PNG 文件（按文件内容检查，改扩展名无效）",
+    type_message=gettext_lazy(
+        "授权书只接受 PDF、JPEG 或 PNG 文件（按文件内容检查，改扩展名无效）"
+    ),
     field="document",
-    subject="授权书文件",
-    empty_message="授权书文件是空的",
+    subject=gettext_lazy("授权书文件"),
+    empty_message=gettext_lazy("授权书文件是空的"),
     codes={
         "too_large": "document_too_large",
         "empty": "document_empty",
@@ -299,7 +310,9 @@ def _check_image(fileobj, content_type: str, profile: UploadProfile) -> None:
     if profile.verify_images and (
         size is None or not _image_is_sound(fileobj, content_type)
     ):
-        raise profile.error("corrupt", "图片文件已损坏或格式不完整，请重新拍照或扫描")
+        raise profile.error(
+            "corrupt", _("图片文件已损坏或格式不完整，请重新拍照或扫描")
+        )
     if size is None:
         return
     width, height = size
@@ -307,8 +320,15 @@ def _check_image(fileobj, content_type: str, profile: UploadProfile) -> None:
     if width * height > budget:
         raise profile.error(
             "too_many_pixels",
-            f"图片像素过多（{width}×{height}，约{width * height / 1e6:.0f}百万像素），"
-            f"最多{budget / 1e6:.0f}百万像素，请降低分辨率后重新上传",
+            _(
+                "图片像素过多（%(width)s×%(height)s，约%(megapixels)s百万像素），最多%(budget)s百万像素，请降低分辨率后重新上传"
+            )
+            % {
+                "width": width,
+                "height": height,
+                "megapixels": f"{width * height / 1e6:.0f}",
+                "budget": f"{budget / 1e6:.0f}",
+            },
         )
 
 
@@ -358,7 +378,7 @@ def _parsed_active_names(fileobj) -> set[str] | None:
         reader = PdfReader(fileobj, strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise PdfUncheckableError(
-                "encrypted", "PDF 文件已加密，无法检查其内容，请上传未加密的文件"
+                "encrypted", _("PDF 文件已加密，无法检查其内容，请上传未加密的文件")
             )
         refs = [
             IndirectObject(num, gen, reader)
@@ -372,7 +392,7 @@ def _parsed_active_names(fileobj) -> set[str] | None:
         return None
     if len(refs) > PDF_MAX_OBJECTS:
         raise PdfUncheckableError(
-            "active_content", "PDF 文件结构过于复杂，无法检查，请重新生成后上传"
+            "active_content", _("PDF 文件结构过于复杂，无法检查，请重新生成后上传")
         )
     found: set[str] = set()
     stack: list = [reader.trailer]
@@ -387,7 +407,7 @@ def _parsed_active_names(fileobj) -> set[str] | None:
         seen += 1
         if seen > PDF_MAX_OBJECTS * 20:
             raise PdfUncheckableError(
-                "active_content", "PDF 文件结构过于复杂，无法检查，请重新生成后上传"
+                "active_content", _("PDF 文件结构过于复杂，无法检查，请重新生成后上传")
             )
         if isinstance(item, NameObject):
             if item[1:] in PDF_ACTIVE_NAMES:
@@ -420,9 +440,10 @@ def _check_pdf(fileobj, profile: UploadProfile) -> None:
     if active:
         raise profile.error(
             "active_content",
-            "PDF 文件含有脚本或自动执行的动作（"
-            + "、".join("/" + name for name in sorted(active))
-            + "），不能上传；请打印后重新扫描，或另存为普通 PDF",
+            _(
+                "PDF 文件含有脚本或自动执行的动作（%(actions)s），不能上传；请打印后重新扫描，或另存为普通 PDF"
+            )
+            % {"actions": "、".join("/" + name for name in sorted(active))},
         )
 
 
@@ -448,10 +469,14 @@ def check_upload(uploaded, profile: UploadProfile = MATERIAL) -> CheckedUpload:
     PDF actions), then a full streamed pass for the SHA-256.
     """
     if uploaded is None:
-        raise ServiceError("file_required", "请选择要上传的文件", field=profile.field)
+        raise ServiceError(
+            "file_required", _("请选择要上传的文件"), field=profile.field
+        )
     size = _size_of(uploaded)
     if size is None:
-        raise ServiceError("file_unreadable", "无法读取上传的文件", field=profile.field)
+        raise ServiceError(
+            "file_unreadable", _("无法读取上传的文件"), field=profile.field
+        )
     limit = profile.max_bytes()
     if size > limit:
         raise profile.too_large(size)

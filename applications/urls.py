@@ -5,6 +5,7 @@ from django.urls import path
 from .views import agent as views_agent
 from .views import consent as views_consent
 from .views import counter as views_counter
+from .views import counter_intake
 from .views import online as views
 
 app_name = "applications"
@@ -81,36 +82,36 @@ urlpatterns = [
         views_consent.counter_paper,
         name="counter_authorization_new",
     ),
-    path("counter/intake/", views_counter.intake, name="counter_find"),
-    path("counter/intake/items/", views_counter.counter_items, name="counter_items"),
+    path("counter/intake/", counter_intake.intake, name="counter_find"),
+    path("counter/intake/items/", counter_intake.counter_items, name="counter_items"),
     path(
         "counter/intake/new/<str:code>/",
-        views_counter.counter_start,
+        counter_intake.counter_start,
         name="counter_start",
     ),
     path(
         "counter/intake/<int:pk>/form/",
-        views_counter.counter_form,
+        counter_intake.counter_form,
         name="counter_form",
     ),
     path(
         "counter/intake/<int:pk>/materials/",
-        views_counter.counter_materials,
+        counter_intake.counter_materials,
         name="counter_materials",
     ),
     path(
         "counter/intake/<int:pk>/materials/<int:material_id>/",
-        views_counter.counter_provide,
+        counter_intake.counter_provide,
         name="counter_provide",
     ),
     path(
         "counter/intake/<int:pk>/files/<int:file_id>/delete/",
-        views_counter.counter_remove_file,
+        counter_intake.counter_remove_file,
         name="counter_remove_file",
     ),
     path(
         "counter/intake/<int:pk>/submit/",
-        views_counter.counter_submit,
+        counter_intake.counter_submit,
         name="counter_submit",
     ),
     # The township agent's desk (代办).

@@ -41,6 +41,28 @@ def staff_hall_id(user) -> int | None:
     return user._staff_hall_id
 
 
+def staff_department_id(user) -> int | None:
+    """The department a staff user works in (catalog.StaffProfile), cached per user."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_staff_department_id"):
+        user._staff_department_id = (
+            StaffProfile.objects.filter(user=user)
+            .values_list("department_id", flat=True)
+            .first()
+        )
+    return user._staff_department_id
+
+
+def is_department_staff(user, department_id: int | None) -> bool:
+    """A reviewer or department head (by role) of this department."""
+    return (
+        department_id is not None
+        and bool({Role.REVIEWER, Role.DEPARTMENT_HEAD} & user_roles(user))
+        and staff_department_id(user) == department_id
+    )
+
+
 def is_hall_clerk(user, hall_id: int | None) -> bool:
     """A clerk (by role, not superuser status) working at this hall."""
     return (

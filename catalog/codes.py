@@ -1,4 +1,4 @@
-"""The catalog's own codes (docs: DOMAIN.md): basic and implementation codes.
+"""The catalog's own codes (docs/domain.md): basic and implementation codes.
 
 Pure, no ORM inside. Each returns None when the value is valid, or raises
 people.codes.CodeError with a stable code and a Chinese message. The codes
@@ -9,6 +9,8 @@ live at the base, in people.codes, and are used from there.
 from __future__ import annotations
 
 import re
+
+from django.utils.translation import gettext as _
 
 from people.codes import CodeError, validate_credit_code
 
@@ -27,10 +29,11 @@ def validate_basic_code(value: str) -> None:
     """Basic code: opaque, 12 upper-case letters or digits."""
     if not isinstance(value, str) or len(value) != 12:
         raise CodeError(
-            "basic_code_length", f"基本编码应为12位，实际为{len(value or '')}位"
+            "basic_code_length",
+            _("基本编码应为12位，实际为%(length)s位") % {"length": len(value or "")},
         )
     if not BASIC_CODE_RE.match(value):
-        raise CodeError("basic_code_chars", "基本编码只能由数字和大写字母组成")
+        raise CodeError("basic_code_chars", _("基本编码只能由数字和大写字母组成"))
 
 
 def validate_implementation_code(
@@ -40,32 +43,33 @@ def validate_implementation_code(
     if not isinstance(value, str) or len(value) != 31:
         raise CodeError(
             "implementation_code_length",
-            f"实施编码应为31位，实际为{len(value or '')}位",
+            _("实施编码应为31位，实际为%(length)s位") % {"length": len(value or "")},
         )
     try:
         validate_credit_code(value[:18])
     except CodeError as exc:
         raise CodeError(
             "implementation_code_credit",
-            "实施编码前18位（实施主体代码）无效：" + exc.message,
+            _("实施编码前18位（实施主体代码）无效：%(message)s")
+            % {"message": exc.message},
         ) from exc
     if value[18] not in AUTHORITY_LEVELS:
         raise CodeError(
-            "implementation_code_level", "实施编码第19位（行使层级）应为1至6"
+            "implementation_code_level", _("实施编码第19位（行使层级）应为1至6")
         )
     try:
         validate_basic_code(value[19:])
     except CodeError as exc:
         raise CodeError(
             "implementation_code_basic",
-            "实施编码后12位（基本编码）无效：" + exc.message,
+            _("实施编码后12位（基本编码）无效：%(message)s") % {"message": exc.message},
         ) from exc
     if credit_code is not None and value[:18] != credit_code:
         raise CodeError(
             "implementation_code_body",
-            "实施编码前18位与实施主体的统一社会信用代码不一致",
+            _("实施编码前18位与实施主体的统一社会信用代码不一致"),
         )
     if basic_code is not None and value[19:] != basic_code:
         raise CodeError(
-            "implementation_code_item", "实施编码后12位与事项基本编码不一致"
+            "implementation_code_item", _("实施编码后12位与事项基本编码不一致")
         )

@@ -39,7 +39,7 @@ class ItemType(models.TextChoices):
     PUBLIC_SERVICE = "20", _("公共服务")
 
 
-# Only these take applications and ratings (DOMAIN.md).
+# Only these take applications and ratings (docs/domain.md, Item types).
 APPLICABLE_ITEM_TYPES = {"01", "05", "07", "08", "09", "10", "20"}
 
 

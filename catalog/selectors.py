@@ -17,6 +17,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Length
+from django.utils.translation import gettext as _
 
 from portal.errors import ServiceError
 
@@ -50,11 +51,15 @@ def validate_query(raw: str) -> str:
     q = normalise_query(raw)
     if len(q) < MIN_QUERY_LENGTH:
         raise ServiceError(
-            "query_too_short", f"搜索词至少{MIN_QUERY_LENGTH}个字符", field="q"
+            "query_too_short",
+            _("搜索词至少%(min)s个字符") % {"min": MIN_QUERY_LENGTH},
+            field="q",
         )
     if len(q) > MAX_QUERY_LENGTH:
         raise ServiceError(
-            "query_too_long", f"搜索词不能超过{MAX_QUERY_LENGTH}个字符", field="q"
+            "query_too_long",
+            _("搜索词不能超过%(max)s个字符") % {"max": MAX_QUERY_LENGTH},
+            field="q",
         )
     return q
 
@@ -157,7 +162,7 @@ def item_get_public(*, basic_code: str) -> ServiceItem:
         .first()
     )
     if item is None:
-        raise ServiceError("item_not_found", "未找到该事项或事项未发布", status=404)
+        raise ServiceError("item_not_found", _("未找到该事项或事项未发布"), status=404)
     return item
 
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from people.codes import CodeError
 from portal.audit import audit_record
@@ -64,7 +65,7 @@ def validation_to_service_error(
         for e in exc.error_list:
             msg = e.message % e.params if e.params else e.message
             items.append(ErrorItem(e.code or code, str(msg)))
-    first = items[0] if items else ErrorItem(code, "数据无效")
+    first = items[0] if items else ErrorItem(code, _("数据无效"))
     return ServiceError(first.code, first.detail, field=first.field, errors=items)
 
 
@@ -121,7 +122,7 @@ def item_create(
         if ServiceItem.objects.filter(basic_code=basic_code).exists():
             raise ServiceError(
                 "basic_code_duplicate",
-                f"基本编码 {basic_code} 已存在",
+                _("基本编码 %(basic_code)s 已存在") % {"basic_code": basic_code},
                 field="basic_code",
             )
         item = ServiceItem(
@@ -161,14 +162,16 @@ def version_update_draft(
         if not locked.is_draft:
             raise ServiceError(
                 "version_frozen",
-                "已发布的事项版本不能修改，请基于它新建草稿版本",
+                _("已发布的事项版本不能修改，请基于它新建草稿版本"),
                 status=409,
             )
         before = {}
         for field, value in changes.items():
             if field in VERSION_COPY_EXCLUDE:
                 raise ServiceError(
-                    "field_readonly", f"字段 {field} 不能直接修改", field=field
+                    "field_readonly",
+                    _("字段 %(field)s 不能直接修改") % {"field": field},
+                    field=field,
                 )
             before[field] = getattr(locked, field)
             setattr(locked, field, value)
@@ -193,7 +196,9 @@ def version_new_draft(*, version: ServiceItemVersion, actor) -> ServiceItemVersi
         item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
         if item.versions.filter(status=c.VersionStatus.DRAFT).exists():
             raise ServiceError(
-                "draft_exists", "该事项已有草稿版本，请先发布或删除该草稿", status=409
+                "draft_exists",
+                _("该事项已有草稿版本，请先发布或删除该草稿"),
+                status=409,
             )
         number = (
             item.versions.order_by("-version").values_list("version", flat=True).first()
@@ -251,18 +256,20 @@ def version_publish(
         if locked.status != c.VersionStatus.DRAFT:
             raise ServiceError(
                 "version_not_draft",
-                f"只有草稿可以发布（当前状态：{locked.get_status_display()}）",
+                _("只有草稿可以发布（当前状态：%(status)s）")
+                % {"status": locked.get_status_display()},
                 status=409,
             )
         if effective_from < today:
             raise ServiceError(
-                "effective_in_past", "生效日期不能早于今天", field="effective_from"
+                "effective_in_past", _("生效日期不能早于今天"), field="effective_from"
             )
         problems = check_version(locked)
         if problems:
             raise ServiceError(
                 "guide_inconsistent",
-                f"办事指南有{len(problems)}处不符合要求，不能发布",
+                _("办事指南有%(count)s处不符合要求，不能发布")
+                % {"count": len(problems)},
                 errors=problems,
             )
         locked.status = c.VersionStatus.PUBLISHED
@@ -299,14 +306,14 @@ def version_retire(
 ) -> ServiceItemVersion:
     """Retire a published version; the item leaves the catalog if it was current."""
     if not (reason or "").strip():
-        raise ServiceError("reason_required", "请填写废止原因", field="reason")
+        raise ServiceError("reason_required", _("请填写废止原因"), field="reason")
     today = timezone.localdate()
     with transaction.atomic():
         item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
         locked = ServiceItemVersion.objects.select_for_update().get(pk=version.pk)
         if locked.status != c.VersionStatus.PUBLISHED:
             raise ServiceError(
-                "version_not_published", "只有已发布的版本可以废止", status=409
+                "version_not_published", _("只有已发布的版本可以废止"), status=409
             )
         locked.status = c.VersionStatus.RETIRED
         locked.effective_to = effective_to or today
@@ -423,7 +430,9 @@ def implementation_create(
             code=code, business_item_code=business_item_code
         ).exists():
             raise ServiceError(
-                "implementation_code_duplicate", f"实施编码 {code} 已存在", field="code"
+                "implementation_code_duplicate",
+                _("实施编码 %(code)s 已存在") % {"code": code},
+                field="code",
             )
         impl = Implementation(
             item=item,
@@ -462,17 +471,19 @@ def variance_record(
     """Record (or replace) a local difference from the standard, with its reason."""
     if field not in c.VARIANCE_FIELDS:
         raise ServiceError(
-            "variance_field", f"要素 {field} 不允许地方差异", field="field"
+            "variance_field",
+            _("要素 %(field)s 不允许地方差异") % {"field": field},
+            field="field",
         )
     if not (reason or "").strip():
-        raise ServiceError("variance_reason", "差异须说明原因", field="reason")
+        raise ServiceError("variance_reason", _("差异须说明原因"), field="reason")
     version = implementation.item.current_version
     if version is None:
-        raise ServiceError("item_not_published", "事项尚未发布，不能登记差异")
+        raise ServiceError("item_not_published", _("事项尚未发布，不能登记差异"))
     standard = getattr(version, field)
     if standard == local_value:
         raise ServiceError(
-            "variance_same", "本地值与标准值相同，无需登记差异", field="local_value"
+            "variance_same", _("本地值与标准值相同，无需登记差异"), field="local_value"
         )
     with transaction.atomic():
         variance, created = Variance.objects.update_or_create(
@@ -526,7 +537,7 @@ def draft_children_save(
         if not locked.is_draft:
             raise ServiceError(
                 "version_frozen",
-                "已发布的事项版本不能修改，请基于它新建草稿版本",
+                _("已发布的事项版本不能修改，请基于它新建草稿版本"),
                 status=409,
             )
         summary: dict[str, dict[str, Any]] = defaultdict(dict)
@@ -560,7 +571,7 @@ def draft_children_save(
 def _check_child(obj, version: ServiceItemVersion) -> None:
     if obj._owning_version_id() != version.pk:
         raise ServiceError(
-            "child_wrong_version", "所改内容不属于该事项版本", status=400
+            "child_wrong_version", _("所改内容不属于该事项版本"), status=400
         )
 
 

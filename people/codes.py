@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -42,25 +44,29 @@ def validate_credit_code(value: str) -> None:
     if not isinstance(value, str) or len(value) != 18:
         raise CodeError(
             "credit_code_length",
-            f"统一社会信用代码应为18位，实际为{len(value or '')}位",
+            _("统一社会信用代码应为18位，实际为%(length)s位")
+            % {"length": len(value or "")},
         )
     bad = sorted({ch for ch in value if ch not in CREDIT_ALPHABET})
     if bad:
         raise CodeError(
             "credit_code_chars",
-            "统一社会信用代码含有不允许的字符："
-            + "、".join(bad)
-            + "（不使用 I、O、Z、S、V 及小写字母）",
+            _(
+                "统一社会信用代码含有不允许的字符：%(chars)s（不使用 I、O、Z、S、V 及小写字母）"
+            )
+            % {"chars": "、".join(bad)},
         )
     if not value[2:8].isdigit():
         raise CodeError(
-            "credit_code_region", "统一社会信用代码第3至8位应为行政区划代码（6位数字）"
+            "credit_code_region",
+            _("统一社会信用代码第3至8位应为行政区划代码（6位数字）"),
         )
     expected = credit_check_char(value[:17])
     if value[17] != expected:
         raise CodeError(
             "credit_code_check",
-            f"统一社会信用代码校验位错误：应为 {expected}，实际为 {value[17]}",
+            _("统一社会信用代码校验位错误：应为 %(expected)s，实际为 %(value)s")
+            % {"expected": expected, "value": value[17]},
         )
 
 
@@ -87,21 +93,24 @@ def validate_region_code(value: str) -> None:
     # isascii: str.isdigit() also accepts full-width, superscript and other
     # scripts' digits, which would make a second "513301".
     if not isinstance(value, str) or not (value.isascii() and value.isdigit()):
-        raise CodeError("region_code_chars", "行政区划代码只能由数字（0-9）组成")
+        raise CodeError("region_code_chars", _("行政区划代码只能由数字（0-9）组成"))
     if len(value) not in (6, 9, 12):
         raise CodeError(
             "region_code_length",
-            f"行政区划代码应为6位（县级及以上）、9位（乡镇）或12位（村），实际为{len(value)}位",
+            _(
+                "行政区划代码应为6位（县级及以上）、9位（乡镇）或12位（村），实际为%(length)s位"
+            )
+            % {"length": len(value)},
         )
     if value[:2] == "00":
-        raise CodeError("region_code_province", "行政区划代码前两位（省级）不能为00")
+        raise CodeError("region_code_province", _("行政区划代码前两位（省级）不能为00"))
     if len(value) == 6 and value[2:4] == "00" and value[4:] != "00":
         raise CodeError(
-            "region_code_shape", "行政区划代码第3、4位为00时第5、6位也应为00"
+            "region_code_shape", _("行政区划代码第3、4位为00时第5、6位也应为00")
         )
     if len(value) > 6 and value[4:6] == "00":
         raise CodeError(
-            "region_code_shape", "乡镇、村级代码的前6位应为县级行政区划代码"
+            "region_code_shape", _("乡镇、村级代码的前6位应为县级行政区划代码")
         )
 
 

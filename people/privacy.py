@@ -19,6 +19,7 @@ import unicodedata
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from portal.errors import ServiceError
 
@@ -55,27 +56,32 @@ def validate_id_number(value: str) -> dt.date:
     value = normalise_id_number(value)
     if len(value) != 18:
         raise IdNumberError(
-            "id_number_length", f"身份证号码应为18位，实际为{len(value)}位"
+            "id_number_length",
+            _("身份证号码应为18位，实际为%(length)s位") % {"length": len(value)},
         )
     if not _ascii_digits(value[:17]) or not (
         _ascii_digits(value[17]) or value[17] == "X"
     ):
         raise IdNumberError(
-            "id_number_chars", "身份证号码前17位应为数字，最后一位为数字或X"
+            "id_number_chars", _("身份证号码前17位应为数字，最后一位为数字或X")
         )
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
         raise IdNumberError(
-            "id_number_birth_date", f"身份证号码中的出生日期 {value[6:14]} 不是真实日期"
+            "id_number_birth_date",
+            _("身份证号码中的出生日期 %(date)s 不是真实日期") % {"date": value[6:14]},
         ) from exc
     if birth > dt.date.today() or birth.year < 1900:
         raise IdNumberError(
-            "id_number_birth_date", f"身份证号码中的出生日期 {value[6:14]} 不合理"
+            "id_number_birth_date",
+            _("身份证号码中的出生日期 %(date)s 不合理") % {"date": value[6:14]},
         )
     expected = id_check_char(value[:17])
     if value[17] != expected:
-        raise IdNumberError("id_number_check", "身份证号码校验位错误，请核对后重新输入")
+        raise IdNumberError(
+            "id_number_check", _("身份证号码校验位错误，请核对后重新输入")
+        )
     return birth
 
 
@@ -185,12 +191,12 @@ def reveal_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(
-            "reveal_reason_required", "查看完整身份证号码须填写事由", field="reason"
+            "reveal_reason_required", _("查看完整身份证号码须填写事由"), field="reason"
         )
     if len(reason) > REVEAL_REASON_MAX:
         raise ServiceError(
             "reveal_reason_length",
-            f"事由最多{REVEAL_REASON_MAX}个字符",
+            _("事由最多%(max)s个字符") % {"max": REVEAL_REASON_MAX},
             field="reason",
         )
     return reason

@@ -4,7 +4,7 @@ Also the two mixins every admin of the project uses: ``AuditedAdminMixin``
 (an admin save or delete writes an audit entry in the same transaction) and
 ``ServiceErrorAdminMixin`` (a ServiceError raised by a service becomes error
 messages instead of a server error; the admin's transaction rolls back).
-Nothing here imports catalog or later apps (DESIGN.md: portal's base).
+Nothing here imports people, catalog or later apps (docs/architecture.md: portal's base).
 """
 
 from __future__ import annotations

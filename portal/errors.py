@@ -1,22 +1,36 @@
-"""Errors raised by services: a stable machine code plus a Chinese message.
+"""Errors raised by services: a stable machine code plus a translatable message.
 
 Views and the API turn these into user-facing messages; nothing else needs to
 know how. ``field`` names the input that was wrong, when there is one.
+
+The message is the Chinese text wrapped in gettext, so the English pages show
+English: ``ServiceError("x_missing", _("缺少……"))`` inside a function (gettext
+at raise time, when the request's language is active), ``gettext_lazy`` for a
+module-level constant, and ``_("……%(name)s……") % {"name": value}`` for a
+message with values in it (never an f-string: its text cannot be looked up).
+The code never changes with the language. ``as_dict`` always returns plain
+strings, also for a lazy message. tests/portal/test_error_i18n.py fails on a
+bare literal passed as a message.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
+
+Message = str | Promise
+"""A message: a translated ``str`` or a lazy translation."""
+
 
 @dataclass
 class ErrorItem:
     code: str
-    detail: str
+    detail: Message
     field: str | None = None
 
     def as_dict(self) -> dict:
-        data = {"code": self.code, "detail": self.detail}
+        data = {"code": self.code, "detail": str(self.detail)}
         if self.field is not None:
             data["field"] = self.field
         return data
@@ -30,7 +44,7 @@ class ServiceError(Exception):
     def __init__(
         self,
         code: str,
-        detail: str,
+        detail: Message,
         *,
         field: str | None = None,
         errors: list[ErrorItem] | None = None,
@@ -71,7 +85,9 @@ class ThrottledError(ServiceError):
 
     status = 429
 
-    def __init__(self, code: str, detail: str, *, retry_after: int, **kwargs) -> None:
+    def __init__(
+        self, code: str, detail: Message, *, retry_after: int, **kwargs
+    ) -> None:
         super().__init__(code, detail, **kwargs)
         self.retry_after = max(1, int(retry_after))
 
@@ -82,10 +98,10 @@ class ErrorCollector:
 
     items: list[ErrorItem] = field(default_factory=list)
 
-    def add(self, code: str, detail: str, field: str | None = None) -> None:
+    def add(self, code: str, detail: Message, field: str | None = None) -> None:
         self.items.append(ErrorItem(code, detail, field))
 
-    def raise_if_any(self, code: str, summary: str) -> None:
+    def raise_if_any(self, code: str, summary: Message) -> None:
         if self.items:
             if len(self.items) == 1:
                 item = self.items[0]

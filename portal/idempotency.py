@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .errors import ServiceError
 from .upsert import insert_unless_taken
@@ -47,7 +48,7 @@ def check_key(key: str | None) -> str:
     if not KEY_RE.match(key or ""):
         raise ServiceError(
             "idempotency_key_invalid",
-            "Idempotency-Key 应为1到100个字母、数字或 ._:- 字符",
+            _("Idempotency-Key 应为1到100个字母、数字或 ._:- 字符"),
             field="Idempotency-Key",
         )
     return key
@@ -89,14 +90,16 @@ def run_idempotent(
             if record.request_fingerprint != fingerprint:
                 raise ServiceError(
                     "idempotency_key_reused",
-                    "该 Idempotency-Key 已用于内容不同的请求",
+                    _("该 Idempotency-Key 已用于内容不同的请求"),
                     field="Idempotency-Key",
                     status=422,
                 )
             result_id = getattr(record, records._meta.get_field(result_field).attname)
             if result_id is None:
                 raise ServiceError(
-                    "idempotency_in_progress", "相同请求正在处理中，请稍后", status=409
+                    "idempotency_in_progress",
+                    _("相同请求正在处理中，请稍后"),
+                    status=409,
                 )
             result_model = records._meta.get_field(result_field).related_model
             return result_model.objects.get(pk=result_id), True

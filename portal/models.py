@@ -1,6 +1,6 @@
 """Portal base: users, the audit chain and public content pages.
 
-No import from catalog or later apps may appear here (see DESIGN.md).
+No import from people, catalog or later apps may appear here (see docs/architecture.md).
 """
 
 from __future__ import annotations

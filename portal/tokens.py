@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from knox.models import get_digest_token
 from knox.settings import CONSTANTS
 
@@ -94,7 +95,7 @@ def api_token_revoke(*, user, token_id: int) -> None:
             ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
         )
         if token is None:
-            raise NotFoundError("not_found", "未找到该令牌")
+            raise NotFoundError("not_found", _("未找到该令牌"))
         token.delete()
         audit_record(
             actor=user,

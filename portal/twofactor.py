@@ -29,6 +29,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -81,14 +82,14 @@ def format_recovery_code(code: str) -> str:
 
 
 def _invalid(field: str = "otp_code") -> ServiceError:
-    return ServiceError("otp_invalid", "验证码不正确或已使用", field=field)
+    return ServiceError("otp_invalid", _("验证码不正确或已使用"), field=field)
 
 
 def _throttled(locked_until) -> ThrottledError:
     seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
     return ThrottledError(
         "otp_throttled",
-        f"验证码错误次数过多，请 {seconds} 秒后再试",
+        _("验证码错误次数过多，请 %(seconds)s 秒后再试") % {"seconds": seconds},
         retry_after=seconds,
     )
 
@@ -146,7 +147,7 @@ def totp_enrol_begin(*, user) -> TOTPDevice:
     """
     with transaction.atomic():
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            raise ServiceError("otp_already_enabled", "已开启两步验证")
+            raise ServiceError("otp_already_enabled", _("已开启两步验证"))
         device = (
             TOTPDevice.objects.select_for_update()
             .filter(user=user, confirmed=False)
@@ -188,7 +189,7 @@ def totp_enrol_confirm(*, user, code: str) -> list[str]:
         )
         if device is None:
             raise ServiceError(
-                "otp_enrolment_missing", "请重新开始设置两步验证", field="otp_code"
+                "otp_enrolment_missing", _("请重新开始设置两步验证"), field="otp_code"
             )
         device, locked_until = _verify_on([device], code)
         codes: list[str] = []
@@ -219,7 +220,7 @@ def otp_disable(*, user, code: str) -> None:
     """Turn the second factor off (citizens only), after a valid code."""
     if user_requires_otp(user):
         raise PermissionDeniedError(
-            "otp_required_for_staff", "工作人员账号必须使用两步验证，不能关闭"
+            "otp_required_for_staff", _("工作人员账号必须使用两步验证，不能关闭")
         )
     otp_verify(user=user, code=code)
     with transaction.atomic():

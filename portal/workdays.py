@@ -3,7 +3,7 @@
 This is the provisional calendar: the State Council notices as shipped by the
 ``chinesecalendar`` package, and for years it does not cover, weekends only
 (flagged provisional). The workflow issue replaces it with the editable
-calendar table of DOMAIN.md; callers use only :func:`add_working_days`.
+calendar table of docs/domain.md; callers use only :func:`add_working_days`.
 """
 
 from __future__ import annotations

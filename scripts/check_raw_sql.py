@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Raw SQL only where it is allowed (STYLE.md: "Raw SQL is for a primitive").
+"""Raw SQL only where it is allowed (docs/style.md: "Raw SQL is for a primitive").
 
 Fails when application code opens a database cursor (``connection.cursor()``),
 runs ``Manager.raw()``/``QuerySet.extra()`` or builds ``RawSQL`` outside the

@@ -1,1 +1,1 @@
-"""Models of this app arrive with its issue; see DESIGN.md."""
+"""Models of this app arrive with its issue; see docs/architecture.md (Planned)."""

@@ -157,7 +157,7 @@ class ApplicationStatusChangeSerializer(_FieldsOnce, serializers.ModelSerializer
 class ApplicationNoticeSerializer(_FieldsOnce, serializers.ModelSerializer):
     class Meta:
         model = SupplementNotice
-        fields = ["id", "items", "issued_at", "resolved_at"]
+        fields = ["id", "items", "issued_at", "due_date", "resolved_at", "lapsed_at"]
 
 
 class ApplicationFormDataField(serializers.JSONField):
@@ -179,9 +179,18 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
             "applicant_kind",
             "form_data",
             "accepted_at",
+            "acceptance_deemed",
             "refusal_reason",
             "refusal_basis",
+            "decision",
+            "decision_basis",
+            "decided_at",
+            "delivery_due",
+            "delivered_at",
+            "delivery_method",
             "withdrawn_at",
+            "closed_at",
+            "closure_reason",
             "dates_provisional",
             "materials",
             "history",
@@ -261,6 +270,11 @@ class ApplicationSupplementItemSerializer(serializers.Serializer):
 
 class ApplicationSupplementSerializer(serializers.Serializer):
     items = ApplicationSupplementItemSerializer(many=True, allow_empty=True)
+    due_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="补正期限（不早于今天，不晚于配置的最长工作日数）；不填按默认",
+    )
 
 
 class ApplicationRefuseSerializer(serializers.Serializer):
@@ -289,3 +303,10 @@ class TrackResultSerializer(serializers.Serializer):
     promised_date = serializers.DateField(allow_null=True)
     dates_provisional = serializers.BooleanField()
     timeline = TrackEventSerializer(many=True)
+    acceptance_deemed = serializers.BooleanField(
+        help_text="受理审查期限内未告知补正，依法视为受理（行政许可法第三十二条）"
+    )
+    supplement_due = serializers.DateField(
+        allow_null=True, help_text="待补正时：一次性告知书载明的补正期限"
+    )
+    closure_label = serializers.CharField(help_text="已归档时：归档原因")

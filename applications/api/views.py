@@ -7,6 +7,7 @@ portal.api.errors as {"code", "detail", "field"?, "errors"?}.
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -143,7 +144,7 @@ class ApplicationListCreateView(generics.ListAPIView):
             if enterprise is None:
                 raise NotFoundError(
                     "enterprise_not_found",
-                    "未找到该企业，或您不是该企业的经办人",
+                    _("未找到该企业，或您不是该企业的经办人"),
                     field="enterprise",
                 )
         application, replayed = application_start(
@@ -324,6 +325,7 @@ class ApplicationNotifySupplementView(_ActionView):
             application=application,
             clerk=request.user,
             items=[dict(i) for i in data["items"]],
+            due_date=data.get("due_date"),
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,7 +21,12 @@ from .. import hooks
 from ..models import Application, ApplicationMaterial, SupplementNotice
 from ..selectors import application_not_found, is_hall_clerk
 from .status import lock_for_update, transition_locked
-from .time_limits import limit_end
+from .time_limits import (
+    limit_end,
+    supplement_due_default,
+    supplement_due_latest,
+    supplement_due_provisional,
+)
 
 S = c.ApplicationStatus
 
@@ -52,34 +58,106 @@ def promised_completion(
     return limit_end(start, value, version.promised_limit_unit)
 
 
-def application_accept(*, application: Application, clerk) -> Application:
-    """Accept at the hall (受理) and hand over to the workflow seam."""
-    with transaction.atomic():
-        locked = _lock_for_clerk(application, clerk)
-        now = timezone.now()
-        today = timezone.localdate(now)
-        promised, provisional = promised_completion(application=locked, start=today)
-        locked.accepted_at = now
-        locked.accepted_by = clerk
-        locked.promised_date = promised
-        locked.dates_provisional = locked.dates_provisional or provisional
-        transition_locked(
-            locked,
-            S.ACCEPTED,
-            actor=clerk,
-            fields=["accepted_at", "accepted_by", "promised_date", "dates_provisional"],
-            changes={"promised_date": promised.isoformat() if promised else None},
+def accept_locked(
+    locked: Application, *, actor, accepted_at, deemed: bool, reason: str = ""
+) -> Application:
+    """Accept a LOCKED application as of ``accepted_at``; fire ``on_accepted``.
+
+    The one acceptance, whoever accepts: a clerk now, or the system for a
+    deemed acceptance as of the day the materials arrived. The promised
+    completion date counts from that day. Edge: submitted -> accepted.
+    """
+    accepted_on = timezone.localdate(accepted_at)
+    promised, provisional = promised_completion(application=locked, start=accepted_on)
+    locked.accepted_at = accepted_at
+    locked.accepted_by = actor
+    locked.acceptance_deemed = deemed
+    locked.promised_date = promised
+    locked.dates_provisional = locked.dates_provisional or provisional
+    transition_locked(
+        locked,
+        S.ACCEPTED,
+        actor=actor,
+        reason=reason,
+        fields=[
+            "accepted_at",
+            "accepted_by",
+            "acceptance_deemed",
+            "promised_date",
+            "dates_provisional",
+        ],
+        changes={
+            "promised_date": promised.isoformat() if promised else None,
+            **(
+                {"deemed": True, "accepted_on": accepted_on.isoformat()}
+                if deemed
+                else {}
+            ),
+        },
+    )
+    hooks.on_accepted.fire(
+        hooks.Accepted(
+            application=locked, actor=actor, accepted_on=accepted_on, deemed=deemed
         )
-        hooks.run_acceptance_handlers(locked)
+    )
     return locked
 
 
-def application_request_supplement(
-    *, application: Application, clerk, items: list[dict]
-) -> SupplementNotice:
-    """One-time notice (一次性告知): every missing or faulty material at once."""
+def application_accept(*, application: Application, clerk) -> Application:
+    """Accept at the hall (受理) and hand over to the workflow seam.
+
+    Edge: submitted -> accepted. Hooks: ``on_accepted`` (in the transaction).
+    """
     with transaction.atomic():
         locked = _lock_for_clerk(application, clerk)
+        accept_locked(locked, actor=clerk, accepted_at=timezone.now(), deemed=False)
+    return locked
+
+
+def supplement_due_checked(
+    due_date: dt.date | None, *, today: dt.date, errors: ErrorCollector
+) -> tuple[dt.date, bool]:
+    """The notice's due date: the clerk's choice within limits, else the default.
+
+    Not before today (a due date ends at the end of its day), not after
+    SUPPLEMENT_DUE_MAX_WORKING_DAYS working days; a date outside is added to
+    ``errors`` (field ``due_date``) and the default returned meanwhile.
+    """
+    default = supplement_due_default(today)
+    if due_date is None:
+        return default
+    latest = supplement_due_latest(today)
+    if due_date < today:
+        errors.add("supplement_due_past", "补正期限不能早于今天", "due_date")
+    elif due_date > latest:
+        errors.add(
+            "supplement_due_too_late",
+            f"补正期限最迟为{latest.year}年{latest.month}月{latest.day}日"
+            f"（{settings.SUPPLEMENT_DUE_MAX_WORKING_DAYS}个工作日）",
+            "due_date",
+        )
+    else:
+        return due_date, supplement_due_provisional(today, due_date)
+    return default
+
+
+def application_request_supplement(
+    *,
+    application: Application,
+    clerk,
+    items: list[dict],
+    due_date: dt.date | None = None,
+) -> SupplementNotice:
+    """One-time notice (一次性告知): every missing or faulty material at once.
+
+    Edge: submitted -> supplement requested. ``due_date``: the last day to
+    supplement, chosen by the clerk (today up to the configured limit), else
+    the configured default; stored on the notice, where the lapse timer and
+    the printed notice read it.
+    """
+    with transaction.atomic():
+        locked = _lock_for_clerk(application, clerk)
+        now = timezone.now()
         rows = {
             am.material_id: am
             for am in ApplicationMaterial.objects.select_related("material").filter(
@@ -125,8 +203,10 @@ def application_request_supplement(
                 listed.append((row, problem))
             if material_id is not None:
                 seen.add(material_id)
+        due, due_provisional = supplement_due_checked(
+            due_date, today=timezone.localdate(now), errors=errors
+        )
         errors.raise_if_any("supplement_invalid", "一次性告知内容有误")
-        now = timezone.now()
         for row in rows.values():
             row.problem = ""
         for row, problem in listed:
@@ -144,6 +224,8 @@ def application_request_supplement(
             ],
             issued_by=clerk,
             issued_at=now,
+            due_date=due,
+            due_provisional=due_provisional,
         )
         transition_locked(
             locked,
@@ -153,6 +235,7 @@ def application_request_supplement(
             changes={
                 "notice": notice.pk,
                 "materials": [r.material_id for r, _ in listed],
+                "due_date": due.isoformat(),
             },
         )
     return notice
@@ -161,7 +244,10 @@ def application_request_supplement(
 def application_refuse(
     *, application: Application, clerk, reason: str, legal_basis: str
 ) -> Application:
-    """Refuse to accept (不予受理), with the reason and its legal basis."""
+    """Refuse to accept (不予受理), with the reason and its legal basis.
+
+    Edges: submitted -> refused, supplement requested -> refused.
+    """
     reason = (reason or "").strip()
     legal_basis = (legal_basis or "").strip()
     with transaction.atomic():

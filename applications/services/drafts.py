@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog import constants as cc
 from catalog.models import Implementation, ServiceHall
@@ -59,7 +60,7 @@ def require_agent_still_authorized(application: Application, user) -> None:
     if not authorization_in_force(auth, agent=user):
         raise PermissionDeniedError(
             "agent_not_authorized",
-            "申请人的代办授权已撤销或已过期，您不能再代为办理该办件",
+            _("申请人的代办授权已撤销或已过期，您不能再代为办理该办件"),
             field="agent_authorization",
         )
 
@@ -68,12 +69,13 @@ def require_editable(application: Application, user) -> None:
     require_agent_still_authorized(application, user)
     if not may_edit(user=user, application=application):
         raise PermissionDeniedError(
-            "not_application_editor", "只有申请人或录入人可以修改该办件"
+            "not_application_editor", _("只有申请人或录入人可以修改该办件")
         )
     if application.status not in EDITABLE:
         raise ServiceError(
             "application_not_editable",
-            f"办件当前状态为“{application.get_status_display()}”，不能修改",
+            _("办件当前状态为“%(status)s”，不能修改")
+            % {"status": application.get_status_display()},
             status=409,
         )
 
@@ -106,24 +108,24 @@ def check_form_data(form_data) -> dict:
         return {}
     if not isinstance(form_data, dict):
         raise ServiceError(
-            "form_invalid", "申请表数据应为对象（键值对）", field="form_data"
+            "form_invalid", _("申请表数据应为对象（键值对）"), field="form_data"
         )
     problem = _form_data_problem(form_data)
     if problem == "form_too_deep":
         raise ServiceError(
             "form_too_deep",
-            f"申请表内容嵌套过深（不超过{MAX_FORM_DEPTH}层）",
+            _("申请表内容嵌套过深（不超过%(max)s层）") % {"max": MAX_FORM_DEPTH},
             field="form_data",
         )
     if problem == "form_invalid":
         raise ServiceError(
-            "form_invalid", "申请表内容不能含有空字符（NUL）", field="form_data"
+            "form_invalid", _("申请表内容不能含有空字符（NUL）"), field="form_data"
         )
     size = len(json.dumps(form_data, ensure_ascii=False).encode("utf-8"))
     if size > MAX_FORM_BYTES:
         raise ServiceError(
             "form_too_large",
-            f"申请表内容过长（不超过{MAX_FORM_BYTES // 1024}KB）",
+            _("申请表内容过长（不超过%(max)sKB）") % {"max": MAX_FORM_BYTES // 1024},
             field="form_data",
         )
     return form_data
@@ -144,28 +146,28 @@ def agent_authorization_check(
     if authorization is None:
         raise PermissionDeniedError(
             "agent_not_authorized",
-            "代办须有申请人的有效授权（上传授权书或签署授权声明）",
+            _("代办须有申请人的有效授权（上传授权书或签署授权声明）"),
             field="agent_authorization",
         )
     auth = AgentAuthorization.objects.filter(pk=authorization.pk).first()
     today = timezone.localdate()
     problem = None
     if auth is None or auth.agent_id != agent.pk:
-        problem = "该授权不属于您"
+        problem = _("该授权不属于您")
     elif auth.confirmed_at is None:
-        problem = "委托人尚未确认该授权"
+        problem = _("委托人尚未确认该授权")
     elif auth.revoked_at is not None:
-        problem = "申请人已撤销该授权"
+        problem = _("申请人已撤销该授权")
     elif auth.valid_until < today:
-        problem = "该授权已过有效期"
+        problem = _("该授权已过有效期")
     elif auth.item_id is not None and auth.item_id != implementation.item_id:
-        problem = "该授权不包括此事项"
+        problem = _("该授权不包括此事项")
     elif applicant is not None and applicant.pk != auth.citizen_id:
-        problem = "授权人与申请人不一致"
+        problem = _("授权人与申请人不一致")
     if problem:
         raise PermissionDeniedError(
             "agent_not_authorized",
-            f"无有效代办授权：{problem}",
+            _("无有效代办授权：%(problem)s") % {"problem": problem},
             field="agent_authorization",
         )
     return auth
@@ -210,7 +212,7 @@ def application_create(
     per material of the version is created up front.
     """
     with transaction.atomic():
-        application, _, _ = create_draft(
+        application, _created, _replayed = create_draft(
             user=user,
             implementation=implementation,
             applicant=applicant,
@@ -234,19 +236,21 @@ def availability_error(impl: Implementation | None, *, kind: str | None = None):
         or version.status != cc.VersionStatus.PUBLISHED
     ):
         return ServiceError(
-            "item_not_available", "该事项当前不可申请（未发布或已废止）", status=409
+            "item_not_available", _("该事项当前不可申请（未发布或已废止）"), status=409
         )
     if version.item_type not in cc.APPLICABLE_ITEM_TYPES:
         return ServiceError(
             "item_not_applicable",
-            f"“{version.get_item_type_display()}”类事项不受理申请",
+            _("“%(type)s”类事项不受理申请") % {"type": version.get_item_type_display()},
             status=409,
         )
     served = set(version.served_parties or [])
     if kind is not None and served and kind not in served:
-        who = "法人" if kind == c.ApplicantKind.LEGAL else "自然人"
+        who = _("法人") if kind == c.ApplicantKind.LEGAL else _("自然人")
         return ServiceError(
-            "served_party_mismatch", f"该事项不面向{who}办理", field="enterprise"
+            "served_party_mismatch",
+            _("该事项不面向%(who)s办理") % {"who": who},
+            field="enterprise",
         )
     return None
 
@@ -276,7 +280,9 @@ def create_draft(
     try:
         channel = c.IntakeChannel(channel)
     except ValueError:
-        raise ServiceError("channel_invalid", "申请渠道无效", field="channel") from None
+        raise ServiceError(
+            "channel_invalid", _("申请渠道无效"), field="channel"
+        ) from None
     form_data = check_form_data(form_data)
     if implementation is not None:
         lookup = {"pk": implementation.pk}
@@ -294,7 +300,7 @@ def create_draft(
     if impl is None and implementation is None:
         raise ServiceError(
             "implementation_not_found",
-            "未找到该实施编码对应的事项",
+            _("未找到该实施编码对应的事项"),
             field="implementation",
         )
     if (error := availability_error(impl)) is not None:
@@ -305,7 +311,7 @@ def create_draft(
         if applicant is not None and applicant.pk != user.pk:
             raise PermissionDeniedError(
                 "applicant_mismatch",
-                "网上申请只能以本人名义提交",
+                _("网上申请只能以本人名义提交"),
                 field="applicant",
             )
         applicant = user
@@ -313,19 +319,21 @@ def create_draft(
         clerk_hall = staff_hall_id(user) if Role.CLERK in user_roles(user) else None
         if clerk_hall is None:
             raise PermissionDeniedError(
-                "clerk_required", "窗口受理须由所在大厅的综合窗口人员办理"
+                "clerk_required", _("窗口受理须由所在大厅的综合窗口人员办理")
             )
         if hall is not None and hall.pk != clerk_hall:
-            raise NotFoundError("hall_not_found", "未找到该大厅", field="hall")
+            raise NotFoundError("hall_not_found", _("未找到该大厅"), field="hall")
         if applicant is None:
             raise ServiceError(
-                "applicant_required", "请先查找或登记申请人", field="applicant"
+                "applicant_required", _("请先查找或登记申请人"), field="applicant"
             )
         # Counter intake is received at the clerk's own hall.
         app_hall = ServiceHall.objects.get(pk=clerk_hall)
     elif channel == c.IntakeChannel.AGENT:
         if Role.AGENT not in user_roles(user):
-            raise PermissionDeniedError("agent_role_required", "只有代办员可以代为申请")
+            raise PermissionDeniedError(
+                "agent_role_required", _("只有代办员可以代为申请")
+            )
         auth = agent_authorization_check(
             agent=user,
             authorization=agent_authorization,
@@ -344,7 +352,7 @@ def create_draft(
         ).exists():
             raise PermissionDeniedError(
                 "enterprise_member_required",
-                "您不是该企业的经办人或法定代表人，不能以该企业名义申请",
+                _("您不是该企业的经办人或法定代表人，不能以该企业名义申请"),
                 field="enterprise",
             )
         kind = c.ApplicantKind.LEGAL
@@ -360,7 +368,7 @@ def create_draft(
         if contact is None:
             raise ServiceError(
                 "applicant_profile_required",
-                "申请人尚未完成实名登记（姓名、身份证号码）",
+                _("申请人尚未完成实名登记（姓名、身份证号码）"),
                 field="applicant",
             )
         recipients = contact_recipients(*contact)

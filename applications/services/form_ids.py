@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from people.privacy import is_sealed, open_id_number, reveal_reason
 from portal.audit import audit_record
@@ -23,16 +24,18 @@ def application_reveal_form_id_number(
     and the reason, never the number.
     """
     if not is_hall_clerk(viewer, application.hall_id):
-        raise PermissionDeniedError("reveal_forbidden", "无权查看完整身份证号码")
+        raise PermissionDeniedError("reveal_forbidden", _("无权查看完整身份证号码"))
     sealed = (application.form_data or {}).get(field)
     if field not in form_id_fields(application.version.form_schema) or not is_sealed(
         sealed
     ):
-        raise NotFoundError("form_field_not_found", "申请表中没有该身份证号码栏目")
+        raise NotFoundError("form_field_not_found", _("申请表中没有该身份证号码栏目"))
     reason = reveal_reason(reason)
     number = open_id_number(sealed)
     if number is None:
-        raise ServiceError("form_id_number_unreadable", "该号码无法解密，请联系管理员")
+        raise ServiceError(
+            "form_id_number_unreadable", _("该号码无法解密，请联系管理员")
+        )
     with transaction.atomic():
         audit_record(
             actor=viewer,

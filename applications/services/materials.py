@@ -12,6 +12,8 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from catalog import constants as cc
 from catalog.models import Material
@@ -45,7 +47,7 @@ def _material_row(application: Application, material) -> ApplicationMaterial:
     )
     if row is None:
         raise ServiceError(
-            "material_unknown", "该办件没有这项材料", field="material", status=400
+            "material_unknown", _("该办件没有这项材料"), field="material", status=400
         )
     return row
 
@@ -82,7 +84,7 @@ def application_provide_material(
         provision = c.Provision(provision)
     except ValueError:
         raise ServiceError(
-            "provision_invalid", "材料提供方式无效", field="provision"
+            "provision_invalid", _("材料提供方式无效"), field="provision"
         ) from None
     promise_text = (promise_text or "").strip()
     certificate_ref = (certificate_ref or "").strip()
@@ -103,7 +105,8 @@ def application_provide_material(
                 if len(kept) >= MAX_FILES_PER_MATERIAL:
                     raise ServiceError(
                         "too_many_files",
-                        f"每项材料最多上传{MAX_FILES_PER_MATERIAL}个文件",
+                        _("每项材料最多上传%(max)s个文件")
+                        % {"max": MAX_FILES_PER_MATERIAL},
                         field="file",
                     )
                 stored = UploadedFile(
@@ -139,13 +142,14 @@ def application_provide_material(
                 if m.necessity != cc.MaterialNecessity.COMMITMENT:
                     raise ServiceError(
                         "commitment_not_allowed",
-                        f"材料“{m.name}”不适用告知承诺，请上传材料",
+                        _("材料“%(name)s”不适用告知承诺，请上传材料")
+                        % {"name": m.name},
                         field="provision",
                     )
                 if not promise_text:
                     raise ServiceError(
                         "promise_text_required",
-                        "请填写并签署承诺内容",
+                        _("请填写并签署承诺内容"),
                         field="promise_text",
                     )
                 row.promise_text, row.promised_by = promise_text, None
@@ -180,7 +184,7 @@ def _check_certificate(
     if m.certificate_type_id is None:
         raise ServiceError(
             "certificate_not_applicable",
-            f"材料“{m.name}”不能用电子证照替代",
+            _("材料“%(name)s”不能用电子证照替代") % {"name": m.name},
             field="provision",
         )
     offers = hooks.find_certificates(
@@ -189,13 +193,13 @@ def _check_certificate(
     if not offers:
         raise ServiceError(
             "certificate_unavailable",
-            "电子证照库中暂未找到可用的证照，请上传材料",
+            _("电子证照库中暂未找到可用的证照，请上传材料"),
             field="certificate_ref",
         )
     if ref not in {o.identifier for o in offers}:
         raise ServiceError(
             "certificate_not_offered",
-            "所选电子证照不可用于本材料，请重新选择",
+            _("所选电子证照不可用于本材料，请重新选择"),
             field="certificate_ref",
         )
 
@@ -204,25 +208,26 @@ def _check_tolerated(m: Material, *, promise_text: str, promised_by) -> None:
     if m.necessity != cc.MaterialNecessity.TOLERATED:
         raise ServiceError(
             "tolerance_not_allowed",
-            f"材料“{m.name}”不支持容缺后补，请上传材料",
+            _("材料“%(name)s”不支持容缺后补，请上传材料") % {"name": m.name},
             field="provision",
         )
     errors = ErrorCollector()
     if not promise_text:
-        errors.add("promise_text_required", "请填写补交承诺", "promise_text")
+        errors.add("promise_text_required", _("请填写补交承诺"), "promise_text")
     if promised_by is None:
-        errors.add("promised_by_required", "请填写承诺补交日期", "promised_by")
+        errors.add("promised_by_required", _("请填写承诺补交日期"), "promised_by")
     elif not isinstance(promised_by, dt.date):
-        errors.add("promised_by_invalid", "承诺补交日期格式不正确", "promised_by")
+        errors.add("promised_by_invalid", _("承诺补交日期格式不正确"), "promised_by")
     elif promised_by <= timezone.localdate():
-        errors.add("promised_by_in_past", "承诺补交日期应晚于今天", "promised_by")
+        errors.add("promised_by_in_past", _("承诺补交日期应晚于今天"), "promised_by")
     elif promised_by > (latest := latest_promise_date(m.version)):
         errors.add(
             "promised_by_too_late",
-            f"承诺补交日期不能晚于{latest:%Y年%-m月%-d日}（事项法定办结时限内）",
+            _("承诺补交日期不能晚于%(latest)s（事项法定办结时限内）")
+            % {"latest": date_format(latest)},
             "promised_by",
         )
-    errors.raise_if_any("tolerated_incomplete", "容缺后补信息不完整")
+    errors.raise_if_any("tolerated_incomplete", _("容缺后补信息不完整"))
 
 
 def application_remove_file(
@@ -237,7 +242,7 @@ def application_remove_file(
             .first()
         )
         if upload is None:
-            raise NotFoundError("file_not_found", "未找到该文件")
+            raise NotFoundError("file_not_found", _("未找到该文件"))
         row = upload.application_material
         _delete_files_on_commit([upload])
         row.save(update_fields=["updated_at"])

@@ -55,6 +55,8 @@ EVENT_TITLES: dict[str, str] = {
     Status.APPROVED: "办理结果通知（准予许可）",
     Status.REJECTED: "办理结果通知（不予许可）",
     Status.WITHDRAWN: "撤回确认",
+    Status.DELIVERED: "办理结果送达通知",
+    Status.CLOSED: "办理终止通知",
 }
 EVENTS = frozenset(EVENT_TITLES)
 
@@ -64,6 +66,17 @@ _ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z]
 
 # --------------------------------------------------------------------------
 # Texts
+
+
+def supplement_lapse_wording(application: Application) -> str:
+    """Why an application closed for a lapsed supplement (local practice).
+
+    settings.SUPPLEMENT_LAPSE_WORDING with ``{due}``: the notice's stored due
+    date. Also the StatusChange reason the timer writes.
+    """
+    notice = application.supplement_notices.order_by("-issued_at", "-pk").first()
+    due = _date(notice.due_date) if notice is not None else ""
+    return settings.SUPPLEMENT_LAPSE_WORDING.format(due=due)
 
 
 def scrub(text: str) -> str:
@@ -79,11 +92,25 @@ def _date(value: dt.date | dt.datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def notification_wanted(*, application: Application, event: str) -> bool:
+    """Whether entering status ``event`` tells the applicant.
+
+    Every status of EVENTS does, except an archive close (办结归档): the
+    applicant heard of the result, refusal or withdrawal already. A close
+    for a lapsed supplement ends the procedure and is told.
+    """
+    if event not in EVENTS:
+        return False
+    if event == Status.CLOSED:
+        return application.closure_reason == c.ClosureReason.SUPPLEMENT_LAPSED
+    return True
+
+
 def _supplement_lines(application: Application) -> list[str]:
     notice = application.supplement_notices.order_by("-issued_at", "-pk").first()
     if notice is None or not notice.items:
         return ["请登录查看一次性告知书，按清单补齐材料后重新提交。"]
-    lines = ["请按以下清单一次性补齐后重新提交："]
+    lines = [f"请于{_date(notice.due_date)}前按以下清单一次性补齐后重新提交："]
     for index, item in enumerate(notice.items, start=1):
         name = scrub(str(item.get("name") or "材料"))
         problem = scrub(str(item.get("problem") or "").strip())
@@ -103,7 +130,14 @@ def _event_lines(application: Application, event: str) -> list[str]:
             f"{c.ACCEPTANCE_WINDOW_WORKING_DAYS}个工作日内完成受理审查。"
         ]
     if event == Status.ACCEPTED:
-        lines = [f"已于{_date(application.accepted_at or timezone.now())}受理。"]
+        if application.acceptance_deemed:
+            lines = [
+                f"受理审查期限内未收到补正告知，依法视为已于"
+                f"{_date(application.accepted_at)}受理。",
+                c.DEEMED_ACCEPTANCE_BASIS,
+            ]
+        else:
+            lines = [f"已于{_date(application.accepted_at or timezone.now())}受理。"]
         if application.promised_date:
             lines.append(f"承诺办结日期：{_date(application.promised_date)}。")
         return lines
@@ -125,6 +159,12 @@ def _event_lines(application: Application, event: str) -> list[str]:
         ]
     if event == Status.WITHDRAWN:
         return ["已撤回，办理程序终止。"]
+    if event == Status.DELIVERED:
+        method = application.get_delivery_method_display() or "送达"
+        at = application.delivered_at or timezone.now()
+        return [f"办理结果已于{_date(at)}{method}。"]
+    if event == Status.CLOSED:
+        return ["办理程序已终止。", supplement_lapse_wording(application)]
     raise ValueError(f"unknown notification event {event!r}")
 
 

@@ -1,7 +1,7 @@
 """Application numbers (办件编号) and query codes (查询码).
 
 A number is the implementation code, the day (yyyymmdd) and a four-digit
-sequence of that implementation and day (DOMAIN.md). The day's counter
+sequence of that implementation and day (docs/domain.md). The day's counter
 row is the one place concurrent submissions of one item queue: it is counted
 up by one upsert (portal.upsert) and stays locked until commit.
 """
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+
+from django.utils.translation import gettext as _
 
 from portal.errors import ServiceError
 from portal.upsert import counter_increment
@@ -30,7 +32,7 @@ def application_number_prefix(*, implementation_code: str, day: dt.date) -> str:
 def format_application_number(
     *, implementation_code: str, day: dt.date, sequence: int
 ) -> str:
-    """办件编号 (DOMAIN.md): implementation code + yyyymmdd + 4-digit sequence."""
+    """办件编号 (docs/domain.md): implementation code + yyyymmdd + 4-digit sequence."""
     prefix = application_number_prefix(implementation_code=implementation_code, day=day)
     return f"{prefix}{sequence:04d}"
 
@@ -49,7 +51,7 @@ def application_number_next(*, implementation_code: str, day: dt.date) -> str:
     if sequence is None:
         raise ServiceError(
             "daily_sequence_exhausted",
-            "该事项今日办件编号已用完，请明日再提交或联系窗口",
+            _("该事项今日办件编号已用完，请明日再提交或联系窗口"),
             status=503,
         )
     return format_application_number(

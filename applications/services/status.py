@@ -10,7 +10,8 @@ Notifications: :func:`transition_locked` enqueues the applicant's e-mail and
 SMS (applications.services.notify) right after it writes the StatusChange
 row, inside the same transaction, for every status that has a message
 (submitted, accepted, supplement requested, refused, withdrawn, approved,
-rejected). The outbox rows commit or roll back with the change and go out
+rejected, delivered, and closed for a lapsed supplement: see
+notify.notification_wanted). The outbox rows commit or roll back with the change and go out
 after commit, so every service, and the workflow app through
 :func:`application_transition`, notifies without a call of its own.
 """
@@ -28,8 +29,7 @@ from portal.errors import ServiceError
 from .. import constants as c
 from ..models import Application, StatusChange
 from ..selectors import application_not_found
-from .notify import EVENTS as NOTIFY_EVENTS
-from .notify import Recipient, notification_enqueue
+from .notify import Recipient, notification_enqueue, notification_wanted
 
 S = c.ApplicationStatus
 
@@ -39,6 +39,28 @@ def status_label(status: str) -> str:
         return str(S(status).label)
     except ValueError:
         return status
+
+
+def transition_forbidden(from_status: str, to_status: str) -> ServiceError:
+    """The one refusal of a status change the table (or a service) forbids.
+
+    Services that allow fewer edges than the table (the system's timers, the
+    archive close) refuse with this too, so a wrong state answers the same
+    way whoever asks.
+    """
+    return ServiceError(
+        "transition_forbidden",
+        f"办件状态不能从“{status_label(from_status)}”变为“{status_label(to_status)}”",
+        status=409,
+    )
+
+
+def require_from(application: Application, to_status: str, allowed: set[str]) -> None:
+    """Refuse unless the application is in one of ``allowed`` (and the table agrees)."""
+    if application.status not in allowed or to_status not in c.TRANSITIONS.get(
+        application.status, set()
+    ):
+        raise transition_forbidden(application.status, to_status)
 
 
 def lock_for_update(application: Application) -> Application:
@@ -71,11 +93,7 @@ def transition_locked(
     """
     from_status = application.status
     if to_status not in c.TRANSITIONS.get(from_status, set()):
-        raise ServiceError(
-            "transition_forbidden",
-            f"办件状态不能从“{status_label(from_status)}”变为“{status_label(to_status)}”",
-            status=409,
-        )
+        raise transition_forbidden(from_status, to_status)
     application.status = to_status
     application.save(update_fields=["status", "updated_at", *fields])
     change = StatusChange.objects.create(
@@ -92,7 +110,7 @@ def transition_locked(
         obj=application,
         changes={"from": from_status, "to": to_status, **(changes or {})},
     )
-    if to_status in NOTIFY_EVENTS:
+    if notification_wanted(application=application, event=to_status):
         # After the StatusChange row (the message counts it) and in the same
         # transaction: the outbox rows roll back with a failed change.
         notification_enqueue(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog import constants as cc
 from catalog.models import Implementation
@@ -58,7 +59,7 @@ def submit_locked(
         require_agent_still_authorized(locked, user)
     if not may_edit(user=user, application=locked):
         raise PermissionDeniedError(
-            "not_application_editor", "只有申请人或录入人可以提交该办件"
+            "not_application_editor", _("只有申请人或录入人可以提交该办件")
         )
     if locked.status not in EDITABLE:
         if locked.submitted_at is None or locked.status in (
@@ -68,12 +69,14 @@ def submit_locked(
         ):
             raise ServiceError(
                 "application_not_editable",
-                f"办件当前状态为“{locked.get_status_display()}”，不能提交",
+                _("办件当前状态为“%(status)s”，不能提交")
+                % {"status": locked.get_status_display()},
                 status=409,
             )
         raise ServiceError(
             "already_submitted",
-            f"该办件已提交（办件编号 {locked.number}），请勿重复提交",
+            _("该办件已提交（办件编号 %(number)s），请勿重复提交")
+            % {"number": locked.number},
             status=409,
         )
     resubmission = locked.status == S.SUPPLEMENT_REQUESTED
@@ -87,7 +90,9 @@ def submit_locked(
         if version.status != cc.VersionStatus.PUBLISHED or current_id != version.pk:
             raise ServiceError(
                 "version_retired",
-                "该事项的办事指南已更新或废止，本草稿不能再提交，请按现行指南重新申请",
+                _(
+                    "该事项的办事指南已更新或废止，本草稿不能再提交，请按现行指南重新申请"
+                ),
                 status=409,
             )
     problems = application_problems(application=locked, materials=materials)
@@ -99,7 +104,7 @@ def submit_locked(
             )
         raise ServiceError(
             "application_incomplete",
-            f"申请还有{len(problems)}处需要完善，请修改后再提交",
+            _("申请还有%(count)s处需要完善，请修改后再提交") % {"count": len(problems)},
             errors=problems,
         )
     now = timezone.now()
@@ -145,7 +150,7 @@ def application_submit(
         return locked
 
     if idempotency_key:
-        result, _ = run_idempotent(
+        result, _replayed = run_idempotent(
             records=IdempotencyRecord,
             result_field="application",
             user=user,

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
@@ -38,7 +39,9 @@ def _region(value: str, name: str) -> Region:
         region = Region.objects.filter(code=value).first()
     if region is None:
         raise ServiceError(
-            "unknown_region", f"未找到行政区划代码：{_echo(value)}", field=name
+            "unknown_region",
+            _("未找到行政区划代码：%(value)s") % {"value": _echo(value)},
+            field=name,
         )
     return region
 
@@ -51,7 +54,7 @@ def _department(value: str, name: str) -> Department:
     if department is None:
         raise ServiceError(
             "unknown_department",
-            f"未找到统一社会信用代码为 {_echo(value)} 的部门",
+            _("未找到统一社会信用代码为 %(value)s 的部门") % {"value": _echo(value)},
             field=name,
         )
     return department
@@ -61,7 +64,8 @@ def _item_type(value: str, name: str) -> str:
     if value not in c.ItemType.values:
         raise ServiceError(
             "invalid_type",
-            f"事项类型代码无效：{_echo(value)}（可选 {'、'.join(c.ItemType.values)}）",
+            _("事项类型代码无效：%(value)s（可选 %(choices)s）")
+            % {"value": _echo(value), "choices": "、".join(c.ItemType.values)},
             field=name,
         )
     return value
@@ -69,14 +73,18 @@ def _item_type(value: str, name: str) -> str:
 
 def _theme(value: str, name: str) -> str:
     if len(value) > 40 or not Theme.objects.filter(code=value).exists():
-        raise ServiceError("unknown_theme", f"未找到主题：{_echo(value)}", field=name)
+        raise ServiceError(
+            "unknown_theme",
+            _("未找到主题：%(value)s") % {"value": _echo(value)},
+            field=name,
+        )
     return value
 
 
 def _depth(value: str, name: str) -> int:
     if value not in {str(v) for v in c.OnlineDepth.values}:
         raise ServiceError(
-            "invalid_depth", "网上办理深度应为1到4之间的整数", field=name
+            "invalid_depth", _("网上办理深度应为1到4之间的整数"), field=name
         )
     return int(value)
 
@@ -85,7 +93,8 @@ def _region_level(value: str, name: str) -> str:
     if value not in c.RegionLevel.values:
         raise ServiceError(
             "invalid_level",
-            f"区划层级无效：{_echo(value)}（可选 {'、'.join(c.RegionLevel.values)}）",
+            _("区划层级无效：%(value)s（可选 %(choices)s）")
+            % {"value": _echo(value), "choices": "、".join(c.RegionLevel.values)},
             field=name,
         )
     return value
@@ -124,14 +133,18 @@ class ParamSet:
         unknown = [k for k in query if k not in known and k not in self.extra]
         if unknown:
             items = [
-                ErrorItem("unknown_filter", f"不支持的查询参数：{_echo(k)}", k)
+                ErrorItem(
+                    "unknown_filter",
+                    _("不支持的查询参数：%(param)s") % {"param": _echo(k)},
+                    k,
+                )
                 for k in unknown
             ]
             allowed = "、".join([*known, *sorted(self.extra - {"format"})])
             raise ServiceError(
                 "unknown_filter",
-                f"不支持的查询参数：{'、'.join(_echo(k) for k in unknown)}"
-                f"（可用参数：{allowed}）",
+                _("不支持的查询参数：%(params)s（可用参数：%(allowed)s）")
+                % {"params": "、".join(_echo(k) for k in unknown), "allowed": allowed},
                 field=unknown[0],
                 errors=items if len(items) > 1 else None,
             )
@@ -139,7 +152,9 @@ class ParamSet:
             # PostgreSQL rejects NUL in text; refuse it before it reaches a query.
             if "\x00" in key or "\x00" in (query.get(key) or ""):
                 raise ServiceError(
-                    "invalid_character", f"查询参数 {key} 含有不允许的字符", field=key
+                    "invalid_character",
+                    _("查询参数 %(key)s 含有不允许的字符") % {"key": key},
+                    field=key,
                 )
         values: dict[str, Any] = {}
         for param in self.params:

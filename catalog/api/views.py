@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.decorators import api_view, permission_classes, schema
@@ -120,7 +121,7 @@ class ItemDetailView(generics.RetrieveAPIView):
 
     def get_object(self) -> ServiceItemVersion:
         basic_code = self.kwargs["basic_code"]
-        not_found = NotFoundError("not_found", "未找到该事项，或事项尚未发布")
+        not_found = NotFoundError("not_found", _("未找到该事项，或事项尚未发布"))
         try:
             validate_basic_code(basic_code)
         except CodeError:

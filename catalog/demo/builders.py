@@ -186,7 +186,7 @@ def form(
 
 def person_form(title: str, extra: dict[str, dict[str, Any]], required: list[str]):
     # The applicant's name and ID number come from the real-name profile
-    # (ApplicantProfile); the form never asks for them again (DOMAIN.md Privacy).
+    # (ApplicantProfile); the form never asks for them again (docs/domain.md, Privacy).
     fields = {
         "phone": PHONE,
         **extra,

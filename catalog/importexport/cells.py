@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .. import constants as c
 from ..codes import CodeError, validate_basic_code
 
@@ -70,9 +72,12 @@ class TextCodec(Codec):
     def parse(self, raw: Any) -> str:
         text = cell_text(raw)
         if self.required and not text:
-            raise CellError("不能为空")
+            raise CellError(_("不能为空"))
         if len(text) > self.max_length:
-            raise CellError(f"不能超过{self.max_length}个字符（当前{len(text)}个）")
+            raise CellError(
+                _("不能超过%(max_length)s个字符（当前%(length)s个）")
+                % {"max_length": self.max_length, "length": len(text)}
+            )
         return text
 
     def format(self, value: Any) -> str:
@@ -85,11 +90,14 @@ class BasicCodeCodec(Codec):
     def parse(self, raw: Any) -> str:
         text = cell_text(raw)
         if not text:
-            raise CellError("不能为空")
+            raise CellError(_("不能为空"))
         try:
             validate_basic_code(text)
         except CodeError as exc:
-            raise CellError(f"“{quote(text)}”无效：{exc.message}") from exc
+            raise CellError(
+                _("“%(text)s”无效：%(message)s")
+                % {"text": quote(text), "message": exc.message}
+            ) from exc
         return text
 
     def format(self, value: Any) -> str:
@@ -109,10 +117,13 @@ class IntCodec(Codec):
         if not text:
             return self.blank
         if isinstance(raw, bool) or not text.isdigit():
-            raise CellError(f"应为非负整数，实际为“{quote(text)}”")
+            raise CellError(_("应为非负整数，实际为“%(text)s”") % {"text": quote(text)})
         value = int(text)
         if value > self.maximum:
-            raise CellError(f"不能大于{self.maximum}（实际为{value}）")
+            raise CellError(
+                _("不能大于%(maximum)s（实际为%(value)s）")
+                % {"maximum": self.maximum, "value": value}
+            )
         return value
 
     def format(self, value: Any) -> Any:
@@ -136,12 +147,17 @@ class ChoiceCodec(Codec):
         for key, value in (aliases or {}).items():
             self.lookup[key.lower()] = value
         labels = "、".join(str(label) for _, label in choices.choices)
-        self.expected = f"应为：{labels}"
         self.help = (
             "填写其中之一："
             + labels
             + ("" if blank is None else f"；不填按“{choices(blank).label}”")
         )
+
+    @property
+    def expected(self) -> str:
+        """What the cell should hold, in the request's language."""
+        labels = "、".join(str(label) for _, label in self.choices.choices)
+        return _("应为：%(labels)s") % {"labels": labels}
 
     def find(self, text: str) -> Any:
         value = self.lookup.get(text.lower())
@@ -153,11 +169,14 @@ class ChoiceCodec(Codec):
         text = cell_text(raw)
         if not text:
             if self.blank is None:
-                raise CellError("不能为空")
+                raise CellError(_("不能为空"))
             return self.blank
         value = self.find(text)
         if value is None:
-            raise CellError(f"无法识别“{quote(text)}”，{self.expected}")
+            raise CellError(
+                _("无法识别“%(text)s”，%(expected)s")
+                % {"text": quote(text), "expected": self.expected}
+            )
         return value
 
     def format(self, value: Any) -> str:
@@ -184,7 +203,10 @@ class MultiChoiceCodec(ChoiceCodec):
                 continue
             value = self.find(part)
             if value is None:
-                raise CellError(f"含无法识别的取值“{quote(part)}”，{self.expected}")
+                raise CellError(
+                    _("含无法识别的取值“%(part)s”，%(expected)s")
+                    % {"part": quote(part), "expected": self.expected}
+                )
             if value not in values:
                 values.append(value)
         return values
@@ -194,7 +216,7 @@ class MultiChoiceCodec(ChoiceCodec):
 
 
 class FlagsCodec(Codec):
-    """Online capability flags 1-7 (DOMAIN.md), as numbers or labels."""
+    """Online capability flags 1-7 (docs/domain.md), as numbers or labels."""
 
     help = "网办能力编号1至7，以“、”分隔：" + "、".join(
         f"{k} {v}" for k, v in c.DEPTH_FLAGS.items()
@@ -213,7 +235,8 @@ class FlagsCodec(Codec):
                 flags.add(by_label[part])
             else:
                 raise CellError(
-                    f"含无法识别的取值“{quote(part)}”，应为1至7的编号，以“、”分隔"
+                    _("含无法识别的取值“%(part)s”，应为1至7的编号，以“、”分隔")
+                    % {"part": quote(part)}
                 )
         return sorted(flags)
 
@@ -234,7 +257,7 @@ class BoolCodec(Codec):
             return False
         if text in self.TRUE:
             return True
-        raise CellError(f"应填“是”或“否”，实际为“{quote(text)}”")
+        raise CellError(_("应填“是”或“否”，实际为“%(text)s”") % {"text": quote(text)})
 
     def format(self, value: Any) -> str:
         return "是" if value else "否"
@@ -251,7 +274,10 @@ class LinesCodec(Codec):
         lines = [line for line in lines if line]
         for i, line in enumerate(lines, start=1):
             if len(line) > self.item_max:
-                raise CellError(f"第{i}条超过{self.item_max}个字符")
+                raise CellError(
+                    _("第%(i)s条超过%(item_max)s个字符")
+                    % {"i": i, "item_max": self.item_max}
+                )
         return lines
 
     def format(self, value: Any) -> str:
@@ -288,22 +314,35 @@ class RecordsCodec(Codec):
             pieces = [p.strip() for p in line.split("|")]
             if len(pieces) > len(self.parts):
                 raise CellError(
-                    f"第{i}条有{len(pieces)}段，最多{len(self.parts)}段"
-                    f"（{'|'.join(p.label for p in self.parts)}）"
+                    _("第%(i)s条有%(pieces)s段，最多%(parts)s段（%(labels)s）")
+                    % {
+                        "i": i,
+                        "pieces": len(pieces),
+                        "parts": len(self.parts),
+                        "labels": "|".join(p.label for p in self.parts),
+                    }
                 )
             if not pieces[0]:
-                raise CellError(f"第{i}条缺少{self.parts[0].label}")
+                raise CellError(
+                    _("第%(i)s条缺少%(label)s") % {"i": i, "label": self.parts[0].label}
+                )
             record: dict[str, Any] = {}
             for part, piece in zip(self.parts, pieces, strict=False):
                 if not piece:
                     continue
                 if len(piece) > self.part_max:
-                    raise CellError(f"第{i}条的{part.label}超过{self.part_max}个字符")
+                    raise CellError(
+                        _("第%(i)s条的%(label)s超过%(part_max)s个字符")
+                        % {"i": i, "label": part.label, "part_max": self.part_max}
+                    )
                 if part.is_bool:
                     try:
                         record[part.key] = BoolCodec().parse(piece)
                     except CellError as exc:
-                        raise CellError(f"第{i}条的{part.label}{exc.message}") from exc
+                        raise CellError(
+                            _("第%(i)s条的%(label)s%(message)s")
+                            % {"i": i, "label": part.label, "message": exc.message}
+                        ) from exc
                 else:
                     record[part.key] = piece
             records.append(record)

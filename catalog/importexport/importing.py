@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.errors import ErrorItem, ServiceError
@@ -120,7 +121,8 @@ def catalog_import_xlsx(*, file, actor) -> ImportResult:
 def _invalid(errors: list[ErrorItem]) -> ServiceError:
     return ServiceError(
         "import_invalid",
-        f"导入失败：发现{len(errors)}处错误，未导入任何数据。请修改后重新上传。",
+        _("导入失败：发现%(count)s处错误，未导入任何数据。请修改后重新上传。")
+        % {"count": len(errors)},
         field="file",
         errors=errors,
     )
@@ -179,7 +181,7 @@ def _apply_item(
         return
     base = _working_version(item)
     if base is None:  # an item without versions: nothing to derive from
-        raise ServiceError("item_without_version", "该事项没有任何版本，无法导入")
+        raise ServiceError("item_without_version", _("该事项没有任何版本，无法导入"))
     changes = {
         name: value
         for name, value in fields.items()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from portal.errors import ErrorItem, ServiceError
@@ -37,24 +38,39 @@ def cell_error(
     letter = get_column_letter(position + 1)
     return ErrorItem(
         code,
-        f"【{sheet}】第{row}行：{header}（{letter}列）{message}",
+        _("【%(sheet)s】第%(row)s行：%(header)s（%(letter)s列）%(message)s")
+        % {
+            "sheet": sheet,
+            "row": row,
+            "header": header,
+            "letter": letter,
+            "message": message,
+        },
         f"{sheet}!{letter}{row}",
     )
 
 
 def row_error(code: str, sheet: str, row: int, message: str) -> ErrorItem:
-    return ErrorItem(code, f"【{sheet}】第{row}行：{message}", f"{sheet}!{row}")
+    return ErrorItem(
+        code,
+        _("【%(sheet)s】第%(row)s行：%(message)s")
+        % {"sheet": sheet, "row": row, "message": message},
+        f"{sheet}!{row}",
+    )
 
 
 def read_sheet(
     ws, sheet: str, columns: list[Column], errors: list[ErrorItem]
 ) -> list[Row]:
     if not hasattr(ws, "iter_rows"):  # a chart sheet, not a worksheet
-        errors.append(row_error("import_sheet_invalid", sheet, 1, "不是数据工作表"))
+        errors.append(row_error("import_sheet_invalid", sheet, 1, _("不是数据工作表")))
         return []
     corrupt = ServiceError(
         "import_corrupt",
-        f"无法读取“{sheet}”工作表：文件可能已损坏，请在Excel中打开并重新保存为 .xlsx",
+        _(
+            "无法读取“%(sheet)s”工作表：文件可能已损坏，请在Excel中打开并重新保存为 .xlsx"
+        )
+        % {"sheet": sheet},
         field="file",
     )
     try:
@@ -63,7 +79,7 @@ def read_sheet(
     except Exception as exc:  # any parse failure means a broken file
         raise corrupt from exc
     if header is None:
-        errors.append(row_error("import_sheet_empty", sheet, 1, "缺少表头"))
+        errors.append(row_error("import_sheet_empty", sheet, 1, _("缺少表头")))
         return []
     by_header = {col.header: col for col in columns}
     positions: dict[str, int] = {}
@@ -80,8 +96,10 @@ def read_sheet(
                     "import_header_unknown",
                     sheet,
                     1,
-                    f"无法识别的列“{quote(title)}”（{letter}列），"
-                    f"请删除该列或改为规定的列名",
+                    _(
+                        "无法识别的列“%(title)s”（%(letter)s列），请删除该列或改为规定的列名"
+                    )
+                    % {"title": quote(title), "letter": letter},
                 )
             )
             ok = False
@@ -92,7 +110,8 @@ def read_sheet(
                     "import_header_duplicate",
                     sheet,
                     1,
-                    f"列“{title}”重复（{first}列与{letter}列）",
+                    _("列“%(title)s”重复（%(first)s列与%(letter)s列）")
+                    % {"title": title, "first": first, "letter": letter},
                 )
             )
             ok = False
@@ -102,7 +121,10 @@ def read_sheet(
         if col.required and col.field not in positions:
             errors.append(
                 row_error(
-                    "import_header_missing", sheet, 1, f"缺少必填列“{col.header}”"
+                    "import_header_missing",
+                    sheet,
+                    1,
+                    _("缺少必填列“%(header)s”") % {"header": col.header},
                 )
             )
             ok = False

@@ -8,6 +8,7 @@ import io
 import zipfile
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from portal.errors import ServiceError
@@ -24,7 +25,8 @@ def read_upload(file) -> bytes:
     if size is not None and size > limit:
         raise ServiceError(
             "import_too_large",
-            f"文件过大（{_size_label(size)}），导入文件不能超过{_size_label(limit)}",
+            _("文件过大（%(size)s），导入文件不能超过%(limit)s")
+            % {"size": _size_label(size), "limit": _size_label(limit)},
             field="file",
         )
     if hasattr(file, "seek"):
@@ -33,20 +35,22 @@ def read_upload(file) -> bytes:
     if len(data) > limit:
         raise ServiceError(
             "import_too_large",
-            f"文件过大，导入文件不能超过{_size_label(limit)}",
+            _("文件过大，导入文件不能超过%(limit)s") % {"limit": _size_label(limit)},
             field="file",
         )
     if not data:
-        raise ServiceError("import_empty_file", "上传的文件是空的", field="file")
+        raise ServiceError("import_empty_file", _("上传的文件是空的"), field="file")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ServiceError(
             "import_legacy_xls",
-            "不支持旧版Excel（.xls）或加密的文件，请在Excel中另存为“Excel工作簿（.xlsx）”后再上传",
+            _(
+                "不支持旧版Excel（.xls）或加密的文件，请在Excel中另存为“Excel工作簿（.xlsx）”后再上传"
+            ),
             field="file",
         )
     not_xlsx = ServiceError(
         "import_not_xlsx",
-        "文件不是Excel工作簿（.xlsx），请上传由Excel或WPS保存的 .xlsx 文件",
+        _("文件不是Excel工作簿（.xlsx），请上传由Excel或WPS保存的 .xlsx 文件"),
         field="file",
     )
     if name and not name.lower().endswith(".xlsx"):
@@ -63,7 +67,7 @@ def read_upload(file) -> bytes:
         raise not_xlsx
     if inflated > limit * MAX_INFLATION:
         raise ServiceError(
-            "import_too_large", "文件解压后过大，请拆分后分批导入", field="file"
+            "import_too_large", _("文件解压后过大，请拆分后分批导入"), field="file"
         )
     return data
 
@@ -80,6 +84,6 @@ def open_workbook(data: bytes):
     except Exception as exc:  # openpyxl raises many kinds on a broken file
         raise ServiceError(
             "import_corrupt",
-            "无法读取该工作簿：文件可能已损坏，请在Excel中打开并重新保存为 .xlsx",
+            _("无法读取该工作簿：文件可能已损坏，请在Excel中打开并重新保存为 .xlsx"),
             field="file",
         ) from exc

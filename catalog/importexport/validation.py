@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from portal.errors import ErrorItem, ServiceError
 
 from ..models import CertificateType
@@ -27,7 +29,8 @@ def parse_workbook(wb, errors: list[ErrorItem]) -> ParsedWorkbook:
     if ITEM_SHEET not in wb.sheetnames:
         raise ServiceError(
             "import_sheet_missing",
-            f"工作簿缺少“{ITEM_SHEET}”工作表（现有：{'、'.join(wb.sheetnames)}）",
+            _("工作簿缺少“%(sheet)s”工作表（现有：%(sheetnames)s）")
+            % {"sheet": ITEM_SHEET, "sheetnames": "、".join(wb.sheetnames)},
             field="file",
         )
     items = read_sheet(wb[ITEM_SHEET], ITEM_SHEET, ITEM_COLUMNS, errors)
@@ -40,7 +43,8 @@ def parse_workbook(wb, errors: list[ErrorItem]) -> ParsedWorkbook:
             errors.append(
                 row.error(
                     "basic_code",
-                    f"“{code}”与第{first_row[code]}行重复",
+                    _("“%(code)s”与第%(row)s行重复")
+                    % {"code": code, "row": first_row[code]},
                     "import_code_duplicate",
                 )
             )
@@ -48,7 +52,7 @@ def parse_workbook(wb, errors: list[ErrorItem]) -> ParsedWorkbook:
             first_row[code] = row.number
     if not items and not any(e.code.startswith("import_header") for e in errors):
         errors.append(
-            row_error("import_no_rows", ITEM_SHEET, 2, "没有数据行，未导入任何事项")
+            row_error("import_no_rows", ITEM_SHEET, 2, _("没有数据行，未导入任何事项"))
         )
     materials: dict[str, list[Row]] | None = None
     cert_types: dict[str, CertificateType] = {}
@@ -70,7 +74,8 @@ def parse_workbook(wb, errors: list[ErrorItem]) -> ParsedWorkbook:
                 errors.append(
                     row.error(
                         "basic_code",
-                        f"“{code}”不在“{ITEM_SHEET}”表中，材料须对应本文件中的事项",
+                        _("“%(code)s”不在“%(sheet)s”表中，材料须对应本文件中的事项")
+                        % {"code": code, "sheet": ITEM_SHEET},
                         "import_material_item_unknown",
                     )
                 )
@@ -81,7 +86,8 @@ def parse_workbook(wb, errors: list[ErrorItem]) -> ParsedWorkbook:
                     errors.append(
                         row.error(
                             "name",
-                            f"“{quote(name)}”在该事项下重复（与第{seen_names[key]}行）",
+                            _("“%(name)s”在该事项下重复（与第%(row)s行）")
+                            % {"name": quote(name), "row": seen_names[key]},
                             "import_material_duplicate",
                         )
                     )
@@ -92,7 +98,8 @@ def parse_workbook(wb, errors: list[ErrorItem]) -> ParsedWorkbook:
                 errors.append(
                     row.error(
                         "certificate_type",
-                        f"“{quote(cert)}”不存在，请先在“电子证照类型”中登记该证照类型",
+                        _("“%(cert)s”不存在，请先在“电子证照类型”中登记该证照类型")
+                        % {"cert": quote(cert)},
                         "import_certificate_type_unknown",
                     )
                 )

@@ -20,6 +20,8 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from people.codes import is_mobile, normalise_mobile
 from people.models import ApplicantProfile
@@ -38,6 +40,7 @@ from portal.audit import audit_record
 from portal.errors import ErrorCollector, PermissionDeniedError, ServiceError
 from portal.models import User
 from portal.roles import Role, user_has_role
+from portal.system import SYSTEM_USERNAME
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +53,10 @@ TSHEG = set("\u0f0b\u0f0c")
 NAME_MAX = 64
 
 PASSWORD_MESSAGES = {
-    "password_too_short": "密码太短，至少需要{min_length}个字符",
-    "password_too_common": "这个密码太常见，容易被猜到，请换一个",
-    "password_entirely_numeric": "密码不能全部是数字，请加入字母或符号",
-    "password_too_similar": "密码与用户名、姓名或电子邮箱太相似",
+    "password_too_short": gettext_lazy("密码太短，至少需要%(min_length)s个字符"),
+    "password_too_common": gettext_lazy("这个密码太常见，容易被猜到，请换一个"),
+    "password_entirely_numeric": gettext_lazy("密码不能全部是数字，请加入字母或符号"),
+    "password_too_similar": gettext_lazy("密码与用户名、姓名或电子邮箱太相似"),
 }
 
 
@@ -85,13 +88,17 @@ def _name_ok(name: str) -> bool:
 def _check_full_name(errors: ErrorCollector, full_name: str) -> str:
     full_name = (full_name or "").strip()
     if not full_name:
-        errors.add("full_name_required", "请填写姓名", "full_name")
+        errors.add("full_name_required", _("请填写姓名"), "full_name")
     elif len(full_name) > NAME_MAX:
-        errors.add("full_name_length", f"姓名最多{NAME_MAX}个字符", "full_name")
+        errors.add(
+            "full_name_length",
+            _("姓名最多%(max)s个字符") % {"max": NAME_MAX},
+            "full_name",
+        )
     elif not _name_ok(full_name):
         errors.add(
             "full_name_chars",
-            "姓名只能包含文字，少数民族姓名可用“·”分隔，不能含数字或符号",
+            _("姓名只能包含文字，少数民族姓名可用“·”分隔，不能含数字或符号"),
             "full_name",
         )
     return full_name
@@ -101,9 +108,11 @@ def _check_phone(errors: ErrorCollector, phone: str, *, required: bool) -> str:
     phone = normalise_mobile(phone)
     if not phone:
         if required:
-            errors.add("phone_required", "请填写手机号码", "phone")
+            errors.add("phone_required", _("请填写手机号码"), "phone")
     elif not is_mobile(phone):
-        errors.add("phone_invalid", "手机号码应为11位中国大陆手机号，以1开头", "phone")
+        errors.add(
+            "phone_invalid", _("手机号码应为11位中国大陆手机号，以1开头"), "phone"
+        )
     return phone
 
 
@@ -112,28 +121,31 @@ def _check_username(errors: ErrorCollector, username: str) -> str:
     # "zhaxi" its owner will log in with, and cannot shadow an existing "zhaxi".
     username = User.normalize_username((username or "").strip())
     if not username:
-        errors.add("username_required", "请填写用户名", "username")
+        errors.add("username_required", _("请填写用户名"), "username")
         return username
     if len(username) < 3 or len(username) > 150:
-        errors.add("username_length", "用户名长度应为3至150个字符", "username")
+        errors.add("username_length", _("用户名长度应为3至150个字符"), "username")
         return username
     try:
         UnicodeUsernameValidator()(username)
     except ValidationError:
         errors.add(
             "username_chars",
-            "用户名只能包含字母、数字和 @ . + - _ 符号",
+            _("用户名只能包含字母、数字和 @ . + - _ 符号"),
             "username",
         )
         return username
-    if User.objects.filter(username__iexact=username).exists():
-        errors.add("username_taken", "该用户名已被使用，请换一个", "username")
+    # The system actor's name is taken even before its row exists (portal.system).
+    if username.lower() == SYSTEM_USERNAME or (
+        User.objects.filter(username__iexact=username).exists()
+    ):
+        errors.add("username_taken", _("该用户名已被使用，请换一个"), "username")
     return username
 
 
 def _check_password(errors: ErrorCollector, password: str, user: User) -> None:
     if not password:
-        errors.add("password_required", "请设置密码", "password")
+        errors.add("password_required", _("请设置密码"), "password")
         return
     try:
         password_validation.validate_password(password, user)
@@ -141,7 +153,7 @@ def _check_password(errors: ErrorCollector, password: str, user: User) -> None:
         for err in exc.error_list:
             template = PASSWORD_MESSAGES.get(err.code or "")
             if template:
-                detail = template.format(**(err.params or {}))
+                detail = str(template) % (err.params or {})
             else:
                 detail = str(err.message % err.params if err.params else err.message)
             errors.add(err.code or "password_invalid", detail, "password")
@@ -153,7 +165,7 @@ def _check_email(errors: ErrorCollector, email: str) -> str:
         try:
             validate_email(email)
         except ValidationError:
-            errors.add("email_invalid", "电子邮箱格式不正确", "email")
+            errors.add("email_invalid", _("电子邮箱格式不正确"), "email")
     return email
 
 
@@ -163,7 +175,7 @@ def _check_id_unused(errors: ErrorCollector, id_number: str) -> None:
     ).exists():
         errors.add(
             "id_number_registered",
-            "该身份证号码已注册，请直接登录；如忘记密码请到政务服务大厅窗口办理",
+            _("该身份证号码已注册，请直接登录；如忘记密码请到政务服务大厅窗口办理"),
             "id_number",
         )
 
@@ -207,7 +219,7 @@ def _create_applicant(
                 email=email,
                 registered_by=registered_by,
             )
-            group, _ = Group.objects.get_or_create(name=Role.APPLICANT.value)
+            group, _created = Group.objects.get_or_create(name=Role.APPLICANT.value)
             user.groups.add(group)
             audit_record(
                 actor=actor or user,
@@ -223,11 +235,11 @@ def _create_applicant(
         ).exists():
             raise ServiceError(
                 "id_number_registered",
-                "该身份证号码已注册，请直接登录",
+                _("该身份证号码已注册，请直接登录"),
                 field="id_number",
             ) from exc
         raise ServiceError(
-            "username_taken", "该用户名已被使用，请换一个", field="username"
+            "username_taken", _("该用户名已被使用，请换一个"), field="username"
         ) from exc
     return user
 
@@ -259,7 +271,7 @@ def applicant_register(
         password,
         User(username=username, display_name=full_name, email=email),
     )
-    errors.raise_if_any("registration_invalid", "注册信息有误，请按提示修改")
+    errors.raise_if_any("registration_invalid", _("注册信息有误，请按提示修改"))
     return _create_applicant(
         username=username,
         password=password,
@@ -332,14 +344,16 @@ def applicant_register_at_counter(
     counter or through a reset. ``registered_by`` records the clerk.
     """
     if not user_has_role(clerk, Role.CLERK):
-        raise PermissionDeniedError("not_clerk", "只有综合窗口人员可以代为登记申请人")
+        raise PermissionDeniedError(
+            "not_clerk", _("只有综合窗口人员可以代为登记申请人")
+        )
     errors = ErrorCollector()
     full_name = _check_full_name(errors, full_name)
     birth_date = _check_id_number(errors, id_number)
     phone = _check_phone(errors, phone, required=True)
     if birth_date is not None:
         _check_id_unused(errors, id_number)
-    errors.raise_if_any("registration_invalid", "登记信息有误，请按提示修改")
+    errors.raise_if_any("registration_invalid", _("登记信息有误，请按提示修改"))
     return _create_applicant(
         username=f"c{uuid.uuid4().hex[:16]}",
         password=None,
@@ -380,7 +394,7 @@ def applicant_reveal_id_number(
     """
     is_self = viewer.is_authenticated and viewer.pk == profile.user_id
     if not is_self and not user_has_role(viewer, Role.CLERK, Role.REVIEWER):
-        raise PermissionDeniedError("reveal_forbidden", "无权查看完整身份证号码")
+        raise PermissionDeniedError("reveal_forbidden", _("无权查看完整身份证号码"))
     reason = reveal_reason((reason or "").strip() or ("本人查看" if is_self else ""))
     with transaction.atomic():
         audit_record(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from people import constants as c
 from people.codes import CodeError, validate_credit_code, validate_region_code
@@ -29,7 +30,7 @@ def _legal_rep_membership(*, enterprise: Enterprise, user: User) -> EnterpriseMe
     ).first()
     if membership is None:
         raise PermissionDeniedError(
-            "not_legal_representative", "只有企业的法定代表人可以管理经办人"
+            "not_legal_representative", _("只有企业的法定代表人可以管理经办人")
         )
     return membership
 
@@ -54,9 +55,9 @@ def enterprise_register(
     region_code = (region_code or "").strip()
     address = (address or "").strip()
     if not name:
-        errors.add("enterprise_name_required", "请填写单位名称", "name")
+        errors.add("enterprise_name_required", _("请填写单位名称"), "name")
     elif len(name) > 200:
-        errors.add("enterprise_name_length", "单位名称最多200个字符", "name")
+        errors.add("enterprise_name_length", _("单位名称最多200个字符"), "name")
     try:
         validate_credit_code(credit_code)
     except CodeError as exc:
@@ -65,17 +66,19 @@ def enterprise_register(
         if Enterprise.objects.filter(credit_code=credit_code).exists():
             errors.add(
                 "enterprise_registered",
-                "该统一社会信用代码已注册，请联系该企业的法定代表人将您添加为经办人",
+                _("该统一社会信用代码已注册，请联系该企业的法定代表人将您添加为经办人"),
                 "credit_code",
             )
     if not legal_representative:
         errors.add(
-            "legal_representative_required", "请填写法定代表人", "legal_representative"
+            "legal_representative_required",
+            _("请填写法定代表人"),
+            "legal_representative",
         )
     elif len(legal_representative) > NAME_MAX:
         errors.add(
             "legal_representative_length",
-            f"法定代表人姓名最多{NAME_MAX}个字符",
+            _("法定代表人姓名最多%(max)s个字符") % {"max": NAME_MAX},
             "legal_representative",
         )
     if region_code:
@@ -84,8 +87,8 @@ def enterprise_register(
         except CodeError as exc:
             errors.add(exc.code, exc.message, "region_code")
     if len(address) > 200:
-        errors.add("address_length", "住所最多200个字符", "address")
-    errors.raise_if_any("enterprise_invalid", "企业信息有误，请按提示修改")
+        errors.add("address_length", _("住所最多200个字符"), "address")
+    errors.raise_if_any("enterprise_invalid", _("企业信息有误，请按提示修改"))
     try:
         with transaction.atomic():
             enterprise = Enterprise.objects.create(
@@ -110,7 +113,7 @@ def enterprise_register(
     except IntegrityError as exc:
         raise ServiceError(
             "enterprise_registered",
-            "该统一社会信用代码已注册",
+            _("该统一社会信用代码已注册"),
             field="credit_code",
         ) from exc
     return enterprise
@@ -129,11 +132,11 @@ def enterprise_add_member(
     enterprise).
     """
     if role not in c.EnterpriseRole.values:
-        raise ServiceError("member_role_invalid", "经办人身份无效", field="role")
+        raise ServiceError("member_role_invalid", _("经办人身份无效"), field="role")
     if role == c.EnterpriseRole.LEGAL_REPRESENTATIVE:
         raise ServiceError(
             "member_role_invalid",
-            "法定代表人在企业注册时确定，不能另行添加",
+            _("法定代表人在企业注册时确定，不能另行添加"),
             field="role",
         )
     with transaction.atomic():
@@ -141,7 +144,7 @@ def enterprise_add_member(
         _legal_rep_membership(enterprise=enterprise, user=actor)
         if not ApplicantProfile.objects.filter(user=user).exists():
             raise ServiceError(
-                "member_not_registered", "经办人须先实名注册为申请人", field="user"
+                "member_not_registered", _("经办人须先实名注册为申请人"), field="user"
             )
         member = (
             EnterpriseMember.objects.select_for_update()
@@ -149,7 +152,9 @@ def enterprise_add_member(
             .first()
         )
         if member is not None and member.revoked_at is None:
-            raise ServiceError("member_exists", "此人已是该企业的经办人", field="user")
+            raise ServiceError(
+                "member_exists", _("此人已是该企业的经办人"), field="user"
+            )
         if member is None:
             member = EnterpriseMember.objects.create(
                 enterprise=enterprise, user=user, role=role, added_by=actor
@@ -182,10 +187,10 @@ def enterprise_revoke_member(
         _legal_rep_membership(enterprise=member.enterprise, user=actor)
         if member.role == c.EnterpriseRole.LEGAL_REPRESENTATIVE:
             raise ServiceError(
-                "cannot_revoke_legal_representative", "不能撤销法定代表人本人"
+                "cannot_revoke_legal_representative", _("不能撤销法定代表人本人")
             )
         if member.revoked_at is not None:
-            raise ServiceError("member_already_revoked", "该经办人已被撤销")
+            raise ServiceError("member_already_revoked", _("该经办人已被撤销"))
         member.revoked_at = timezone.now()
         member.save(update_fields=["revoked_at"])
         audit_record(

@@ -39,6 +39,7 @@ from functools import partial
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from people import constants as c
 from people.codes import is_mobile, normalise_mobile
@@ -164,14 +165,16 @@ def sms_send(
     phone = normalise_mobile(phone)
     if not is_mobile(phone):
         raise ServiceError(
-            "phone_invalid", "手机号码应为11位中国大陆手机号，以1开头", field="phone"
+            "phone_invalid", _("手机号码应为11位中国大陆手机号，以1开头"), field="phone"
         )
     text = (text or "").strip()
     if not text:
-        raise ServiceError("sms_text_required", "短信内容不能为空", field="text")
+        raise ServiceError("sms_text_required", _("短信内容不能为空"), field="text")
     if len(text) > SMS_TEXT_MAX:
         raise ServiceError(
-            "sms_text_length", f"短信内容最多{SMS_TEXT_MAX}个字", field="text"
+            "sms_text_length",
+            _("短信内容最多%(max)s个字") % {"max": SMS_TEXT_MAX},
+            field="text",
         )
     key = dedupe_key or f"sms:{uuid.uuid4().hex}"
     message = outbox_message(

@@ -16,6 +16,7 @@ import logging
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import parsers, renderers, serializers
 from rest_framework.response import Response
@@ -101,7 +102,7 @@ class TokenObtainView(APIView):
         if user is None:
             self._raise_if_locked(http_request, username)
             raise ServiceError(
-                "invalid_credentials", "用户名或密码不正确", field="password"
+                "invalid_credentials", _("用户名或密码不正确"), field="password"
             )
         self._second_factor(
             http_request, user, serializer.validated_data.get("otp_code", "")
@@ -139,10 +140,10 @@ class TokenObtainView(APIView):
         if step == twofactor.SecondStep.ENROL:
             raise PermissionDeniedError(
                 "otp_enrolment_required",
-                "工作人员账号须先在网页登录时设置两步验证，再使用 API",
+                _("工作人员账号须先在网页登录时设置两步验证，再使用 API"),
             )
         if not code.strip():
-            raise ServiceError("otp_required", "请填写两步验证码", field="otp_code")
+            raise ServiceError("otp_required", _("请填写两步验证码"), field="otp_code")
         try:
             twofactor.otp_verify(user=user, code=code)
         except ThrottledError:

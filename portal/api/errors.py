@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -13,20 +15,22 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from portal.errors import ServiceError
 
 DRF_CODES = {
-    "not_authenticated": "未登录或登录已过期",
-    "authentication_failed": "身份认证失败",
-    "permission_denied": "没有权限执行此操作",
-    "not_found": "未找到",
-    "method_not_allowed": "不支持该请求方法",
-    "throttled": "请求过于频繁，请稍后再试",
-    "parse_error": "请求内容格式错误",
-    "unsupported_media_type": "不支持的内容类型",
+    "not_authenticated": gettext_lazy("未登录或登录已过期"),
+    "authentication_failed": gettext_lazy("身份认证失败"),
+    "permission_denied": gettext_lazy("没有权限执行此操作"),
+    "not_found": gettext_lazy("未找到"),
+    "method_not_allowed": gettext_lazy("不支持该请求方法"),
+    "throttled": gettext_lazy("请求过于频繁，请稍后再试"),
+    "parse_error": gettext_lazy("请求内容格式错误"),
+    "unsupported_media_type": gettext_lazy("不支持的内容类型"),
 }
 
 
 class ApiErrorItemSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="稳定的机器可读错误代码")
-    detail = serializers.CharField(help_text="中文错误说明")
+    detail = serializers.CharField(
+        help_text="错误说明，用请求的语言（Accept-Language，默认中文）"
+    )
     field = serializers.CharField(required=False, help_text="出错的输入项（如有）")
 
 
@@ -91,12 +95,12 @@ def exception_handler(exc, context):
         # Python's JSON parser (and json.dumps) give up on bodies nested about
         # a thousand levels deep; no request of ours nests like that.
         return Response(
-            {"code": "json_too_deep", "detail": "请求内容嵌套层级过深"},
+            {"code": "json_too_deep", "detail": _("请求内容嵌套层级过深")},
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, RequestDataTooBig):
         return Response(
-            {"code": "request_too_large", "detail": "请求内容过大"},
+            {"code": "request_too_large", "detail": _("请求内容过大")},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, Http404):
@@ -108,10 +112,10 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         items = _flatten(exc.detail)
-        first = items[0] if items else {"code": "invalid", "detail": "数据无效"}
+        first = items[0] if items else {"code": "invalid", "detail": _("数据无效")}
         body = dict(first)
         if len(items) > 1:
-            body = {"code": "invalid", "detail": "提交的数据有误", "errors": items}
+            body = {"code": "invalid", "detail": _("提交的数据有误"), "errors": items}
         else:
             body["errors"] = items
         response.data = body
@@ -120,5 +124,6 @@ def exception_handler(exc, context):
     code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
     if not isinstance(code, str):
         code = "error"
-    response.data = {"code": code, "detail": DRF_CODES.get(code, str(exc.detail))}
+    detail = DRF_CODES.get(code, exc.detail)
+    response.data = {"code": code, "detail": str(detail)}
     return response

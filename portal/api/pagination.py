@@ -8,6 +8,7 @@ without noticing. Here both get a stable error code.
 from __future__ import annotations
 
 from django.core.paginator import InvalidPage
+from django.utils.translation import gettext as _
 from rest_framework.pagination import PageNumberPagination
 
 from portal.errors import ServiceError
@@ -38,7 +39,8 @@ class StandardPagination(PageNumberPagination):
         if size is None or size > self.max_page_size:
             raise ServiceError(
                 "invalid_page_size",
-                f"每页条数应为1到{self.max_page_size}之间的整数",
+                _("每页条数应为1到%(max_page_size)s之间的整数")
+                % {"max_page_size": self.max_page_size},
                 field=self.page_size_query_param,
             )
         return size
@@ -49,7 +51,7 @@ class StandardPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_query_param) or "1"
         if raw not in self.last_page_strings and _positive_int(raw) is None:
             raise ServiceError(
-                "invalid_page", "页码应为正整数", field=self.page_query_param
+                "invalid_page", _("页码应为正整数"), field=self.page_query_param
             )
         paginator = self.django_paginator_class(queryset, page_size)
         page_number = paginator.num_pages if raw in self.last_page_strings else raw
@@ -58,7 +60,8 @@ class StandardPagination(PageNumberPagination):
         except InvalidPage as exc:
             raise ServiceError(
                 "page_out_of_range",
-                f"页码超出范围（共{paginator.num_pages}页）",
+                _("页码超出范围（共%(num_pages)s页）")
+                % {"num_pages": paginator.num_pages},
                 field=self.page_query_param,
                 status=404,
             ) from exc

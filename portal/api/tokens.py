@@ -7,6 +7,7 @@ while loading its settings, before views can be imported).
 from __future__ import annotations
 
 from django.contrib.auth import logout as session_logout
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
@@ -108,7 +109,7 @@ class TokenRefreshView(APIView):
 
     def post(self, request, *args, **kwargs) -> Response:
         if not isinstance(request.auth, ApiToken):
-            raise ServiceError("token_required", "请使用 API 令牌调用此接口")
+            raise ServiceError("token_required", _("请使用 API 令牌调用此接口"))
         token = tokens.api_token_slide(token=request.auth, force=True)
         return Response(ApiTokenExpirySerializer(token).data)
 

@@ -186,6 +186,14 @@ ID_HASH_KEY = env("ID_HASH_KEY")
 ID_ENCRYPTION_KEY = env("ID_ENCRYPTION_KEY")
 # Local practice (not statute): the one-time notice gives this many working days.
 SUPPLEMENT_DUE_WORKING_DAYS = int(env("SUPPLEMENT_DUE_WORKING_DAYS"))
+# The latest a clerk may set it to, and the words of a close when it lapsed.
+SUPPLEMENT_DUE_MAX_WORKING_DAYS = int(env("SUPPLEMENT_DUE_MAX_WORKING_DAYS"))
+# Local practice, not statute ({due}: the notice's stored due date): set the
+# prefecture's own wording here.
+SUPPLEMENT_LAPSE_WORDING = (
+    "申请人未在一次性告知书载明的补正期限（{due}）内补正材料，本次申请办理程序终止；"
+    "申请人可以重新提出申请。"
+)
 # X-Forwarded-For hops to trust (portal.request_context.client_ip, DRF throttles).
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT"))
 # Parallel audit hash chains (portal.audit); only ever raise it.
@@ -260,6 +268,15 @@ CELERY_BEAT_SCHEDULE = {
     "people-sweep-outbox": {
         "task": "people.tasks.sweep_outbox",
         "schedule": 60.0,
+    },
+    # Timers acting as the system actor on stored dates (applications.timers).
+    "applications-deem-accepted": {
+        "task": "applications.tasks.deem_overdue_acceptances",
+        "schedule": 300.0,
+    },
+    "applications-close-lapsed-supplements": {
+        "task": "applications.tasks.close_lapsed_supplements",
+        "schedule": 300.0,
     },
 }
 

@@ -91,6 +91,11 @@ VARIABLES: dict[str, Var] = {
         "10",
         "Working days an applicant has to supplement after a one-time notice (local practice).",
     ),
+    "SUPPLEMENT_DUE_MAX_WORKING_DAYS": Var(
+        "30",
+        "Latest supplement due date a clerk may set on a one-time notice, in working "
+        "days after the notice (local practice).",
+    ),
     "TRUSTED_PROXY_COUNT": Var(
         "0",
         "Reverse proxies in front of the web (1 behind nginx); their X-Forwarded-For "

@@ -115,7 +115,8 @@ VISIBLE = {
     "nobody": set(),
 }
 # Desks refuse users without the desk's role with 403 before looking at the
-# object (views_counter, views_agent): the answer cannot tell whether it exists.
+# object (views.counter, views.counter_intake, views.agent): the answer cannot
+# tell whether it exists.
 AGENTS = {"agent", "other_agent", "revoked_agent", "expired_agent"}
 DESK_ROLE = {"/counter/": {"clerk1", "clerk2"}, "/agent/": AGENTS}
 

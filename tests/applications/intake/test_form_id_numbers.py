@@ -1,6 +1,6 @@
 """ID numbers typed into an application form (format "id-number").
 
-Stored as the applicant's own number is (DOMAIN.md, Privacy): a keyed hash,
+Stored as the applicant's own number is (docs/domain.md, Privacy): a keyed hash,
 a masked copy and the number encrypted, never the number itself; shown
 masked on every page and in the API; opened in full only for a clerk of
 the application's hall who gives a reason, and every such display is audited.

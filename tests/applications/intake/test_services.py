@@ -65,7 +65,9 @@ def test_online_application_from_draft_to_accepted(
     implementation, applicant, clerk, monkeypatch
 ):
     handed_over = []
-    monkeypatch.setattr(hooks, "_acceptance_handlers", [handed_over.append])
+    monkeypatch.setattr(
+        hooks.on_accepted, "_handlers", [lambda e: handed_over.append(e.application)]
+    )
 
     app = _draft(implementation, applicant, form_data={})
     assert app.status == S.DRAFT
@@ -83,7 +85,7 @@ def test_online_application_from_draft_to_accepted(
     assert len(app.number) == 43
     assert len(app.query_code) == 8
     assert set(app.query_code) <= set(QUERY_CODE_ALPHABET)
-    # DOMAIN.md worked example: 2026-09-30 + 5 working days = 2026-10-13.
+    # docs/domain.md worked example: 2026-09-30 + 5 working days = 2026-10-13.
     assert app.acceptance_due == dt.date(2026, 10, 13)
     assert app.submitted_at.date() == today
 

@@ -66,6 +66,7 @@ def test_supplement_lists_every_material_of_the_latest_notice(django_user_model)
         items=[{"material_id": 1, "name": "旧材料", "problem": "旧问题"}],
         issued_by=clerk,
         issued_at=timezone.now() - dt.timedelta(days=3),
+        due_date=dt.date(2026, 12, 1),
     )
     SupplementNotice.objects.create(
         application=application,
@@ -75,9 +76,11 @@ def test_supplement_lists_every_material_of_the_latest_notice(django_user_model)
         ],
         issued_by=clerk,
         issued_at=timezone.now(),
+        due_date=dt.date(2026, 12, 18),
     )
 
     _, body = notification_text(application=application, event=S.SUPPLEMENT_REQUESTED)
+    assert "请于2026年12月18日前" in body
 
     assert "一次性补齐" in body
     assert "1. 居民身份证：复印件不清晰" in body

@@ -47,7 +47,7 @@ def existing_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0003_identity_and_outbox_to_people'),
+        ('applications', '0004_lifecycle'),
         ('catalog', '0003_search_trigram'),
         ('portal', '0008_drop_load_probe'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
