@@ -96,6 +96,14 @@ class IntakeChannel(models.TextChoices):
     API = "api", _("移动端/自助终端")
 
 
+class AuthorizationConfirmation(models.TextChoices):
+    """How the citizen brought an agent authorisation into force (none: pending)."""
+
+    ACCOUNT = "account", _("委托人在本人账户中授权")
+    SMS_CODE = "sms_code", _("委托人以短信验证码确认")
+    COUNTER_PAPER = "counter_paper", _("窗口人员见证签字授权书")
+
+
 class ApplicantKind(models.TextChoices):
     NATURAL = "natural", _("自然人")
     LEGAL = "legal", _("法人")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from portal.models import User
 
+from .constants import AuthorizationConfirmation
 from .models import AgentAuthorization
 
 
@@ -37,6 +38,10 @@ def load_applications_demo() -> dict[str, int]:
                 ),
                 signed_at=timezone.now(),
                 valid_until=timezone.localdate() + dt.timedelta(days=365),
+                # As if granted from the citizen's own account.
+                confirmed_at=timezone.now(),
+                confirmed_via=AuthorizationConfirmation.ACCOUNT,
+                recorded_by=citizen,
             )
             created["authorizations"] += 1
     return created

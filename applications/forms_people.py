@@ -150,3 +150,66 @@ class AuthorizationGrantForm(PeopleForm):
         "id_number": "citizen_id_number",
         "item": "item_code",
     }
+
+
+class CitizenGrantForm(PeopleForm):
+    """The citizen authorises an agent from their own account."""
+
+    agent_username = forms.CharField(
+        label=_("代办员账号"),
+        max_length=150,
+        help_text=_("请向代办员索取其在本网的账号"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    item_code = AuthorizationGrantForm.base_fields["item_code"]
+    valid_until = AuthorizationGrantForm.base_fields["valid_until"]
+
+    field_map = {"agent": "agent_username", "item": "item_code"}
+
+
+class AuthorizationCodeForm(PeopleForm):
+    code = forms.CharField(
+        label=_("委托人手机收到的6位验证码"),
+        max_length=12,
+        error_messages={"required": _("请填写验证码")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
+        ),
+        help_text=_("请委托人本人读出短信中的验证码；委托人不同意时不要索取"),
+    )
+
+
+class PaperAuthorizationForm(PeopleForm):
+    """A hall clerk records the citizen's signed paper, as witness."""
+
+    citizen_id_number = AuthorizationGrantForm.base_fields["citizen_id_number"]
+    citizen_full_name = AuthorizationGrantForm.base_fields["citizen_full_name"]
+    agent_username = forms.CharField(
+        label=_("代办员账号"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    item_code = AuthorizationGrantForm.base_fields["item_code"]
+    valid_until = AuthorizationGrantForm.base_fields["valid_until"]
+    document = forms.FileField(
+        label=_("委托人签字的授权书扫描件（PDF、JPEG 或 PNG，不超过10MB）"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,image/jpeg,image/png"}
+        ),
+    )
+    witnessed = forms.BooleanField(
+        label=_("本人已核验委托人身份证原件，并见证其在授权书上签字"),
+        error_messages={"required": _("请确认已核验身份并见证签字")},
+    )
+
+    field_map = {
+        "citizen": "citizen_id_number",
+        "id_number": "citizen_id_number",
+        "agent": "agent_username",
+        "item": "item_code",
+    }

@@ -52,15 +52,57 @@ class AgentAuthorization(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # In force only once the citizen confirmed it (applications.visibility):
+    # from their own account, with a code sent to their registered phone, or
+    # on a signed paper a hall clerk checked and witnessed.
+    confirmed_at = models.DateTimeField(_("委托人确认时间"), null=True, blank=True)
+    confirmed_via = models.CharField(
+        _("确认方式"),
+        max_length=16,
+        choices=c.AuthorizationConfirmation.choices,
+        blank=True,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    witnessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("见证窗口人员"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("代办授权")
         verbose_name_plural = _("代办授权")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(confirmed_at__isnull=True, confirmed_via="")
+                | (models.Q(confirmed_at__isnull=False) & ~models.Q(confirmed_via="")),
+                name="applications_agentauth_confirmed_with_how",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.agent} → {self.citizen}"
+
+    def state_on(self, today) -> str:
+        """pending / active / expired / revoked / declined, for pages (not a rule:
+        whether it lets the agent act is applications.visibility's)."""
+        if self.revoked_at is not None:
+            return "revoked" if self.confirmed_at else "declined"
+        if self.valid_until < today:
+            return "expired"
+        return "active" if self.confirmed_at else "pending"
 
 
 class ApplicationQuerySet(models.QuerySet):

@@ -18,7 +18,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone
 
 from catalog import constants as cc
 from catalog.models import Implementation, ServiceHall, StaffProfile
@@ -27,7 +26,7 @@ from portal.roles import Role, user_roles
 from . import constants as c
 from .models import AgentAuthorization, Application, SupplementNotice
 from .selectors import application_list_for_user, staff_hall_id
-from .visibility import agent_acting_q, agent_filed_q
+from .visibility import agent_acting_q, agent_filed_q, authorization_in_force_q
 
 S = c.ApplicationStatus
 INTAKE_EDITABLE = (S.DRAFT, S.SUPPLEMENT_REQUESTED)
@@ -175,12 +174,11 @@ def implementations_for_agent(*, agent, query: str = "") -> QuerySet:
 
 
 def agent_authorizations_for_citizen(*, agent, citizen) -> QuerySet:
-    """The agent's authorisations from this citizen that hold today."""
+    """The agent's authorisations from this citizen that hold today
+    (applications.visibility.authorization_in_force_q: confirmed, unrevoked,
+    unexpired)."""
     if Role.AGENT not in user_roles(agent):
         return AgentAuthorization.objects.none()
     return AgentAuthorization.objects.filter(
-        agent=agent,
-        citizen=citizen,
-        revoked_at__isnull=True,
-        valid_until__gte=timezone.localdate(),
+        authorization_in_force_q(agent=agent), citizen=citizen
     ).select_related("item")

@@ -1,4 +1,5 @@
-"""Rate limits of the public tracking lookups (pages and API alike).
+"""Rate limits of the public tracking lookups (pages and API alike) and of
+online registration.
 
 A query code has 31^8 values, but numbers are guessable, so lookups are
 counted per client address in the cache. The count is a guard, not the
@@ -12,7 +13,9 @@ proxies in front, the X-Forwarded-For hop the outermost proxy added.
 from __future__ import annotations
 
 import logging
+import math
 
+from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 logger = logging.getLogger(__name__)
@@ -52,4 +55,32 @@ class TrackThrottle(SimpleRateThrottle):
 
 def track_lookup_allowed(request) -> bool:
     """Count one tracking lookup; False once the address's budget is spent."""
-    return TrackThrottle().allow_request(request, None)
+    return track_lookup_retry_after(request) is None
+
+
+def _retry_after(throttle: SimpleRateThrottle, request) -> int | None:
+    """None if the request may pass (counted), else seconds until one may."""
+    if throttle.allow_request(request, None):
+        return None
+    wait = throttle.wait()
+    return max(1, math.ceil(wait)) if wait is not None else 60
+
+
+def track_lookup_retry_after(request) -> int | None:
+    """Count one tracking lookup: None, or the Retry-After of its 429."""
+    return _retry_after(TrackThrottle(), request)
+
+
+class RegisterThrottle(TrackThrottle):
+    """Online registrations per client address (settings.REGISTER_RATE)."""
+
+    scope = "register"
+    rate = None  # read from settings when the throttle is made
+
+    def get_rate(self) -> str:
+        return settings.REGISTER_RATE
+
+
+def register_retry_after(request) -> int | None:
+    """Count one registration post: None, or the Retry-After of its 429."""
+    return _retry_after(RegisterThrottle(), request)

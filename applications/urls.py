@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import agent as views_agent
+from .views import consent as views_consent
 from .views import counter as views_counter
 from .views import counter_intake
 from .views import online as views
@@ -75,6 +76,11 @@ urlpatterns = [
         "counter/applications/<int:pk>/refusal.pdf",
         views_counter.refusal_pdf,
         name="counter_refusal",
+    ),
+    path(
+        "counter/authorizations/new/",
+        views_consent.counter_paper,
+        name="counter_authorization_new",
     ),
     path("counter/intake/", counter_intake.intake, name="counter_find"),
     path("counter/intake/items/", counter_intake.counter_items, name="counter_items"),

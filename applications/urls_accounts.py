@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import accounts as v
+from .views import consent as views_consent
 
 app_name = "accounts"
 
@@ -17,6 +18,21 @@ urlpatterns = [
     ),
     path("authorizations/", v.authorization_list, name="authorizations"),
     path("authorizations/new/", v.authorization_new, name="authorization_new"),
+    path(
+        "authorizations/grant/",
+        views_consent.citizen_grant,
+        name="authorization_grant",
+    ),
+    path(
+        "authorizations/<int:pk>/confirm/",
+        views_consent.citizen_confirm,
+        name="authorization_confirm",
+    ),
+    path(
+        "authorizations/<int:pk>/code/",
+        views_consent.agent_code,
+        name="authorization_code",
+    ),
     path(
         "authorizations/<int:pk>/revoke/",
         v.authorization_revoke,

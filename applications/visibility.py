@@ -81,13 +81,15 @@ def is_hall_clerk(user, hall_id: int | None) -> bool:
 def authorization_in_force(authorization, *, agent) -> bool:
     """Whether ``authorization`` lets ``agent`` act for its citizen today.
 
-    Not revoked, not past ``valid_until`` (local date), held by ``agent``, who
-    still has the agent role.
+    Confirmed by the citizen (``confirmed_at``: one pending confirmation is
+    not in force), not revoked, not past ``valid_until`` (local date), held
+    by ``agent``, who still has the agent role.
     """
     return bool(
         authorization is not None
         and getattr(agent, "is_authenticated", False)
         and authorization.agent_id == agent.pk
+        and authorization.confirmed_at is not None
         and authorization.revoked_at is None
         and authorization.valid_until >= timezone.localdate()
         and Role.AGENT.value in user_roles(agent)
@@ -110,6 +112,7 @@ def authorization_in_force_q(*, agent, prefix: str = "") -> Q:
         holds_role,
         **{
             f"{prefix}agent": agent,
+            f"{prefix}confirmed_at__isnull": False,
             f"{prefix}revoked_at__isnull": True,
             f"{prefix}valid_until__gte": timezone.localdate(),
         },

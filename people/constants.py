@@ -16,3 +16,10 @@ class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("待发送")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
+
+
+class CodePurpose(models.TextChoices):
+    """What a one-time code proves (people.services.otp_codes)."""
+
+    PASSWORD_RESET = "password_reset", _("找回密码")
+    AGENT_AUTHORIZATION = "agent_auth", _("确认代办授权")

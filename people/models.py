@@ -162,6 +162,9 @@ class OutboxMessage(models.Model):
     attempted_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    # A one-time code's text: blanked once it is sent or has failed for good,
+    # so the outbox does not keep codes (people.services.otp_codes).
+    erase_after_send = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OutboxMessageQuerySet.as_manager()
@@ -182,3 +185,52 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         about = f"{self.subject_type}:{self.subject_id}" if self.subject_type else "-"
         return f"{self.channel} → {about}: {self.subject}"
+
+
+class OneTimeCode(models.Model):
+    """One SMS code sent to a person's registered phone (people.services.otp_codes).
+
+    Only a keyed hash of the code is stored, never the code. A code proves one
+    ``purpose`` about one subject (``subject_type``/``subject_id``, named like
+    the outbox's: an agent authorisation, say) for one ``user``; it expires,
+    is used at most once, and dies after OTP_MAX_ATTEMPTS wrong guesses.
+
+    ``user`` is null for a request that matched nobody (a password reset for
+    an unknown phone): the row still counts for the throttles, so a known and
+    an unknown number are answered alike. ``phone_hash`` (keyed) and
+    ``requested_from`` are what the throttles count by.
+    """
+
+    purpose = models.CharField(max_length=16, choices=c.CodePurpose.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    subject_type = models.CharField(max_length=64, blank=True)
+    subject_id = models.CharField(max_length=64, blank=True)
+    phone_hash = models.CharField(max_length=64)
+    requested_from = models.GenericIPAddressField(null=True, blank=True)
+    # Filled by the delivering task (people.tasks.deliver_one_time_code):
+    # empty means not sent (yet, or never: nobody to send to).
+    code_hash = models.CharField(max_length=64, blank=True)
+    # The SMS text with a "{code}" placeholder; never holds the code itself.
+    text_template = models.CharField(max_length=400, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["phone_hash", "created_at"]),
+            models.Index(fields=["requested_from", "created_at"]),
+            models.Index(fields=["purpose", "subject_type", "subject_id"]),
+        ]
+        verbose_name = _("一次性验证码")
+        verbose_name_plural = _("一次性验证码")
+
+    def __str__(self) -> str:
+        return f"{self.purpose}#{self.pk}"

@@ -154,6 +154,8 @@ def agent_authorization_check(
     problem = None
     if auth is None or auth.agent_id != agent.pk:
         problem = _("该授权不属于您")
+    elif auth.confirmed_at is None:
+        problem = _("委托人尚未确认该授权")
     elif auth.revoked_at is not None:
         problem = _("申请人已撤销该授权")
     elif auth.valid_until < today:

@@ -9,13 +9,13 @@ anything else is a 404) and changes state only through people's services
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,6 +28,7 @@ from applications.forms_people import (
 )
 from applications.selectors_people import authorizations_for_user
 from applications.services import people as authorizations
+from applications.throttling import register_retry_after
 from catalog.models import ServiceItem
 from people.privacy import mask_phone
 from people.selectors import (
@@ -37,7 +38,7 @@ from people.selectors import (
 )
 from people.services.applicants import (
     applicant_find_by_id_number,
-    applicant_register,
+    applicant_register_online,
     applicant_reveal_id_number,
 )
 from people.services.enterprises import (
@@ -45,10 +46,10 @@ from people.services.enterprises import (
     enterprise_register,
     enterprise_revoke_member,
 )
-from portal.errors import NotFoundError, ServiceError
+from portal.errors import NotFoundError, ServiceError, ThrottledError
+from portal.request_context import client_ip
 from portal.roles import Role, user_roles
 
-LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 NOT_FOUND_CITIZEN = "未找到与该身份证号码和姓名相符的申请人，请委托人先注册或到窗口登记"
 
 
@@ -69,10 +70,14 @@ def register(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = RegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    retry_after = register_retry_after(request) if request.method == "POST" else None
+    if retry_after is not None:
+        messages.error(request, _("注册请求过于频繁，请稍后再试"))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = applicant_register(
+            # None when the number is registered already: answered alike.
+            user = applicant_register_online(
                 username=data["username"],
                 password=data["password1"],
                 full_name=data["full_name"],
@@ -83,10 +88,32 @@ def register(request):
         except ServiceError as exc:
             apply_service_error(form, exc, form.field_map)
         else:
-            login(request, user, backend=LOGIN_BACKEND)
-            messages.success(request, _("注册成功，欢迎使用甘孜州政务服务网。"))
-            return redirect("accounts:profile")
-    return render(request, "applications/accounts/register.html", {"form": form})
+            return _registered(request, user)
+    response = render(
+        request,
+        "applications/accounts/register.html",
+        {"form": form},
+        status=429 if retry_after is not None else 200,
+    )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _registered(request, user) -> HttpResponse:
+    """The same answer whether an account was made or the number was taken.
+
+    No one is logged in here: doing so only for a new account would tell a
+    visitor that the ID number they typed was registered already.
+    """
+    messages.success(
+        request,
+        _(
+            "注册申请已提交。如信息无误，账号即已开通，请用您设置的用户名和密码登录；"
+            "如有问题，我们会发短信到您填写的手机号码。"
+        ),
+    )
+    return redirect("portal:login")
 
 
 def _profile_context(request, *, revealed: str | None = None) -> dict:
@@ -224,12 +251,18 @@ def enterprise_member_revoke(request, pk: int, member_pk: int):
 # Agent authorisations
 
 
+STATE_LABELS = {
+    "pending": gettext_lazy("待委托人确认"),
+    "active": gettext_lazy("有效"),
+    "expired": gettext_lazy("已过期"),
+    "revoked": gettext_lazy("已撤销"),
+    "declined": gettext_lazy("已拒绝"),
+}
+
+
 def _status(authorization, today) -> tuple[str, str]:
-    if authorization.revoked_at is not None:
-        return "revoked", _("已撤销")
-    if authorization.valid_until < today:
-        return "expired", _("已过期")
-    return "active", _("有效")
+    state = authorization.state_on(today)
+    return state, str(STATE_LABELS[state])
 
 
 @login_required
@@ -292,39 +325,57 @@ def authorization_new(request):
     if Role.AGENT.value not in user_roles(request.user):
         raise PermissionDenied
     form = AuthorizationGrantForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid() and _grant(request, form):
-        return redirect("accounts:authorizations")
-    return render(
+    retry_after = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            authorization = _grant(request, form)
+        except ThrottledError as exc:
+            authorization, retry_after = None, exc.retry_after
+            form.add_error(None, exc.detail)
+        if authorization is not None:  # pending: the citizen confirms by code
+            return redirect("accounts:authorization_code", pk=authorization.pk)
+    response = render(
         request,
         "applications/accounts/authorization_new.html",
-        {"form": form, "today": timezone.localdate()},
+        {
+            "form": form,
+            "today": timezone.localdate(),
+            "latest": authorizations.latest_valid_until(),
+        },
+        status=429 if retry_after else 200,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
-def _grant(request, form: AuthorizationGrantForm) -> bool:
+def _grant(request, form: AuthorizationGrantForm):
+    """The agent's request; pending until the citizen confirms (views.consent)."""
     data = form.cleaned_data
     item = None
     if data["item_code"]:
         item = ServiceItem.objects.filter(basic_code=data["item_code"].strip()).first()
         if item is None:
             form.add_error("item_code", _("未找到该基本编码对应的事项"))
-            return False
+            return None
     try:
         profile = applicant_find_by_id_number(id_number=data["citizen_id_number"])
         if profile is None or profile.full_name != data["citizen_full_name"].strip():
             form.add_error("citizen_id_number", NOT_FOUND_CITIZEN)
-            return False
-        authorizations.agent_authorization_grant(
+            return None
+        authorization = authorizations.agent_authorization_request(
             agent=request.user,
             citizen=profile.user,
             valid_until=data["valid_until"],
             item=item,
             document=data["document"],
             signed_statement=data["signed_statement"],
-            actor=request.user,
+            request_ip=client_ip(request),
         )
+    except ThrottledError:
+        raise
     except ServiceError as exc:
         apply_service_error(form, exc, form.field_map)
-        return False
-    messages.success(request, _("代办授权已登记。"))
-    return True
+        return None
+    messages.success(request, _("授权申请已登记，验证码已发送到委托人的注册手机号。"))
+    return authorization

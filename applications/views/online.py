@@ -38,7 +38,7 @@ from ..selectors import (
 )
 from ..services.materials import uploaded_file_record_access
 from ..services.withdrawal import application_withdraw
-from ..throttling import track_lookup_allowed
+from ..throttling import track_lookup_retry_after
 from ..uploads import display_rendition
 from .common import form_rows, get_visible, timeline
 from .desk import Desk
@@ -64,10 +64,12 @@ def track(request):
     result = None
     error = None
     status = 200
+    retry_after = None
     data = request.POST if request.method == "POST" else request.GET
     form = TrackForm(data or None)
     if data and form.is_valid():
-        if not track_lookup_allowed(request):
+        retry_after = track_lookup_retry_after(request)
+        if retry_after is not None:
             error = _("查询过于频繁，请稍后再试")
             status = 429
         else:
@@ -79,12 +81,15 @@ def track(request):
             except ServiceError as exc:
                 error = exc.detail
                 status = exc.status
-    return render(
+    response = render(
         request,
         "applications/track.html",
         {"form": form, "result": result, "error": error},
         status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 # --- my applications ----------------------------------------------------------------------

@@ -9,10 +9,12 @@ carry the masked forms only.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import unicodedata
 import uuid
 
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -33,11 +35,14 @@ from people.privacy import (
     stored_id_number_fields,
     validate_id_number,
 )
+from people.services.outbox import sms_send
 from portal.audit import audit_record
 from portal.errors import ErrorCollector, PermissionDeniedError, ServiceError
 from portal.models import User
 from portal.roles import Role, user_has_role
 from portal.system import SYSTEM_USERNAME
+
+logger = logging.getLogger(__name__)
 
 # Names: letters of any script (with their combining marks, as Tibetan needs),
 # the middle dot of transliterated names (扎西·次仁) and single spaces.
@@ -278,6 +283,56 @@ def applicant_register(
         action="applicant.register",
         actor=None,
     )
+
+
+DUPLICATE_TEXT = (
+    "【甘孜州政务服务网】您填写的身份证号码已在本网注册，本次注册未生效。"
+    "如是本人账号，请直接登录或用注册手机号找回密码；如非本人注册，"
+    "请携身份证到政务服务大厅窗口处理。"
+)
+
+
+def applicant_register_online(
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    id_number: str,
+    phone: str,
+    email: str = "",
+) -> User | None:
+    """The registration page's service: never tells whether a number is taken.
+
+    Every other problem is reported as by :func:`applicant_register`. When
+    the ID number is registered already (or a concurrent registration takes
+    it), nothing is created, the answer is the same as for a new account
+    (the caller shows "registered, please log in" either way) and the phone
+    that was typed is told by SMS: only the holder of that phone learns it.
+    The password is hashed on that path too, so both take as long. Returns
+    the new user, or None for a taken number.
+    """
+    try:
+        return applicant_register(
+            username=username,
+            password=password,
+            full_name=full_name,
+            id_number=id_number,
+            phone=phone,
+            email=email,
+        )
+    except ServiceError as exc:
+        codes = {item.code for item in exc.errors or [exc]}
+        if codes != {"id_number_registered"}:
+            if "id_number_registered" in codes:
+                # Other problems too: report those, and not this one.
+                items = [i for i in exc.errors if i.code != "id_number_registered"]
+                collector = ErrorCollector(items=items)
+                collector.raise_if_any(exc.code, exc.detail)
+            raise
+    make_password(password)  # the time a new account's hashing takes
+    sms_send(phone=phone, text=DUPLICATE_TEXT)
+    logger.info("applicant.register_number_taken")
+    return None
 
 
 def applicant_register_at_counter(

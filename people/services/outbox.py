@@ -76,6 +76,7 @@ def outbox_message(
     about: models.Model | None = None,
     reference: str = "",
     now: dt.datetime | None = None,
+    erase_after_send: bool = False,
 ) -> OutboxMessage | None:
     """One unsaved outbox row; None when the address is unusable (logged, by id).
 
@@ -104,6 +105,7 @@ def outbox_message(
         subject_id=subject_id,
         reference=(reference or "")[:REFERENCE_MAX],
         next_attempt_at=now or timezone.now(),
+        erase_after_send=erase_after_send,
     )
 
 
@@ -148,6 +150,7 @@ def sms_send(
     dedupe_key: str = "",
     about: models.Model | None = None,
     reference: str = "",
+    erase_after_send: bool = False,
 ) -> OutboxMessage:
     """Send one text to a mainland mobile number, outside any application.
 
@@ -156,7 +159,8 @@ def sms_send(
     its own transaction (or the caller's) and is sent after commit like
     every other message; the text and number never reach a log. A
     ``dedupe_key`` makes a repeat call a no-op (returns the row written
-    first); without one every call sends.
+    first); without one every call sends. ``erase_after_send`` (one-time
+    codes): the row's text is blanked once it is sent or has failed for good.
     """
     phone = normalise_mobile(phone)
     if not is_mobile(phone):
@@ -180,6 +184,7 @@ def sms_send(
         dedupe_key=key,
         about=about,
         reference=reference,
+        erase_after_send=erase_after_send,
     )
     with transaction.atomic():
         created = outbox_enqueue(messages=[message])
@@ -247,6 +252,14 @@ def _claim(message_id: int) -> OutboxMessage | None:
     return message
 
 
+ERASED_BODY = "（一次性验证码，发送后已清除）"
+
+
+def _erased(message: OutboxMessage, done: bool) -> dict:
+    """The body blanked once a one-time code's row is done with (sent or failed)."""
+    return {"body": ERASED_BODY} if done and message.erase_after_send else {}
+
+
 def _send_one(message_id: int) -> Outcome:
     message = _claim(message_id)
     if message is None:
@@ -261,6 +274,7 @@ def _send_one(message_id: int) -> Outcome:
         OutboxMessage.objects.filter(
             pk=message.pk, status=c.OutboxStatus.PENDING, attempts=message.attempts
         ).update(
+            **_erased(message, failed),
             attempted_at=None,
             last_error=_short_error(exc),
             status=c.OutboxStatus.FAILED if failed else c.OutboxStatus.PENDING,
@@ -277,7 +291,12 @@ def _send_one(message_id: int) -> Outcome:
         return Outcome.FAILED
     recorded = OutboxMessage.objects.filter(
         pk=message.pk, status=c.OutboxStatus.PENDING
-    ).update(status=c.OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+    ).update(
+        **_erased(message, True),
+        status=c.OutboxStatus.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+    )
     logger.info(
         "notify.sent message_id=%s channel=%s attempts=%s",
         message.pk,

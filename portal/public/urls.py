@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import login, views
+from . import login, password_reset, views
 
 app_name = "portal"
 
@@ -10,6 +10,16 @@ urlpatterns = [
     path("accounts/login/verify/", login.login_verify, name="login_verify"),
     path("accounts/login/enrol/", login.login_enrol, name="login_enrol"),
     path("accounts/two-factor/", login.two_factor, name="two_factor"),
+    path(
+        "accounts/password-reset/",
+        password_reset.reset_request,
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/code/",
+        password_reset.reset_code,
+        name="password_reset_code",
+    ),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/<slug:slug>/", views.notice_detail, name="notice_detail"),

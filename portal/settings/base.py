@@ -400,6 +400,20 @@ LOGIN_PENDING_SECONDS = 300
 _otp_bypass = env("OTP_DEMO_BYPASS").strip()
 OTP_DEMO_BYPASS = env_bool("OTP_DEMO_BYPASS") if _otp_bypass else DEBUG
 
+# --- SMS one-time codes (people.services.otp_codes) ----------------------------
+# Password reset and agent authorisation codes: only a keyed hash is stored.
+ONE_TIME_CODE_MINUTES = int(env("ONE_TIME_CODE_MINUTES"))
+OTP_MAX_ATTEMPTS = 5  # wrong guesses before a code dies
+OTP_RESEND_SECONDS = 60  # between two codes to one phone
+OTP_PHONE_LIMIT = 5  # codes to one phone an hour
+OTP_ADDRESS_LIMIT = 30  # codes requested from one address an hour (NAT halls)
+OTP_VERIFY_ADDRESS_LIMIT = 20  # wrong codes from one address per window
+OTP_VERIFY_WINDOW_SECONDS = 900
+# Online registration: per client address (applications.throttling).
+REGISTER_RATE = env("REGISTER_RATE")
+# Agent authorisations come into force only by the citizen, for at most this long.
+AGENT_AUTHORIZATION_MAX_DAYS = int(env("AGENT_AUTHORIZATION_MAX_DAYS"))
+
 # --- Sessions and API tokens that end (portal.session_policy, portal.tokens) --
 SESSION_STAFF_IDLE = timedelta(minutes=int(env("SESSION_STAFF_IDLE_MINUTES")))
 SESSION_STAFF_MAX_AGE = timedelta(hours=int(env("SESSION_STAFF_MAX_HOURS")))

@@ -116,6 +116,15 @@ VARIABLES: dict[str, Var] = {
     "LOGIN_LOCKOUT_MINUTES": Var(
         "30", "Minutes a failure counts; a lock ends this long after the last one."
     ),
+    "ONE_TIME_CODE_MINUTES": Var(
+        "10", "Minutes an SMS one-time code (password reset, authorisation) works."
+    ),
+    "AGENT_AUTHORIZATION_MAX_DAYS": Var(
+        "365", "Longest validity of an agent authorisation, in days from its grant."
+    ),
+    "REGISTER_RATE": Var(
+        "20/hour", "Online registrations one client address may post (DRF rate)."
+    ),
     "OTP_DEMO_BYPASS": Var(
         "",
         "1 lets staff without a second-factor device log in with the password "

@@ -17,6 +17,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from applications import constants as c
+from applications.constants import AuthorizationConfirmation
 from applications.models import AgentAuthorization, Application
 from applications.services.acceptance import (
     application_accept,
@@ -146,7 +147,11 @@ def agent_user(username: str = "agent"):
     return staff(username, Role.AGENT)
 
 
-def authorization(*, agent, citizen, item=None, days: int = 30, revoked=False):
+def authorization(
+    *, agent, citizen, item=None, days: int = 30, revoked=False, pending=False
+):
+    """An authorisation the citizen confirmed from their account (in force),
+    or with ``pending`` one still waiting for the citizen."""
     return AgentAuthorization.objects.create(
         agent=agent,
         citizen=citizen,
@@ -155,6 +160,9 @@ def authorization(*, agent, citizen, item=None, days: int = 30, revoked=False):
         signed_at=timezone.now(),
         valid_until=timezone.localdate() + dt.timedelta(days=days),
         revoked_at=timezone.now() if revoked else None,
+        confirmed_at=None if pending else timezone.now(),
+        confirmed_via="" if pending else AuthorizationConfirmation.ACCOUNT,
+        recorded_by=agent if pending else citizen,
     )
 
 

@@ -250,7 +250,13 @@ def test_every_state_changing_form_needs_the_csrf_token(world):
         (agent, f"/agent/applications/{agent_draft.pk}/materials/{mid}/", {}),
         (agent, f"/agent/applications/{agent_draft.pk}/submit/", {}),
         (agent, "/accounts/authorizations/new/", {}),
+        (a, f"/accounts/authorizations/{world.objects['auth_a'].pk}/confirm/", {}),
+        (agent, f"/accounts/authorizations/{world.objects['auth_a'].pk}/code/", {}),
+        (a, "/accounts/authorizations/grant/", {"agent_username": "agent"}),
+        (clerk, "/counter/authorizations/new/", {}),
         (None, "/accounts/register/", {}),
+        (None, "/accounts/password-reset/", {"username": "citizen-a"}),
+        (None, "/accounts/password-reset/code/", {"code": "123456"}),
         (None, "/accounts/login/", {"username": "citizen-a", "password": "x"}),
         (a, "/accounts/logout/", {}),
     ]
@@ -465,6 +471,9 @@ ACCOUNT_URLS = [
     ("post", "/accounts/enterprises/{pk}/members/{member_pk}/revoke/"),
     ("post", "/accounts/authorizations/{pk}/revoke/"),
     ("get", "/accounts/authorizations/{pk}/document/"),
+    ("post", "/accounts/authorizations/{pk}/confirm/"),
+    ("get", "/accounts/authorizations/{pk}/code/"),
+    ("post", "/accounts/authorizations/{pk}/code/"),
 ]
 TOKEN_URLS = [
     ("get", "/api/v1/auth/tokens/{pk}/"),

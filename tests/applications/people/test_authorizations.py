@@ -24,15 +24,18 @@ STATEMENT = "本人扎西委托代办员办理户籍相关事项，有效期一�
 
 
 def _grant(agent, citizen, **kwargs):
+    """The agent's request, then the citizen's confirmation from their account."""
     data = dict(
         agent=agent,
         citizen=citizen,
         valid_until=in_days(30),
         signed_statement=STATEMENT,
-        actor=agent,
     )
     data.update(kwargs)
-    return authorizations.agent_authorization_grant(**data)
+    pending = authorizations.agent_authorization_request(**data)
+    return authorizations.agent_authorization_confirm(
+        authorization=pending, citizen=citizen
+    )
 
 
 def _media_files(settings):
@@ -44,7 +47,7 @@ def test_grant_with_statement_is_active(agent, citizen):
     authorization = _grant(agent, citizen)
     assert authorization.signed_at is not None
     assert active_authorization(agent=agent, citizen=citizen) == authorization
-    entry = AuditEntry.objects.get(action="agent_authorization.grant")
+    entry = AuditEntry.objects.get(action="agent_authorization.request")
     assert entry.changes["evidence"] == "statement"
     assert "扎西" not in entry.object_repr
 
@@ -101,22 +104,38 @@ def test_evidence_is_required(agent, citizen):
 
 def test_only_agents_can_be_authorised(citizen, other_citizen, clerk):
     with pytest.raises(ServiceError) as exc:
-        _grant(other_citizen, citizen, actor=other_citizen)
+        _grant(other_citizen, citizen)
     assert exc.value.code == "not_agent"
     superuser = UserFactory(username="root", is_superuser=True)
     with pytest.raises(ServiceError) as exc:
-        _grant(superuser, citizen, actor=superuser)
+        _grant(superuser, citizen)
+    assert exc.value.code == "not_agent"
+    with pytest.raises(ServiceError) as exc:
+        authorizations.agent_authorization_grant(
+            citizen=citizen, agent=other_citizen, valid_until=in_days(30)
+        )
     assert exc.value.code == "not_agent"
     assert not AgentAuthorization.objects.exists()
 
 
-def test_recorded_by_agent_or_clerk_only(agent, citizen, clerk, other_citizen):
-    with pytest.raises(ServiceError) as exc:
-        _grant(agent, citizen, actor=other_citizen)
-    assert exc.value.code == "grant_forbidden"
-    authorization = _grant(agent, citizen, actor=clerk)
+def test_paper_recorded_by_a_clerk_only(agent, citizen, clerk, other_citizen):
+    def paper(actor):
+        return authorizations.agent_authorization_record_paper(
+            clerk=actor,
+            agent=agent,
+            citizen=citizen,
+            valid_until=in_days(30),
+            document=SimpleUploadedFile("scan.pdf", PDF),
+        )
+
+    for not_a_clerk in (other_citizen, agent):
+        with pytest.raises(ServiceError) as exc:
+            paper(not_a_clerk)
+        assert exc.value.code == "grant_forbidden"
+    authorization = paper(clerk)
     assert AuditEntry.objects.get(action="agent_authorization.grant").actor == clerk
     assert authorization.agent == agent
+    assert authorization.witnessed_by == clerk
 
 
 def test_citizen_must_be_registered_and_not_the_agent(agent):

@@ -50,11 +50,20 @@ def test_register_page_renders_labelled_fields(client):
     assert "个人用户注册" in html
 
 
-def test_register_logs_in_and_shows_masked_profile(client):
+def test_register_then_log_in_and_see_masked_profile(client):
     response = client.post(reverse("accounts:register"), _register_data())
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:profile")
+    # Not logged in by the registration itself (that would tell a visitor
+    # which ID numbers are registered): the new owner logs in.
+    assert response["Location"] == reverse("portal:login")
+    assert "_auth_user_id" not in client.session
     user = User.objects.get(username="zhaxi")
+    assert (
+        client.post(
+            reverse("portal:login"), {"username": "zhaxi", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     assert client.session["_auth_user_id"] == str(user.pk)
     html = client.get(reverse("accounts:profile")).content.decode()
     number = id_number("51330119900101123")
@@ -91,11 +100,15 @@ def test_register_errors_show_beside_their_field(client, overrides, field, messa
 
 
 def test_register_duplicate_id_number_page(client, citizen):
+    """Answered as a new registration (tests/security/test_registration.py)."""
     response = client.post(
         reverse("accounts:register"), _register_data(username="another")
     )
-    assert "该身份证号码已注册" in response.context["form"].errors["id_number"][0]
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:login")
+    assert "该身份证号码已注册" not in response.content.decode()
     assert ApplicantProfile.objects.count() == 1
+    assert not User.objects.filter(username="another").exists()
 
 
 # --------------------------------------------------------------------------
@@ -248,15 +261,18 @@ def test_enterprise_list_query_count_is_flat(
 
 
 def _grant(agent, citizen, **kwargs):
+    """The agent's request, then the citizen's confirmation from their account."""
     data = dict(
         agent=agent,
         citizen=citizen,
         valid_until=in_days(30),
         signed_statement=STATEMENT,
-        actor=agent,
     )
     data.update(kwargs)
-    return authorizations.agent_authorization_grant(**data)
+    pending = authorizations.agent_authorization_request(**data)
+    return authorizations.agent_authorization_confirm(
+        authorization=pending, citizen=citizen
+    )
 
 
 def test_citizen_sees_and_revokes_on_the_page(client, agent, citizen):
