@@ -36,6 +36,7 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications import constants as c
 from applications.models import AgentAuthorization
@@ -92,21 +93,26 @@ def _check_terms(
     errors: ErrorCollector, *, agent: User, citizen: User, valid_until
 ) -> None:
     if Role.AGENT.value not in user_roles(agent):
-        raise ServiceError("not_agent", "被授权人不是登记在册的代办员", field="agent")
+        raise ServiceError(
+            "not_agent", _("被授权人不是登记在册的代办员"), field="agent"
+        )
     if citizen.pk == agent.pk:
-        errors.add("citizen_is_agent", "代办员不能为自己登记授权", "citizen")
+        errors.add("citizen_is_agent", _("代办员不能为自己登记授权"), "citizen")
     elif not ApplicantProfile.objects.filter(user=citizen).exists():
-        errors.add("citizen_not_registered", "委托人尚未登记为申请人", "citizen")
+        errors.add("citizen_not_registered", _("委托人尚未登记为申请人"), "citizen")
     today = timezone.localdate()
     if valid_until is None:
-        errors.add("valid_until_required", "请填写授权有效期", "valid_until")
+        errors.add("valid_until_required", _("请填写授权有效期"), "valid_until")
     elif valid_until < today:
-        errors.add("valid_until_past", "授权有效期不能早于今天", "valid_until")
+        errors.add("valid_until_past", _("授权有效期不能早于今天"), "valid_until")
     elif valid_until > latest_valid_until(today):
         errors.add(
             "valid_until_too_far",
-            f"授权有效期最长{settings.AGENT_AUTHORIZATION_MAX_DAYS}天"
-            f"（不晚于{latest_valid_until(today).isoformat()}）",
+            _("授权有效期最长%(days)s天（不晚于%(date)s）")
+            % {
+                "days": settings.AGENT_AUTHORIZATION_MAX_DAYS,
+                "date": latest_valid_until(today).isoformat(),
+            },
             "valid_until",
         )
 
@@ -219,7 +225,7 @@ def agent_authorization_grant(
     """
     errors = ErrorCollector()
     _check_terms(errors, agent=agent, citizen=citizen, valid_until=valid_until)
-    errors.raise_if_any("authorization_invalid", "授权信息有误，请按提示修改")
+    errors.raise_if_any("authorization_invalid", _("授权信息有误，请按提示修改"))
     with transaction.atomic():
         authorization = _new(
             agent=agent,
@@ -291,7 +297,7 @@ def agent_authorization_request(
     if not errors.items and not is_mobile(otp_codes.registered_phone(citizen)):
         errors.add(
             "citizen_no_phone",
-            "委托人未登记手机号码，无法短信确认，请委托人本人登录授权或到窗口办理",
+            _("委托人未登记手机号码，无法短信确认，请委托人本人登录授权或到窗口办理"),
             "citizen",
         )
     signed_statement = (signed_statement or "").strip()
@@ -299,16 +305,17 @@ def agent_authorization_request(
     if signed_statement and len(signed_statement) < STATEMENT_MIN:
         errors.add(
             "statement_too_short",
-            f"授权声明过短（至少{STATEMENT_MIN}个字），请写明委托事项和期限",
+            _("授权声明过短（至少%(n)s个字），请写明委托事项和期限")
+            % {"n": STATEMENT_MIN},
             "signed_statement",
         )
     if not document and not signed_statement:
         errors.add(
             "authorization_evidence_missing",
-            "请上传委托人签字的授权书，或录入委托人签署的授权声明",
+            _("请上传委托人签字的授权书，或录入委托人签署的授权声明"),
             "document",
         )
-    errors.raise_if_any("authorization_invalid", "授权信息有误，请按提示修改")
+    errors.raise_if_any("authorization_invalid", _("授权信息有误，请按提示修改"))
     with transaction.atomic():
         authorization = _new(
             agent=agent,
@@ -343,13 +350,13 @@ def _pending_for(authorization: AgentAuthorization) -> AgentAuthorization:
         .get(pk=authorization.pk)
     )
     if locked.revoked_at is not None:
-        raise ServiceError("authorization_already_revoked", "该授权已撤销或已被拒绝")
+        raise ServiceError("authorization_already_revoked", _("该授权已撤销或已被拒绝"))
     if locked.confirmed_at is not None:
-        raise ServiceError("authorization_already_confirmed", "该授权已生效")
+        raise ServiceError("authorization_already_confirmed", _("该授权已生效"))
     if locked.valid_until < timezone.localdate():
-        raise ServiceError("authorization_expired", "该授权已过有效期，请重新申请")
+        raise ServiceError("authorization_expired", _("该授权已过有效期，请重新申请"))
     if locked.valid_until > latest_valid_until():  # pragma: no cover - checked at entry
-        raise ServiceError("valid_until_too_far", "授权有效期超过上限，请重新申请")
+        raise ServiceError("valid_until_too_far", _("授权有效期超过上限，请重新申请"))
     return locked
 
 
@@ -358,7 +365,7 @@ def agent_authorization_send_code(
 ) -> None:
     """Send the citizen a new code for a pending request (throttled)."""
     if authorization.agent_id != agent.pk:
-        raise NotFoundError("authorization_not_found", "未找到该代办授权")
+        raise NotFoundError("authorization_not_found", _("未找到该代办授权"))
     with transaction.atomic():
         locked = _pending_for(authorization)
         _send_code(locked, request_ip)
@@ -378,7 +385,7 @@ def agent_authorization_confirm_code(
     transaction: a wrong code is counted and committed before this raises.
     """
     if authorization.agent_id != agent.pk:
-        raise NotFoundError("authorization_not_found", "未找到该代办授权")
+        raise NotFoundError("authorization_not_found", _("未找到该代办授权"))
     row = otp_codes.otp_verify(
         purpose=CodePurpose.AGENT_AUTHORIZATION,
         code=code,
@@ -388,7 +395,7 @@ def agent_authorization_confirm_code(
     with transaction.atomic():
         locked = _pending_for(authorization)
         if row.user_id != locked.citizen_id:  # pragma: no cover - bound by subject
-            raise ServiceError("code_invalid", "验证码错误", field="code")
+            raise ServiceError("code_invalid", _("验证码错误"), field="code")
         otp_codes.otp_consume(row=row)
         _bring_into_force(locked, via=c.AuthorizationConfirmation.SMS_CODE)
         locked.save(update_fields=["confirmed_at", "confirmed_via", "witnessed_by"])
@@ -402,7 +409,7 @@ def agent_authorization_confirm(
 ) -> AgentAuthorization:
     """The citizen confirms a pending request from their own account."""
     if authorization.citizen_id != citizen.pk:
-        raise NotFoundError("authorization_not_found", "未找到该代办授权")
+        raise NotFoundError("authorization_not_found", _("未找到该代办授权"))
     with transaction.atomic():
         locked = _pending_for(authorization)
         _bring_into_force(locked, via=c.AuthorizationConfirmation.ACCOUNT)
@@ -433,17 +440,19 @@ def agent_authorization_record_paper(
     recorded as the witness. In force at once; the citizen gets an SMS.
     """
     if not user_has_role(clerk, Role.CLERK):
-        raise PermissionDeniedError("grant_forbidden", "只有窗口人员可以登记签字授权书")
+        raise PermissionDeniedError(
+            "grant_forbidden", _("只有窗口人员可以登记签字授权书")
+        )
     errors = ErrorCollector()
     _check_terms(errors, agent=agent, citizen=citizen, valid_until=valid_until)
     if not document:
         errors.add(
             "authorization_document_missing",
-            "请扫描上传委托人签字的授权书",
+            _("请扫描上传委托人签字的授权书"),
             "document",
         )
     ext = _check_document(errors, document)
-    errors.raise_if_any("authorization_invalid", "授权信息有误，请按提示修改")
+    errors.raise_if_any("authorization_invalid", _("授权信息有误，请按提示修改"))
     with transaction.atomic():
         authorization = _new(
             agent=agent,
@@ -495,11 +504,11 @@ def agent_authorization_revoke(
         if by.pk != authorization.citizen_id and not user_has_role(by, Role.SUPERVISOR):
             if by.pk == authorization.agent_id:
                 raise PermissionDeniedError(
-                    "revoke_forbidden", "授权只能由委托人本人撤销"
+                    "revoke_forbidden", _("授权只能由委托人本人撤销")
                 )
-            raise NotFoundError("authorization_not_found", "未找到该代办授权")
+            raise NotFoundError("authorization_not_found", _("未找到该代办授权"))
         if authorization.revoked_at is not None:
-            raise ServiceError("authorization_already_revoked", "该授权已撤销")
+            raise ServiceError("authorization_already_revoked", _("该授权已撤销"))
         was_in_force = authorization.confirmed_at is not None
         authorization.revoked_at = timezone.now()
         authorization.revoked_by = by

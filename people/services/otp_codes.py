@@ -35,6 +35,7 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from people import constants as c
 from people.codes import is_mobile, normalise_mobile
@@ -90,13 +91,13 @@ def _check_issue_throttles(*, phone_key: str, request_ip: str | None) -> None:
     if recent and recent[0] > now - resend:
         raise ThrottledError(
             "code_too_soon",
-            "验证码已发送，请稍后再重新获取",
+            _("验证码已发送，请稍后再重新获取"),
             retry_after=_retry_after(recent[0], resend, now),
         )
     if len(recent) >= settings.OTP_PHONE_LIMIT:
         raise ThrottledError(
             "code_phone_limit",
-            "该手机号获取验证码次数过多，请一小时后再试",
+            _("该手机号获取验证码次数过多，请一小时后再试"),
             retry_after=_retry_after(recent[-1], WINDOW, now),
         )
     if request_ip:
@@ -110,7 +111,7 @@ def _check_issue_throttles(*, phone_key: str, request_ip: str | None) -> None:
         if len(from_address) >= settings.OTP_ADDRESS_LIMIT:
             raise ThrottledError(
                 "code_address_limit",
-                "此网络地址获取验证码次数过多，请稍后再试",
+                _("此网络地址获取验证码次数过多，请稍后再试"),
                 retry_after=_retry_after(from_address[0], WINDOW, now),
             )
 
@@ -138,7 +139,7 @@ def otp_issue(
     phone = normalise_mobile(phone)
     if not is_mobile(phone):
         raise ServiceError(
-            "phone_invalid", "手机号码应为11位中国大陆手机号，以1开头", field="phone"
+            "phone_invalid", _("手机号码应为11位中国大陆手机号，以1开头"), field="phone"
         )
     key = phone_hash(phone)
     subject_type, subject_id = subject_of(about) if about is not None else ("", "")
@@ -239,7 +240,7 @@ def _check_verify_throttle(request_ip: str | None) -> None:
         window = dt.timedelta(seconds=settings.OTP_VERIFY_WINDOW_SECONDS)
         raise ThrottledError(
             "code_attempts_address",
-            "验证码错误次数过多，请稍后再试",
+            _("验证码错误次数过多，请稍后再试"),
             retry_after=_retry_after(started, window, timezone.now()),
         )
 

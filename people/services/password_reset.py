@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from people import constants as c
 from people.codes import is_mobile, normalise_mobile
@@ -69,11 +70,13 @@ def password_reset_request(
     """
     errors = ErrorCollector()
     if not (username or "").strip():
-        errors.add("username_required", "请填写用户名", "username")
+        errors.add("username_required", _("请填写用户名"), "username")
     phone = normalise_mobile(phone)
     if not is_mobile(phone):
-        errors.add("phone_invalid", "手机号码应为11位中国大陆手机号，以1开头", "phone")
-    errors.raise_if_any("reset_invalid", "请按提示修改")
+        errors.add(
+            "phone_invalid", _("手机号码应为11位中国大陆手机号，以1开头"), "phone"
+        )
+    errors.raise_if_any("reset_invalid", _("请按提示修改"))
     user = _matching_user(username, phone)
     row = otp_codes.otp_issue(
         purpose=c.CodePurpose.PASSWORD_RESET,
@@ -90,7 +93,7 @@ def password_reset_request(
 def _check_password(user: User, password: str) -> None:
     errors = ErrorCollector()
     if not password:
-        errors.add("password_required", "请设置新密码", "password")
+        errors.add("password_required", _("请设置新密码"), "password")
     else:
         try:
             password_validation.validate_password(password, user)
@@ -105,7 +108,7 @@ def _check_password(user: User, password: str) -> None:
                     else str(err.message % err.params if err.params else err.message)
                 )
                 errors.add(err.code or "password_invalid", detail, "password")
-    errors.raise_if_any("password_invalid", "新密码不符合要求")
+    errors.raise_if_any("password_invalid", _("新密码不符合要求"))
 
 
 def password_reset_complete(
@@ -125,7 +128,7 @@ def password_reset_complete(
     )
     user = row.user
     if user is None:  # pragma: no cover - such a row has no code to match
-        raise ServiceError("code_invalid", "验证码错误", field="code")
+        raise ServiceError("code_invalid", _("验证码错误"), field="code")
     _check_password(user, password)
     with transaction.atomic():
         otp_codes.otp_consume(row=row)

@@ -86,6 +86,17 @@ COVERED = [
     "applications/forms.py",
     "applications/api/*.py",
     "applications/selectors*.py",
+    "applications/services/people.py",
+    "applications/views/agent.py",
+    "applications/views/accounts.py",
+    "applications/views/consent.py",
+    "applications/forms_people.py",
+    "applications/visibility.py",
+    "people/services/otp_codes.py",
+    "people/services/password_reset.py",
+    "portal/public/*.py",
+    "portal/lockout.py",
+    "portal/session_policy.py",
 ]
 APP_CATALOGS = ["portal", "people", "catalog", "applications"]
 
