@@ -360,6 +360,14 @@ def _pending_for(authorization: AgentAuthorization) -> AgentAuthorization:
     return locked
 
 
+def _confirm(locked: AgentAuthorization, *, actor: User, via: str) -> None:
+    """Bring a locked pending request into force: saved, audited, the citizen told."""
+    _bring_into_force(locked, via=via)
+    locked.save(update_fields=["confirmed_at", "confirmed_via", "witnessed_by"])
+    _audit(actor, "agent_authorization.confirm", locked, via=locked.confirmed_via)
+    _notify_in_force(locked)
+
+
 def agent_authorization_send_code(
     *, authorization: AgentAuthorization, agent: User, request_ip: str | None = None
 ) -> None:
@@ -397,10 +405,7 @@ def agent_authorization_confirm_code(
         if row.user_id != locked.citizen_id:  # pragma: no cover - bound by subject
             raise ServiceError("code_invalid", _("验证码错误"), field="code")
         otp_codes.otp_consume(row=row)
-        _bring_into_force(locked, via=c.AuthorizationConfirmation.SMS_CODE)
-        locked.save(update_fields=["confirmed_at", "confirmed_via", "witnessed_by"])
-        _audit(agent, "agent_authorization.confirm", locked, via=locked.confirmed_via)
-        _notify_in_force(locked)
+        _confirm(locked, actor=agent, via=c.AuthorizationConfirmation.SMS_CODE)
     return locked
 
 
@@ -412,10 +417,7 @@ def agent_authorization_confirm(
         raise NotFoundError("authorization_not_found", _("未找到该代办授权"))
     with transaction.atomic():
         locked = _pending_for(authorization)
-        _bring_into_force(locked, via=c.AuthorizationConfirmation.ACCOUNT)
-        locked.save(update_fields=["confirmed_at", "confirmed_via", "witnessed_by"])
-        _audit(citizen, "agent_authorization.confirm", locked, via=locked.confirmed_via)
-        _notify_in_force(locked)
+        _confirm(locked, actor=citizen, via=c.AuthorizationConfirmation.ACCOUNT)
     return locked
 
 
