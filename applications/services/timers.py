@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -44,6 +43,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal.errors import ServiceError
+from portal.sweep import Drain
 from portal.system import system_user
 
 from .. import constants as c
@@ -163,27 +163,24 @@ def _sweep(
     it changed). A row that was skipped or failed is not tried again in this
     run.
     """
-    deadline = time.monotonic() + budget_seconds
-    passed: set[int] = set()
+    drain = Drain(
+        lambda exclude, take: list(due_ids().exclude(pk__in=exclude)[:take]),
+        batch=batch,
+        budget_seconds=budget_seconds,
+    )
     done = 0
-    while time.monotonic() < deadline:
-        ids = list(due_ids().exclude(pk__in=passed)[:batch])
-        if not ids:
-            break
-        for pk in ids:
-            if time.monotonic() >= deadline:
-                break
-            passed.add(pk)
-            try:
-                with transaction.atomic():
-                    row = claim(pk)
-                    if row is None:
-                        continue
-                    act(row)
-            except Exception:
-                logger.exception("timers.%s_failed application_id=%s", name, pk)
-                continue
-            done += 1
+    for pk in drain:
+        drain.exclude.add(pk)
+        try:
+            with transaction.atomic():
+                row = claim(pk)
+                if row is None:
+                    continue
+                act(row)
+        except Exception:
+            logger.exception("timers.%s_failed application_id=%s", name, pk)
+            continue
+        done += 1
     if done:
         logger.info("timers.%s_swept count=%s", name, done)
     return done

@@ -30,7 +30,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
-import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from people.codes import is_mobile, normalise_mobile
 from people.models import OutboxMessage, subject_of
 from people.outbox import backends, publisher
 from portal.errors import ServiceError
+from portal.sweep import Drain
 
 logger = logging.getLogger(__name__)
 
@@ -339,35 +339,28 @@ def outbox_sweep(
         if budget_seconds is None
         else budget_seconds
     )
-    batch_size = batch_size or settings.NOTIFY_SWEEP_BATCH
-    deadline = time.monotonic() + budget
-    counts = dict.fromkeys(Outcome, 0)
-    skipped: set[int] = set()
-    done = 0
-    exhausted = False
-    while limit is None or done < limit:
-        take = batch_size if limit is None else min(batch_size, limit - done)
-        due = list(
+    drain = Drain(
+        lambda exclude, take: list(
             OutboxMessage.objects.filter(
                 status=c.OutboxStatus.PENDING, next_attempt_at__lte=timezone.now()
             )
-            .exclude(pk__in=skipped)
+            .exclude(pk__in=exclude)
             .order_by("next_attempt_at", "pk")
             .values_list("pk", flat=True)[:take]
-        )
-        if not due:
-            break
-        for pk in due:
-            if time.monotonic() >= deadline:
-                exhausted = True
-                break
-            outcome = _send_one(pk)
-            counts[outcome] += 1
-            done += 1
-            if outcome is Outcome.SKIPPED:
-                skipped.add(pk)
-        if exhausted:
-            break
+        ),
+        batch=batch_size or settings.NOTIFY_SWEEP_BATCH,
+        budget_seconds=budget,
+        limit=limit,
+    )
+    counts = dict.fromkeys(Outcome, 0)
+    done = 0
+    for pk in drain:
+        outcome = _send_one(pk)
+        counts[outcome] += 1
+        done += 1
+        if outcome is Outcome.SKIPPED:
+            drain.exclude.add(pk)
+    exhausted = drain.exhausted
     if done:
         log = logger.warning if exhausted else logger.info
         log(
