@@ -11,22 +11,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.errors import ServiceError
-
-
-def apply_service_error(
-    form: forms.Form, exc: ServiceError, field_map: dict[str, str] | None = None
-) -> None:
-    """Show every item of a ServiceError beside the field it concerns."""
-    field_map = field_map or {}
-    items = exc.errors or [exc]
-    for item in items:
-        field = item.field
-        field = field_map.get(field, field) if field else None
-        if field not in form.fields:
-            field = None
-        form.add_error(field, item.detail)
-
 
 class PeopleForm(forms.Form):
     """Labels without the trailing colon (the page layout puts them above)."""

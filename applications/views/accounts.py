@@ -24,7 +24,6 @@ from applications.forms_people import (
     EnterpriseForm,
     MemberAddForm,
     RegisterForm,
-    apply_service_error,
 )
 from applications.selectors_people import authorizations_for_user
 from applications.services import people as authorizations
@@ -47,6 +46,7 @@ from people.services.enterprises import (
     enterprise_revoke_member,
 )
 from portal.errors import NotFoundError, ServiceError, ThrottledError
+from portal.forms import apply_service_error
 from portal.request_context import client_ip
 from portal.roles import Role, user_roles
 

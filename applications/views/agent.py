@@ -23,11 +23,11 @@ from django.views.decorators.http import require_POST
 from people.privacy import mask_name
 from people.services.applicants import applicant_find_by_id_number
 from portal.errors import ServiceError
+from portal.forms import apply_service_error
 from portal.roles import Role, user_roles
 
 from .. import constants as c
 from ..forms_counter import CitizenLookupForm
-from ..forms_people import apply_service_error
 from ..selectors_intake import (
     agent_application_entries,
     agent_applications,

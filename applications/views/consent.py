@@ -28,7 +28,6 @@ from applications.forms_people import (
     AuthorizationCodeForm,
     CitizenGrantForm,
     PaperAuthorizationForm,
-    apply_service_error,
 )
 from applications.selectors_people import authorizations_for_user
 from applications.services import people as authorizations
@@ -37,6 +36,7 @@ from people.privacy import mask_name, mask_phone
 from people.services.applicants import applicant_find_by_id_number
 from people.services.otp_codes import registered_phone
 from portal.errors import NotFoundError, ServiceError, ThrottledError
+from portal.forms import apply_service_error
 from portal.models import User
 from portal.request_context import client_ip
 from portal.roles import Role, user_roles

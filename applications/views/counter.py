@@ -26,12 +26,12 @@ from django.views.decorators.http import require_POST
 
 from people.privacy import mask_name, mask_phone
 from portal.errors import ServiceError
+from portal.forms import apply_service_error
 from portal.workdays import add_working_days
 
 from .. import constants as c
 from .. import documents
 from ..forms_counter import RefuseForm, SupplementNoticeForm
-from ..forms_people import apply_service_error
 from ..models import Application
 from ..selectors import deemed_acceptance, is_hall_clerk, material_is_satisfied
 from ..selectors_intake import acceptance_queue_for_clerk, counter_drafts_for_clerk

@@ -24,10 +24,10 @@ from people.services.applicants import (
     applicant_register_at_counter,
 )
 from portal.errors import ServiceError
+from portal.forms import apply_service_error
 
 from .. import constants as c
 from ..forms_counter import ApplicantLookupForm, WalkInForm
-from ..forms_people import apply_service_error
 from ..selectors import is_hall_clerk
 from ..selectors_intake import clerk_hall, implementations_for_hall
 from .desk import Desk

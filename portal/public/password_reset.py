@@ -28,6 +28,7 @@ from people.services.password_reset import (
     password_reset_request,
 )
 from portal.errors import ServiceError, ThrottledError
+from portal.forms import apply_service_error
 from portal.request_context import client_ip
 
 PENDING = "_password_reset"
@@ -76,12 +77,6 @@ class ResetCompleteForm(forms.Form):
         return data
 
 
-def _put_errors(form: forms.Form, exc: ServiceError, field_map: dict) -> None:
-    for item in exc.errors or [exc]:
-        field = field_map.get(item.field, item.field) if item.field else None
-        form.add_error(field if field in form.fields else None, item.detail)
-
-
 def _render(request, template, context, *, retry_after: int | None = None):
     response = render(
         request, template, context, status=429 if retry_after is not None else 200
@@ -107,7 +102,7 @@ def reset_request(request: HttpRequest) -> HttpResponse:
             retry_after = exc.retry_after
             form.add_error(None, exc.detail)
         except ServiceError as exc:
-            _put_errors(form, exc, {})
+            apply_service_error(form, exc)
         else:
             request.session[PENDING] = {"id": request_id, "at": int(time.time())}
             return redirect("portal:password_reset_code")
@@ -147,7 +142,7 @@ def reset_code(request: HttpRequest) -> HttpResponse:
             retry_after = exc.retry_after
             form.add_error(None, exc.detail)
         except ServiceError as exc:
-            _put_errors(form, exc, {"password": "password1"})
+            apply_service_error(form, exc, {"password": "password1"})
         else:
             request.session.pop(PENDING, None)
             messages.success(request, _("密码已重置，请用新密码登录。"))
