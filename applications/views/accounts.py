@@ -48,6 +48,7 @@ from people.services.enterprises import (
 from portal.errors import NotFoundError, ServiceError, ThrottledError
 from portal.forms import apply_service_error
 from portal.request_context import client_ip
+from portal.responses import render_page
 from portal.roles import Role, user_roles
 
 NOT_FOUND_CITIZEN = "未找到与该身份证号码和姓名相符的申请人，请委托人先注册或到窗口登记"
@@ -89,15 +90,12 @@ def register(request):
             apply_service_error(form, exc, form.field_map)
         else:
             return _registered(request, user)
-    response = render(
+    return render_page(
         request,
         "applications/accounts/register.html",
         {"form": form},
-        status=429 if retry_after is not None else 200,
+        retry_after=retry_after,
     )
-    if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
-    return response
 
 
 def _registered(request, user) -> HttpResponse:
@@ -334,7 +332,7 @@ def authorization_new(request):
             form.add_error(None, exc.detail)
         if authorization is not None:  # pending: the citizen confirms by code
             return redirect("accounts:authorization_code", pk=authorization.pk)
-    response = render(
+    return render_page(
         request,
         "applications/accounts/authorization_new.html",
         {
@@ -342,11 +340,8 @@ def authorization_new(request):
             "today": timezone.localdate(),
             "latest": authorizations.latest_valid_until(),
         },
-        status=429 if retry_after else 200,
+        retry_after=retry_after,
     )
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    return response
 
 
 def _grant(request, form: AuthorizationGrantForm):

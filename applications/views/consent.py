@@ -39,21 +39,13 @@ from portal.errors import NotFoundError, ServiceError, ThrottledError
 from portal.forms import apply_service_error
 from portal.models import User
 from portal.request_context import client_ip
+from portal.responses import render_page
 from portal.roles import Role, user_roles
 
 NOT_FOUND_CITIZEN = gettext_lazy(
     "未找到与该身份证号码和姓名相符的申请人，请委托人先注册或到窗口登记"
 )
 NOT_FOUND_AGENT = gettext_lazy("未找到该代办员账号，请核对")
-
-
-def _render(request, template, context, *, retry_after: int | None = None):
-    response = render(
-        request, template, context, status=429 if retry_after is not None else 200
-    )
-    if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
-    return response
 
 
 def _agent_by_username(form, username: str) -> User | None:
@@ -186,7 +178,7 @@ def agent_code(request, pk: int):
         except ServiceError as exc:
             apply_service_error(form, exc)
     citizen = authorization.citizen
-    return _render(
+    return render_page(
         request,
         "applications/accounts/authorization_code.html",
         {

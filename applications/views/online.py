@@ -25,6 +25,7 @@ from catalog import constants as cc
 from catalog.models import Implementation
 from people.selectors import enterprises_for_user
 from portal.errors import NotFoundError, ServiceError
+from portal.responses import render_page
 
 from .. import constants as c
 from ..forms import TrackForm, WithdrawForm
@@ -81,15 +82,13 @@ def track(request):
             except ServiceError as exc:
                 error = exc.detail
                 status = exc.status
-    response = render(
+    return render_page(
         request,
         "applications/track.html",
         {"form": form, "result": result, "error": error},
         status=status,
+        retry_after=retry_after,
     )
-    if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
-    return response
 
 
 # --- my applications ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -30,6 +30,7 @@ from people.services.password_reset import (
 from portal.errors import ServiceError, ThrottledError
 from portal.forms import apply_service_error
 from portal.request_context import client_ip
+from portal.responses import render_page
 
 PENDING = "_password_reset"
 
@@ -77,15 +78,6 @@ class ResetCompleteForm(forms.Form):
         return data
 
 
-def _render(request, template, context, *, retry_after: int | None = None):
-    response = render(
-        request, template, context, status=429 if retry_after is not None else 200
-    )
-    if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
-    return response
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reset_request(request: HttpRequest) -> HttpResponse:
@@ -106,7 +98,7 @@ def reset_request(request: HttpRequest) -> HttpResponse:
         else:
             request.session[PENDING] = {"id": request_id, "at": int(time.time())}
             return redirect("portal:password_reset_code")
-    return _render(
+    return render_page(
         request, "portal/password_reset.html", {"form": form}, retry_after=retry_after
     )
 
@@ -147,7 +139,7 @@ def reset_code(request: HttpRequest) -> HttpResponse:
             request.session.pop(PENDING, None)
             messages.success(request, _("密码已重置，请用新密码登录。"))
             return redirect(settings.LOGIN_URL)
-    return _render(
+    return render_page(
         request,
         "portal/password_reset_code.html",
         {"form": form, "minutes": settings.ONE_TIME_CODE_MINUTES},
