@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS
 
-from .system import is_system_user, system_display_name
+from ..system import is_system_user, system_display_name
 
 
 class User(AbstractUser):
