@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 export PORT
+# Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test setup setup-dev services e2e-deps lint format checks openapi bench-search bench-submit clean
 
@@ -41,7 +43,7 @@ e2e-deps:
 ## created afresh each time, so rows a killed earlier run left behind cannot
 ## fail this one (pytest alone keeps --reuse-db for quick local reruns).
 test: setup-dev services e2e-deps
-	$(VENV)/bin/pytest --create-db $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --create-db -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

@@ -23,3 +23,15 @@ def _site_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: throttles, lockouts and one-time
+    codes count per client address in it, so counts left by earlier tests
+    (which ones depends on how pytest-xdist shares the files out) would turn a
+    later test's request into a 429. Each xdist worker has its own Redis
+    database (portal.settings.env.per_test_worker_redis_url)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -171,3 +171,26 @@ def env_bool(name: str) -> bool:
 
 def env_list(name: str) -> list[str]:
     return [item.strip() for item in env(name).split(",") if item.strip()]
+
+
+def per_test_worker_redis_url(url: str) -> str:
+    """The Redis URL of this pytest-xdist worker (the suite's settings only).
+
+    Under pytest-xdist each worker (gw0, gw1, ...) gets its own database
+    (pytest-django adds the suffix) and its own Redis database, counting down
+    from ``url``'s: gw0 keeps it, gw1 takes the one below. Subprocesses the
+    tests start (Celery workers, gunicorn) inherit the derived URL through
+    TEST_REDIS_URL, and a marker keeps them from deriving it a second time.
+    Outside xdist the URL is returned unchanged.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or os.environ.get("GANZI_TEST_REDIS_DERIVED"):
+        return url
+    base, _, db = url.rpartition("/")
+    index = int(db or 0) - int(worker[2:])
+    if index < 0:
+        raise RuntimeError(f"TEST_REDIS_URL leaves no Redis database for {worker}")
+    derived = f"{base}/{index}"
+    os.environ["TEST_REDIS_URL"] = derived
+    os.environ["GANZI_TEST_REDIS_DERIVED"] = "1"
+    return derived

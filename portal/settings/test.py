@@ -3,14 +3,14 @@
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .env import env
+from .env import env, per_test_worker_redis_url
 
 DEBUG = False
 # The suite tests the real second factor; tests that want the demo bypass set it.
 OTP_DEMO_BYPASS = False
 DATABASES = {"default": dj_database_url.parse(env("TEST_DATABASE_URL"))}
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}
-REDIS_URL = env("TEST_REDIS_URL")
+REDIS_URL = per_test_worker_redis_url(env("TEST_REDIS_URL"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
