@@ -21,7 +21,7 @@ from portal.roles import Role
 from portal.workdays import add_working_days, is_working_day
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calendar_seeded")]
 
 D = dt.date
 DAYS = reverse("admin:portal_calendarday_changelist")
