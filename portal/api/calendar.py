@@ -96,7 +96,10 @@ def _parse_days(raw: str | None) -> int:
             description="起算日，YYYY-MM-DD（不计入）",
         ),
         OpenApiParameter(
-            "days", OpenApiTypes.INT, required=True, description="工作日数，0–365"
+            "days",
+            {"type": "integer", "minimum": 0, "maximum": MAX_DAYS},
+            required=True,
+            description="工作日数，0–365",
         ),
     ],
     responses={200: CalendarWorkingDaysSerializer, **error_responses(400, 429)},
