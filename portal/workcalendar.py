@@ -259,15 +259,12 @@ def calendar_days_set(
     today = today or timezone.localdate()
 
     with transaction.atomic():
-        # The latest revision's row serialises edits (and the guards' view).
-        latest = (
-            CalendarRevision.objects.select_for_update().order_by("-number").first()
-        )
-        if latest is None:
+        # The first revision's row (append-only, never deleted) serialises
+        # edits: one edit at a time reads the calendar, asks the guards, writes.
+        first = CalendarRevision.objects.select_for_update().order_by("number").first()
+        if first is None:
             seed_package_rows()
-            latest = (
-                CalendarRevision.objects.select_for_update().order_by("-number").first()
-            )
+            CalendarRevision.objects.select_for_update().order_by("number").first()
         before = current()
         rows = {
             row.day: row
@@ -296,7 +293,7 @@ def calendar_days_set(
             or (year_rows[year].confirmed, year_rows[year].note) != value
         }
         if not set_days and not removed_days and not year_changes:
-            return latest.number
+            return before.revision
 
         new_entries = dict(before.entries)
         for day in removed_days:

@@ -118,7 +118,7 @@ def test_the_provisional_rule_matches_a_year_the_package_knows():
 
 def test_beyond_the_lunar_library_the_fixed_dates_and_weekends_still_work():
     # lunardate covers 1900-2099, the solar terms 1900-2100: no crash after.
-    for year in (2100, 2150, 9998):
+    for year in (1, 1899, 2100, 2150, 9998):
         holidays = provisional_holidays(year)
         assert D(year, 1, 1) in holidays and D(year, 10, 3) in holidays
         result = due_date(PACKAGE, D(year, 1, 2), 20)

@@ -69,6 +69,20 @@ def test_the_seed_holds_the_package_years():
     assert CalendarRevision.objects.exists()
 
 
+def test_the_seeded_table_answers_as_the_package_for_every_year_it_covers():
+    import chinese_calendar
+
+    calendar = current()
+    day = D(2004, 1, 1)
+    while day <= D(2026, 12, 31):
+        info = calendar.day(day)
+        assert (info.working, info.provisional) == (
+            chinese_calendar.is_workday(day),
+            False,
+        ), day
+        day += dt.timedelta(days=1)
+
+
 def test_the_applications_calls_read_the_table():
     assert add_working_days(D(2026, 9, 30), 5) == (D(2026, 10, 13), False)
     assert add_working_days(D(2026, 2, 13), 3) == (D(2026, 2, 25), False)
