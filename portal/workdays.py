@@ -387,6 +387,33 @@ def due_date(
     )
 
 
+def working_days_back(
+    calendar: Calendar, day: dt.date, days: int
+) -> tuple[dt.date, bool]:
+    """(date, provisional?) of the ``days``-th working day before ``day``.
+
+    ``day`` itself is not counted; 0 answers ``day``. For warning times: the
+    start of the first working day before a due day. Raises ValueError as
+    :func:`due_date` does.
+    """
+    if days < 0:
+        raise ValueError("days must be >= 0")
+    current, provisional, counted, scanned = day, False, 0, 0
+    while counted < days:
+        scanned += 1
+        if scanned > MAX_SCAN_DAYS + days:
+            raise ValueError("no working day found: check the calendar")
+        try:
+            current -= ONE_DAY
+        except OverflowError:
+            raise ValueError("before the first date") from None
+        info = calendar.day(current)
+        provisional = provisional or info.provisional
+        if info.working:
+            counted += 1
+    return current, provisional
+
+
 # --- the calls applications makes --------------------------------------------
 
 CalendarSource = Callable[[], Calendar]

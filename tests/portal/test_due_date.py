@@ -19,6 +19,7 @@ from portal.workdays import (
     due_date,
     package_calendar,
     provisional_holidays,
+    working_days_back,
 )
 
 D = dt.date
@@ -179,6 +180,31 @@ def test_extra_days_extend_the_count():
     result = due_date(PACKAGE, D(2026, 3, 2), 20, extra_days=10)
     assert len(result.counted) == 30
     assert result.due == due_date(PACKAGE, D(2026, 3, 2), 30).due
+
+
+def test_working_days_back_skip_the_break_and_count_the_make_up_day():
+    # The working day before 2026-10-08 is Wed 2026-09-30; two back is 09-29.
+    assert working_days_back(PACKAGE, D(2026, 10, 8), 1) == (D(2026, 9, 30), False)
+    assert working_days_back(PACKAGE, D(2026, 10, 12), 1) == (D(2026, 10, 10), False)
+    assert working_days_back(PACKAGE, D(2026, 10, 12), 0) == (D(2026, 10, 12), False)
+    assert working_days_back(PACKAGE, D(2027, 1, 4), 1) == (D(2026, 12, 31), True)
+    with pytest.raises(ValueError):
+        working_days_back(PACKAGE, D(1, 1, 3), 5)
+    with pytest.raises(ValueError):
+        working_days_back(PACKAGE, D(2026, 10, 12), -1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.dates(min_value=D(2004, 1, 1), max_value=D(2031, 12, 31)),
+    days=st.integers(min_value=1, max_value=60),
+)
+def test_working_days_back_undoes_a_count_forward(start, days):
+    due = due_date(PACKAGE, start, days).due
+    back, _provisional = working_days_back(PACKAGE, due, days)
+    # Back to the start, or to the last working day at or before it.
+    assert back <= start
+    assert due_date(PACKAGE, back, days).due == due
 
 
 # --- the explanation -----------------------------------------------------------------
