@@ -168,3 +168,19 @@ def test_the_schema_describes_the_calculator(client):
         "counted",
         "skipped",
     }
+
+
+class _BrokenCache:
+    def get(self, *args, **kwargs):
+        raise ConnectionError("redis down")
+
+    set = get
+
+
+def test_the_calculator_still_answers_when_the_throttle_cache_is_down(
+    api, monkeypatch, caplog
+):
+    monkeypatch.setattr(CalendarThrottle, "cache", _BrokenCache())
+    response = api.get(URL, {"from": "2026-09-30", "days": "5"})
+    assert response.status_code == 200
+    assert "cache unavailable" in caplog.text
