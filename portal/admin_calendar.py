@@ -131,6 +131,9 @@ class CalendarYearAdmin(
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # unconfirm instead: a year row says whether it is settled
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("year",) if obj is not None else ()
+
     def save_model(self, request, obj, form, change) -> None:
         calendar_days_set(
             actor=request.user,

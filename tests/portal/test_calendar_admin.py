@@ -153,6 +153,20 @@ def test_confirm_year_action(client, editor):
     assert entry.changes["years"] == {"2027": {"confirmed": True, "note": ""}}
 
 
+def test_a_years_note_is_edited_and_its_number_kept(client, editor):
+    year = CalendarYear.objects.get(year=2026)
+    url = reverse("admin:portal_calendaryear_change", args=[year.pk])
+    response = client.post(
+        url, {"year": "2031", "confirmed": "on", "note": "国办发明电"}
+    )
+    assert response.status_code == 302, response.content
+    year.refresh_from_db()
+    assert (year.year, year.confirmed, year.note) == (2026, True, "国办发明电")
+    assert not CalendarYear.objects.filter(year=2031).exists()
+    entry = AuditEntry.objects.filter(action="calendar.edit").order_by("-id")[0]
+    assert entry.changes["years"] == {"2026": {"confirmed": True, "note": "国办发明电"}}
+
+
 def test_confirming_an_empty_year_is_refused_with_a_message(client, editor):
     year = CalendarYear.objects.create(year=2029, confirmed=False)
     response = client.post(
