@@ -343,3 +343,36 @@ def test_removing_an_entry_returns_the_day_to_the_rule(editor):
     tibetan_new_year(editor, D(2027, 2, 9))
     calendar_days_set(actor=editor, remove=[D(2027, 2, 9)], summary="撤销", today=TODAY)
     assert is_working_day(D(2027, 2, 9)) == (True, True)
+
+
+# --- importing a newer package ----------------------------------------------------------
+
+
+def test_the_import_command_enters_and_confirms_missing_package_years(editor):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    # As if the table had been seeded by a package without 2026.
+    CalendarDay.objects.filter(day__year=2026).delete()
+    CalendarYear.objects.filter(year=2026).delete()
+    CalendarRevision.objects.create(summary="2026 removed")
+    tibetan_new_year(editor, D(2026, 12, 14))  # a local day of 2026 stays
+    assert add_working_days(D(2026, 9, 30), 5) == (D(2026, 10, 9), True)
+
+    out = StringIO()
+    call_command("calendar_import_package", stdout=out)
+
+    assert "Imported 2026" in out.getvalue()
+    assert add_working_days(D(2026, 9, 30), 5) == (D(2026, 10, 13), False)
+    assert is_working_day(D(2026, 12, 14)) == (False, False)
+    revision = current().revision
+    entry = AuditEntry.objects.get(action="calendar.edit", object_id=str(revision))
+    assert entry.actor_label == "system"
+    assert entry.changes["years"] == {
+        "2026": {"confirmed": True, "note": workcalendar.PACKAGE_NOTE}
+    }
+    assert entry.changes["set"]["2026-10-01"]["source"] == "state_council"
+
+    call_command("calendar_import_package", stdout=StringIO())
+    assert current().revision == revision  # nothing left to import
