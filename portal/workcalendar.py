@@ -328,7 +328,7 @@ def calendar_days_set(
         if moved_past and any(guard(set(moved_past)) for guard in _day_guards):
             raise ServiceError(
                 "calendar_day_in_use",
-                _("%(days)s 已被已结束的期限计算使用，不能再修改")
+                _("%(days)s 中有日期已被已结束的期限计算使用，不能再修改")
                 % {"days": "、".join(_fmt(d) for d in sorted(moved_past))},
                 status=409,
             )
