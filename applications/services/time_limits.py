@@ -1,7 +1,7 @@
 """Dates from an item's time limits: natural or working days from a start.
 
-Pure functions of the pinned version and the shipped working-day calendar
-(portal.workdays), used by acceptance (the promised completion date) and by
+Functions of the pinned version and the current working-day calendar
+(portal.workdays, the calendar table: each call reads its revision once), used by acceptance (the promised completion date) and by
 tolerated materials (the latest day a gap may be promised for), one-time
 notices (the supplement due date and its limits) and decisions (the
 delivery due date of Art. 44).
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from catalog import constants as cc
-from portal.workdays import add_working_days, is_working_day
+from portal.workdays import add_working_days, current_calendar, is_working_day
 
 DEFAULT_DECISION_WORKING_DAYS = 20  # Administrative Licensing Law Art. 42
 
@@ -60,10 +60,12 @@ def supplement_due_latest(issued_on: dt.date) -> dt.date:
 
 
 def supplement_due_provisional(issued_on: dt.date, due: dt.date) -> bool:
-    """Whether any day from the day of issue to ``due`` came from the fallback."""
+    """Whether any day from the day of issue to ``due`` is provisional (a year
+    whose holiday notice is not entered yet)."""
+    calendar = current_calendar()  # one read for every day of the span
     day = issued_on
     while day < due:
         day += dt.timedelta(days=1)
-        if is_working_day(day)[1]:
+        if is_working_day(day, calendar)[1]:
             return True
     return False

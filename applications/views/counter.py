@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from people.privacy import mask_name, mask_phone
 from portal.errors import ServiceError
 from portal.forms import apply_service_error
-from portal.workdays import add_working_days
+from portal.workdays import add_working_days, current_calendar
 
 from .. import constants as c
 from .. import documents
@@ -58,15 +58,16 @@ S = c.ApplicationStatus
 # --- small shared helpers ----------------------------------------------------------------
 
 
-def due_state(due, today=None) -> str:
+def due_state(due, today=None, calendar=None) -> str:
     """'overdue' past the acceptance due date, 'soon' on it or the working day
-    before, '' otherwise (and when there is no date)."""
+    before, '' otherwise (and when there is no date). ``calendar``: one
+    snapshot for a whole page (else the current calendar, one query)."""
     if due is None:
         return ""
     today = today or timezone.localdate()
     if due < today:
         return "overdue"
-    next_working_day, _provisional = add_working_days(today, 1)
+    next_working_day, _provisional = add_working_days(today, 1, calendar)
     if due <= next_working_day:
         return "soon"
     return ""
@@ -83,10 +84,11 @@ def queue(request):
         request.GET.get("page")
     )
     today = timezone.localdate()
+    calendar = current_calendar()  # one calendar read for the whole page
     rows = [
         {
             "app": app,
-            "due_state": due_state(app.acceptance_due, today),
+            "due_state": due_state(app.acceptance_due, today, calendar),
             "applicant_name": mask_name(person_name(app.applicant)),
         }
         for app in page.object_list

@@ -1,5 +1,6 @@
 """Portal's base models, one module per concern (re-exported here for Django)."""
 
+from .calendar import CalendarDay, CalendarRevision, CalendarSource, CalendarYear
 from .core import ApiToken, Article, ArticleKind, AuditChainHead, AuditEntry, User
 
 __all__ = [
@@ -8,5 +9,9 @@ __all__ = [
     "ArticleKind",
     "AuditChainHead",
     "AuditEntry",
+    "CalendarDay",
+    "CalendarRevision",
+    "CalendarSource",
+    "CalendarYear",
     "User",
 ]

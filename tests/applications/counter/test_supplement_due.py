@@ -20,6 +20,7 @@ from tests.applications.factories import ApplicationFactory, api_client
 from .helpers import logged_in, pdf_text
 
 
+@pytest.mark.django_db  # the working days come from the calendar table
 def test_default_supplement_due_follows_the_configured_working_days(settings):
     # Issued Wednesday 2026-09-30; 1-8 October are the National Day holiday.
     issued = dt.date(2026, 9, 30)
