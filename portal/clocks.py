@@ -41,8 +41,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import _calendar_compat as calendar_api
-from ._calendar_compat import Calendar, DueDate, Suspension, due_date
+from . import workcalendar
 from .audit import audit_record
 from .errors import NotFoundError, ServiceError
 from .models import (
@@ -58,6 +57,7 @@ from .models import (
 )
 from .sweep import Drain
 from .system import system_user
+from .workdays import Calendar, DueDate, Suspension, due_date
 
 logger = logging.getLogger(__name__)
 
@@ -170,29 +170,27 @@ def _natural_due(
     counted: list[dt.date] = []
     suspended: list[tuple[dt.date, str]] = []
     current = start
+    due: dt.date | None = start
     while len(counted) < total:
         current += ONE_DAY
-        hit = next(
-            (
-                s
-                for s in suspensions
-                if s.first <= current and (s.last is None or current <= s.last)
-            ),
-            None,
-        )
+        hit = next((s for s in suspensions if s.covers(current)), None)
         if hit is None:
             counted.append(current)
             continue
         suspended.append((current, hit.reason))
         if hit.last is None:
-            return DueDate(None, False, revision, tuple(counted), (), tuple(suspended))
+            due = None
+            break
     return DueDate(
-        current if total else start,
-        False,
-        revision,
-        tuple(counted),
-        (),
-        tuple(suspended),
+        due=current if due is not None else None,
+        provisional=False,
+        revision=revision,
+        counted=tuple(counted),
+        skipped=(),
+        suspended=tuple(suspended),
+        start=start,
+        days=days,
+        extra_days=extra_days,
     )
 
 
@@ -355,7 +353,7 @@ def clock_start(
         warn_days, code="clock_warn_days_invalid", field="warn_days", minimum=0
     )
     start = _require_date(start, "start")
-    calendar = calendar_api.current()
+    calendar = workcalendar.current()
     clock = Clock(
         subject_type=subject_type,
         subject_id=subject_id,
@@ -443,7 +441,7 @@ def clock_suspend(
         )
         cancelled = _cancel_open(locked)
         changes = _apply(
-            locked, _compute(locked, [*segments, segment], calendar_api.current())
+            locked, _compute(locked, [*segments, segment], workcalendar.current())
         )
         locked.state = ClockState.SUSPENDED
         locked.save(update_fields=["state", *_RECOMPUTED_FIELDS])
@@ -485,7 +483,7 @@ def clock_resume(clock: Clock, *, on: dt.date, actor) -> Clock:
         running = ClockSegment.objects.create(
             clock=locked, state=SegmentState.RUNNING, first=on, started_by=actor
         )
-        calendar = calendar_api.current()
+        calendar = workcalendar.current()
         due = _compute(locked, [*segments, running], calendar)
         changes = _apply(locked, due)
         locked.state = ClockState.RUNNING
@@ -526,7 +524,7 @@ def clock_extend(clock: Clock, *, days: int, reason: str, actor) -> Clock:
             raise _clock_stopped()
         segments = _segments(locked)
         locked.extension_days += days
-        calendar = calendar_api.current()
+        calendar = workcalendar.current()
         due = _compute(locked, segments, calendar)
         changes = _apply(locked, due)
         locked.save(update_fields=["extension_days", *_RECOMPUTED_FIELDS])
@@ -607,48 +605,64 @@ def clock_explain(clock: Clock) -> DueDate:
     """The due date over the clock's segment log with the current calendar."""
     segments = getattr(clock, "_prefetched_objects_cache", {}).get("segments")
     segments = list(segments) if segments is not None else _segments(clock)
-    return _compute(clock, segments, calendar_api.current())
+    return _compute(clock, segments, workcalendar.current())
+
+
+def _day(day: dt.date) -> str:
+    return _("%(year)d年%(month)d月%(day)d日") % {
+        "year": day.year,
+        "month": day.month,
+        "day": day.day,
+    }
+
+
+def _natural_lines(due: DueDate) -> list[str]:
+    """DueDate.explain() speaks of working days; a natural-day clock's account."""
+    lines = [
+        _("自%(start)s起算（当日不计入），计%(days)d个自然日。")
+        % {"start": _day(due.start), "days": due.days}
+    ]
+    if due.extra_days:
+        lines.append(
+            _("延长%(extra)d个自然日，共计%(total)d个自然日。")
+            % {"extra": due.extra_days, "total": due.days + due.extra_days}
+        )
+    if due.suspended:
+        lines.append(_("不计入的中止期间%(n)d天。") % {"n": len(due.suspended)})
+    if due.due is None:
+        lines.append(_("计时已中止，恢复后重新计算截止日期。"))
+    else:
+        lines.append(_("截止日期：%(due)s（当日结束前）。") % {"due": _day(due.due)})
+    return lines
 
 
 def clock_explain_lines(clock: Clock, due: DueDate) -> list[str]:
-    """Plain Chinese lines: the clock's own facts, then the day-by-day account."""
+    """Plain Chinese lines: what is timed, the day-by-day account of ``due``
+    (counted days, rest days and holidays skipped, suspended days, the
+    extension, the calendar revision), then each suspension with its reason."""
     segments = getattr(clock, "_prefetched_objects_cache", {}).get("segments")
     segments = list(segments) if segments is not None else _segments(clock)
-    unit = str(ClockUnit(clock.unit).label)
-    lines = [
-        _("%(label)s：自%(start)s起算（当日不计），时限%(days)s个%(unit)s。")
-        % {
-            "label": clock.label or clock.kind,
-            "start": clock.started_on.isoformat(),
-            "days": clock.limit_days,
-            "unit": unit,
-        }
-    ]
-    if clock.extension_days:
-        lines.append(
-            _("经批准延长%(days)s个%(unit)s。")
-            % {"days": clock.extension_days, "unit": unit}
-        )
+    lines = [_("计时事项：%(label)s。") % {"label": clock.label or clock.kind}]
+    if clock.unit == ClockUnit.NATURAL:
+        lines.extend(_natural_lines(due))
+    else:
+        lines.extend(due.explain())
     for seg in segments:
         if seg.state != SegmentState.SUSPENDED:
             continue
+        reason = _reason_label(seg.reason)
         if seg.last is None:
             lines.append(
-                _("自%(first)s起中止计时（%(reason)s），尚未恢复。")
-                % {"first": seg.first.isoformat(), "reason": _reason_label(seg.reason)}
+                _("%(first)s起中止计时（%(reason)s），尚未恢复。")
+                % {"first": _day(seg.first), "reason": reason}
             )
         else:
             lines.append(
-                _("%(first)s至%(last)s中止计时（%(reason)s），其间不计入时限。")
-                % {
-                    "first": seg.first.isoformat(),
-                    "last": seg.last.isoformat(),
-                    "reason": _reason_label(seg.reason),
-                }
+                _("%(first)s中止计时（%(reason)s），%(last)s恢复计时；恢复当日不计入。")
+                % {"first": _day(seg.first), "last": _day(seg.last), "reason": reason}
             )
     if clock.state == ClockState.STOPPED and clock.stopped_on:
-        lines.append(_("已于%(day)s停止计时。") % {"day": clock.stopped_on.isoformat()})
-    lines.extend(due.explain())
+        lines.append(_("已于%(day)s停止计时。") % {"day": _day(clock.stopped_on)})
     return lines
 
 
@@ -784,10 +798,10 @@ def days_used_by_stopped_clocks(days: set[dt.date]) -> bool:
 
     "Counted": after its start day, up to its stop day, and not inside one of
     its suspensions. Such a day is history; changing it would change a closed
-    record's on-time result.
+    record's on-time result. The calendar asks only about days before today
+    whose working status changes.
     """
-    today = timezone.localdate()
-    for day in sorted(d for d in days if d < today):
+    for day in sorted(days):
         inside_suspension = ClockSegment.objects.filter(
             clock=OuterRef("pk"),
             state=SegmentState.SUSPENDED,
@@ -822,7 +836,7 @@ def clocks_calendar_changed(revision: int, days: set[dt.date]) -> int:
         .filter(Q(due_on__isnull=True) | Q(due_on__gte=low))
         .order_by("pk")
     )
-    calendar = calendar_api.current()
+    calendar = workcalendar.current()
     actor = None
     moved = 0
     for clock in candidates:
@@ -868,5 +882,5 @@ def clocks_calendar_changed(revision: int, days: set[dt.date]) -> int:
 
 def register_calendar_hooks() -> None:
     """Called from PortalConfig.ready()."""
-    calendar_api.register_day_guard(days_used_by_stopped_clocks)
-    calendar_api.register_change_handler(clocks_calendar_changed)
+    workcalendar.register_day_guard(days_used_by_stopped_clocks)
+    workcalendar.register_change_handler(clocks_calendar_changed)

@@ -14,14 +14,12 @@ import itertools
 import threading
 
 import pytest
-import time_machine
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from portal import _calendar_compat as calendar_api
-from portal import clocks
+from portal import clocks, workcalendar
 from portal.audit import audit_record
 from portal.errors import ServiceError
 from portal.models import (
@@ -160,7 +158,7 @@ def test_suspended_and_resumed_the_same_day_loses_nothing(actor):
 
 def test_a_suspension_never_moves_the_due_date_earlier():
     """Every suspension (start and end day) within two months of the start."""
-    calendar = calendar_api.current()
+    calendar = workcalendar.current()
     base = Clock(started_on=D(2026, 9, 28), limit_days=7, unit="working")
     running = ClockSegment(state=SegmentState.RUNNING, first=base.started_on)
     unsuspended = clocks._compute(base, [running], calendar).due
@@ -457,61 +455,56 @@ def test_the_sweep_budget_stops_early(actor, handlers):
 # --- calendar hooks ----------------------------------------------------------------
 
 
-@pytest.fixture
-def edit_calendar(monkeypatch):
-    """Make ``entries`` part of the calendar as a new revision, and tell the
-    clocks as the calendar's edit service does."""
-
-    def edit(revision: int, entries: dict[dt.date, tuple[bool, str]]) -> int:
-        monkeypatch.setattr(
-            calendar_api,
-            "current",
-            lambda: calendar_api.Calendar(revision=revision, entries=entries),
-        )
-        with transaction.atomic():
-            return clocks.clocks_calendar_changed(revision, set(entries))
-
-    return edit
+def edit_calendar(*entries, today=None) -> int:
+    return workcalendar.calendar_days_set(
+        actor=UserFactory(username="admin1"),
+        entries=[(day, working, "local", note) for day, working, note in entries],
+        summary="测试调整",
+        today=today,
+    )
 
 
-def test_a_calendar_edit_moves_a_provisional_clock_and_is_audited(actor, edit_calendar):
-    # 2027 is beyond the package: provisional.
+def test_a_calendar_edit_moves_a_provisional_clock_and_is_audited(actor):
+    # 2027 is beyond the State Council notices shipped: provisional.
     clock = start(actor, start=D(2027, 3, 1), limit_days=5)
     assert clock.provisional is True
     assert clock.due_on == D(2027, 3, 8)  # 2, 3, 4, 5, 8 March
     confirmed = start(actor, subject_id=2)  # 2026: not provisional
+    confirmed_revision = confirmed.calendar_revision
+    warning = Deadline.objects.get(clock=clock, kind=K.WARNING)
 
-    moved = edit_calendar(3, {D(2027, 3, 4): (False, "藏历新年")})
-    assert moved == 1
+    revision = edit_calendar((D(2027, 3, 4), False, "藏历新年"))
     clock.refresh_from_db()
     assert clock.due_on == D(2027, 3, 9)
-    assert clock.calendar_revision == 3
-    assert open_deadlines(clock)[K.DUE] == at(D(2027, 3, 10))
-    assert set(
-        Deadline.objects.filter(clock=clock, state=DeadlineState.OPEN).values_list(
-            "calendar_revision", flat=True
-        )
-    ) == {3}
+    assert clock.calendar_revision == revision
+    assert open_deadlines(clock) == {
+        K.WARNING: at(D(2027, 3, 8), 8, 30),
+        K.DUE: at(D(2027, 3, 10)),
+        K.ESCALATION: at(D(2027, 3, 11)),
+    }
+    warning.refresh_from_db()  # moved, not replaced
+    assert (warning.state, warning.calendar_revision) == (DeadlineState.OPEN, revision)
     entry = AuditEntry.objects.get(action="clocks.recomputed", object_id=str(clock.pk))
     assert entry.changes["due_on"] == ["2027-03-08", "2027-03-09"]
-    assert entry.changes["revision"] == 3
+    assert entry.changes["revision"] == revision
+    assert entry.actor_label == "system"
     confirmed.refresh_from_db()
-    assert confirmed.calendar_revision == 0  # not touched
+    assert confirmed.calendar_revision == confirmed_revision  # not touched
 
-    # A day after the due date changes nothing.
-    assert (
-        edit_calendar(
-            4, {D(2027, 3, 4): (False, "藏历新年"), D(2027, 4, 1): (False, "x")}
-        )
-        == 0
-    )
+    # A day after the due date moves nothing and audits nothing more.
+    edit_calendar((D(2027, 4, 1), False, "x"))
+    clock.refresh_from_db()
+    assert clock.due_on == D(2027, 3, 9)
+    assert AuditEntry.objects.filter(action="clocks.recomputed").count() == 1
 
 
-@time_machine.travel(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC), tick=False)
 def test_the_day_guard_refuses_a_past_day_a_stopped_clock_counted(actor):
-    clock = start(actor)  # counts 8, 9, 10, 12, 13 Oct
-    clocks.clock_suspend(clock, reason="hearing", on=D(2026, 10, 8), actor=actor)
-    clocks.clock_resume(clock, on=D(2026, 10, 12), actor=actor)
+    clock = start(actor)
+    clock = clocks.clock_suspend(
+        clock, reason="hearing", on=D(2026, 10, 8), actor=actor
+    )
+    clock = clocks.clock_resume(clock, on=D(2026, 10, 12), actor=actor)
+    assert clock.due_on == D(2026, 10, 16)  # counted 8, then 13, 14, 15, 16 Oct
     guard = clocks.days_used_by_stopped_clocks
     assert guard({D(2026, 10, 13)}) is False  # the clock is still running
     clocks.clock_stop(clock, on=D(2026, 10, 16), outcome="approved", actor=actor)
@@ -520,12 +513,20 @@ def test_the_day_guard_refuses_a_past_day_a_stopped_clock_counted(actor):
     assert guard({D(2026, 10, 10)}) is False  # inside the suspension
     assert guard({D(2026, 9, 30)}) is False  # the start day is not counted
     assert guard({D(2026, 10, 19)}) is False  # after it stopped
-    assert guard({D(2026, 12, 1), D(2026, 10, 10)}) is False
+    assert guard({D(2026, 10, 19), D(2026, 10, 16)}) is True
+
+    today = D(2026, 11, 20)
+    with pytest.raises(ServiceError) as err:
+        edit_calendar((D(2026, 10, 13), False, "补假"), today=today)
+    assert err.value.code == "calendar_day_in_use"
+    assert Clock.objects.get(pk=clock.pk).due_on == D(2026, 10, 16)
+    # A day inside its suspension did not count: the edit goes through.
+    edit_calendar((D(2026, 10, 10), False, "补假"), today=today)
 
 
 def test_the_hooks_are_registered_with_the_calendar():
-    assert clocks.days_used_by_stopped_clocks in calendar_api._guards
-    assert clocks.clocks_calendar_changed in calendar_api._handlers
+    assert clocks.days_used_by_stopped_clocks in workcalendar._day_guards
+    assert clocks.clocks_calendar_changed in workcalendar._change_handlers
 
 
 # --- explain ------------------------------------------------------------------------
@@ -548,8 +549,15 @@ def test_explain_lists_segments_extension_and_days(actor):
     assert due.due == D(2026, 10, 20)
     assert D(2026, 10, 10) in dict(due.suspended)
     lines = clocks.clock_explain_lines(clock, due)
-    assert any("专家评审" in line and "2026-10-09" in line for line in lines)
+    assert lines[0] == "计时事项：审查。"
+    assert "2026年9月30日" in lines[1]  # the start, not counted
     assert any("延长1个工作日" in line for line in lines)
+    assert any("跳过的节假日和休息日" in line and "国庆节" in line for line in lines)
+    assert any("截止日期：2026年10月20日" in line for line in lines)
+    assert any(
+        "2026年10月9日中止计时（专家评审），2026年10月14日恢复计时" in line
+        for line in lines
+    )
 
 
 def test_explain_api_answers_the_owner(actor, access, django_assert_max_num_queries):
