@@ -246,6 +246,8 @@ class DueDate:
     start: dt.date | None = None
     days: int = 0
     extra_days: int = 0
+    # Counted days with a note (make-up working weekends, 调休上班).
+    noted: tuple[tuple[dt.date, str], ...] = ()
 
     def explain(self) -> list[str]:
         """The computation in plain sentences (the active language; msgids Chinese)."""
@@ -270,6 +272,16 @@ class DueDate:
                         _span(first, last)
                         for first, last, _note in _runs((d, "") for d in self.counted)
                     ),
+                }
+            )
+        if self.noted:
+            lines.append(
+                _("调休上班：%(days)s。")
+                % {
+                    "days": "；".join(
+                        f"{_span(first, last)} {note}"
+                        for first, last, note in _runs(self.noted)
+                    )
                 }
             )
         if self.skipped:
@@ -329,6 +341,7 @@ def due_date(
     if days < 0 or extra_days < 0:
         raise ValueError("days must be >= 0")
     counted: list[dt.date] = []
+    noted: list[tuple[dt.date, str]] = []
     skipped: list[tuple[dt.date, str]] = []
     suspended: list[tuple[dt.date, str]] = []
     provisional = False
@@ -354,6 +367,8 @@ def due_date(
         provisional = provisional or info.provisional
         if info.working:
             counted.append(current)
+            if info.note:
+                noted.append((current, info.note))
         else:
             skipped.append((current, info.note))
     if due is not None:
@@ -368,6 +383,7 @@ def due_date(
         start=start,
         days=days,
         extra_days=extra_days,
+        noted=tuple(noted),
     )
 
 
