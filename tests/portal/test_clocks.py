@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 
 from portal import clocks, workcalendar
 from portal.audit import audit_record
+from portal.clocks import computing, hooks
 from portal.errors import ServiceError
 from portal.models import (
     AuditEntry,
@@ -56,7 +57,7 @@ def actor():
 def handlers(monkeypatch):
     """An empty handler registry for the test."""
     registry: dict = {}
-    monkeypatch.setattr(clocks, "_deadline_handlers", registry)
+    monkeypatch.setattr(hooks, "_deadline_handlers", registry)
     return registry
 
 
@@ -161,7 +162,7 @@ def test_a_suspension_never_moves_the_due_date_earlier():
     calendar = workcalendar.current()
     base = Clock(started_on=D(2026, 9, 28), limit_days=7, unit="working")
     running = ClockSegment(state=SegmentState.RUNNING, first=base.started_on)
-    unsuspended = clocks._compute(base, [running], calendar).due
+    unsuspended = computing.compute_due(base, [running], calendar).due
     days = [base.started_on + dt.timedelta(days=i) for i in range(0, 40)]
     for first, last in itertools.combinations_with_replacement(days, 2):
         segments = [
@@ -171,7 +172,7 @@ def test_a_suspension_never_moves_the_due_date_earlier():
             ),
             ClockSegment(state=SegmentState.RUNNING, first=last),
         ]
-        due = clocks._compute(base, segments, calendar)
+        due = computing.compute_due(base, segments, calendar)
         assert due.due >= unsuspended, (first, last)
         assert calendar.day(due.due).working, (first, last)
 
@@ -317,6 +318,7 @@ def test_state_conflicts_are_refused(actor):
         ({"warn_days": -1}, "clock_warn_days_invalid"),
         ({"unit": "lunar"}, "clock_unit_invalid"),
         ({"kind": ""}, "clock_kind_invalid"),
+        ({"subject_id": "7"}, "clock_subject_invalid"),
         ({"start": dt.datetime(2026, 9, 30, 10, 0)}, "clock_date_invalid"),
     ],
 )
@@ -452,6 +454,64 @@ def test_the_sweep_budget_stops_early(actor, handlers):
     assert Deadline.objects.filter(state=DeadlineState.FIRED).count() == 0
 
 
+def test_a_handler_that_stops_its_clock_leaves_its_deadline_fired(actor, handlers):
+    def lapse(clock, deadline):
+        clocks.clock_stop(clock, on=D(2026, 10, 14), outcome="lapsed", actor=None)
+
+    clocks.register_deadline_handler("task", K.DUE, lapse)
+    clock = start(actor)
+    Deadline.objects.filter(clock=clock, kind=K.WARNING).update(
+        state=DeadlineState.CANCELLED
+    )
+    assert clocks.deadlines_sweep(now=at(D(2026, 10, 14), 0, 5)) == 1
+    states = dict(
+        Deadline.objects.filter(clock=clock)
+        .exclude(kind=K.WARNING)
+        .values_list("kind", "state")
+    )
+    assert states == {K.DUE: DeadlineState.FIRED, K.ESCALATION: DeadlineState.CANCELLED}
+    assert Clock.objects.get(pk=clock.pk).state == ClockState.STOPPED
+
+
+@pytest.fixture
+def due_changes(monkeypatch):
+    monkeypatch.setattr(hooks, "_due_changed", {})
+    seen = []
+    clocks.register_due_changed(SUBJECT, lambda c, old: seen.append((old, c.due_on)))
+    return seen
+
+
+def test_due_changed_hook_follows_every_move_of_the_due_date(actor, due_changes):
+    clock = start(actor)
+    assert due_changes == []  # the starter has the new clock
+    clock = clocks.clock_suspend(
+        clock, reason="hearing", on=D(2026, 10, 9), actor=actor
+    )
+    clock = clocks.clock_resume(clock, on=D(2026, 10, 9), actor=actor)
+    clock = clocks.clock_extend(clock, days=1, reason="x", actor=actor)
+    clocks.clock_stop(clock, on=D(2026, 10, 15), outcome="approved", actor=actor)
+    assert due_changes == [
+        (D(2026, 10, 13), None),
+        (None, D(2026, 10, 13)),
+        (D(2026, 10, 13), D(2026, 10, 14)),
+    ]
+
+
+def test_a_failing_due_changed_hook_rolls_the_change_back(actor, monkeypatch):
+    monkeypatch.setattr(hooks, "_due_changed", {})
+
+    def broken(clock, old):
+        raise RuntimeError("task row gone")
+
+    clocks.register_due_changed(SUBJECT, broken)
+    clock = start(actor)
+    with pytest.raises(RuntimeError):
+        clocks.clock_extend(clock, days=1, reason="x", actor=actor)
+    clock.refresh_from_db()
+    assert (clock.extension_days, clock.due_on) == (0, D(2026, 10, 13))
+    assert set(open_deadlines(clock)) == {K.WARNING, K.DUE, K.ESCALATION}
+
+
 # --- calendar hooks ----------------------------------------------------------------
 
 
@@ -464,7 +524,7 @@ def edit_calendar(*entries, today=None) -> int:
     )
 
 
-def test_a_calendar_edit_moves_a_provisional_clock_and_is_audited(actor):
+def test_a_calendar_edit_moves_a_provisional_clock_and_is_audited(actor, due_changes):
     # 2027 is beyond the State Council notices shipped: provisional.
     clock = start(actor, start=D(2027, 3, 1), limit_days=5)
     assert clock.provisional is True
@@ -486,6 +546,7 @@ def test_a_calendar_edit_moves_a_provisional_clock_and_is_audited(actor):
     assert (warning.state, warning.calendar_revision) == (DeadlineState.OPEN, revision)
     entry = AuditEntry.objects.get(action="clocks.recomputed", object_id=str(clock.pk))
     assert entry.changes["due_on"] == ["2027-03-08", "2027-03-09"]
+    assert due_changes == [(D(2027, 3, 8), D(2027, 3, 9))]
     assert entry.changes["revision"] == revision
     assert entry.actor_label == "system"
     confirmed.refresh_from_db()
@@ -534,7 +595,7 @@ def test_the_hooks_are_registered_with_the_calendar():
 
 @pytest.fixture
 def access(monkeypatch):
-    monkeypatch.setattr(clocks, "_subject_access", {})
+    monkeypatch.setattr(hooks, "_subject_access", {})
     clocks.register_subject_access(
         SUBJECT, lambda user, sid: user.username == f"owner{sid}"
     )
