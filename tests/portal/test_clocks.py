@@ -17,6 +17,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from portal import clocks, workcalendar
@@ -175,6 +177,55 @@ def test_a_suspension_never_moves_the_due_date_earlier():
         due = computing.compute_due(base, segments, calendar)
         assert due.due >= unsuspended, (first, last)
         assert calendar.day(due.due).working, (first, last)
+
+
+def _segments_for(start_day, suspensions):
+    """A segment log: running, then each (first, last) suspension in order."""
+    segments = []
+    running_from = start_day
+    for first, last in suspensions:
+        segments.append(
+            ClockSegment(state=SegmentState.RUNNING, first=running_from, last=first)
+        )
+        segments.append(
+            ClockSegment(
+                state=SegmentState.SUSPENDED, reason="testing", first=first, last=last
+            )
+        )
+        running_from = last
+    segments.append(ClockSegment(state=SegmentState.RUNNING, first=running_from))
+    return segments
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    start_offset=st.integers(0, 500),
+    limit=st.integers(1, 45),
+    gaps=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 15)), max_size=3),
+    extra=st.tuples(st.integers(0, 30), st.integers(0, 15)),
+)
+def test_more_suspensions_never_move_the_due_date_earlier(
+    start_offset, limit, gaps, extra
+):
+    """Across 2025-2027 (confirmed and provisional years), any log of
+    suspensions: the due day is a working day, and one more suspension
+    (anywhere after the last) never moves it earlier."""
+    calendar = workcalendar.current()
+    start_day = D(2025, 6, 1) + dt.timedelta(days=start_offset)
+    clock = Clock(started_on=start_day, limit_days=limit, unit="working")
+    suspensions, cursor = [], start_day
+    for wait, length in gaps:
+        first = cursor + dt.timedelta(days=wait)
+        suspensions.append((first, first + dt.timedelta(days=length)))
+        cursor = first + dt.timedelta(days=length)
+    before = computing.compute_due(
+        clock, _segments_for(start_day, suspensions), calendar
+    )
+    first = cursor + dt.timedelta(days=extra[0])
+    more = [*suspensions, (first, first + dt.timedelta(days=extra[1]))]
+    after = computing.compute_due(clock, _segments_for(start_day, more), calendar)
+    assert calendar.day(before.due).working and calendar.day(after.due).working
+    assert after.due >= before.due
 
 
 def test_extension_adds_working_days_and_replaces_open_deadlines(actor):
@@ -619,6 +670,24 @@ def test_explain_lists_segments_extension_and_days(actor):
         "2026年10月9日中止计时（专家评审），2026年10月14日恢复计时" in line
         for line in lines
     )
+
+
+def test_explain_of_a_natural_day_clock_speaks_of_natural_days(actor):
+    clock = start(actor, unit="natural", limit_days=5)
+    clock = clocks.clock_suspend(
+        clock, reason="inspection", on=D(2026, 10, 2), actor=actor
+    )
+    clock = clocks.clock_resume(clock, on=D(2026, 10, 4), actor=actor)
+    clock = clocks.clock_stop(clock, on=D(2026, 10, 6), outcome="done", actor=actor)
+    lines = clocks.clock_explain_lines(clock, clocks.clock_explain(clock))
+    assert lines == [
+        "计时事项：审查。",
+        "自2026年9月30日起算（当日不计入），计5个自然日。",
+        "不计入的中止期间2天。",
+        "截止日期：2026年10月7日（当日结束前）。",
+        "2026年10月2日中止计时（现场勘验），2026年10月4日恢复计时；恢复当日不计入。",
+        "已于2026年10月6日停止计时。",
+    ]
 
 
 def test_explain_api_answers_the_owner(actor, access, django_assert_max_num_queries):
