@@ -11,6 +11,7 @@ class PortalConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from . import workcalendar, workdays
+        from .clocks import register_calendar_hooks
         from .roles import ensure_role_groups
         from .session_policy import stamp_login
 
@@ -20,6 +21,9 @@ class PortalConfig(AppConfig):
         # Every login path (views, admin, force_login) starts the session's
         # clocks; infrastructure like axes' receivers, not business logic.
         user_logged_in.connect(stamp_login, dispatch_uid="portal.stamp_login")
+
+        # Clocks guard the calendar days they counted and follow its edits.
+        register_calendar_hooks()
 
         # Groups and their model permissions exist after every migrate.
         post_migrate.connect(

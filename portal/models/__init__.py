@@ -1,6 +1,17 @@
 """Portal's base models, one module per concern (re-exported here for Django)."""
 
 from .calendar import CalendarDay, CalendarRevision, CalendarSource, CalendarYear
+from .clocks import (
+    Clock,
+    ClockSegment,
+    ClockState,
+    ClockUnit,
+    Deadline,
+    DeadlineKind,
+    DeadlineState,
+    SegmentState,
+    SuspensionReason,
+)
 from .core import ApiToken, Article, ArticleKind, AuditChainHead, AuditEntry, User
 
 __all__ = [
@@ -13,5 +24,14 @@ __all__ = [
     "CalendarRevision",
     "CalendarSource",
     "CalendarYear",
+    "Clock",
+    "ClockSegment",
+    "ClockState",
+    "ClockUnit",
+    "Deadline",
+    "DeadlineKind",
+    "DeadlineState",
+    "SegmentState",
+    "SuspensionReason",
     "User",
 ]

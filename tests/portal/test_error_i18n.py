@@ -55,6 +55,7 @@ COVERED = [
     "portal/workcalendar.py",
     "portal/workdays.py",
     "portal/admin_calendar.py",
+    "portal/clocks/*.py",
     "catalog/*.py",
     "catalog/admin/*.py",
     "catalog/api/*.py",
