@@ -118,6 +118,7 @@ def test_one_rejection_ends_the_case_rejected(five_then_one, reviewers):
     assert states[bad.pk] == c.TaskState.REJECTED
     assert {states[t.pk] for t in tasks[2:]} == {c.TaskState.CANCELLED}
     assert case.stages.get(order=2).state == c.StageState.WAITING
+    assert case.tasks.get(stage__order=2).state == c.TaskState.CANCELLED
     assert (
         not Clock.objects.exclude(state=ClockState.STOPPED)
         .filter(subject_type__startswith="workflow.")

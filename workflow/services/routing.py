@@ -217,7 +217,8 @@ def open_stage_tasks(
         )
         task.clock_id = clock.pk
         task.opened_at = now
-    Task.objects.bulk_update(tasks, ["clock_id", "opened_at"])
+        task.state = c.TaskState.OPEN
+    Task.objects.bulk_update(tasks, ["clock_id", "opened_at", "state"])
     sync_task_dates(tasks)
 
 
@@ -264,6 +265,7 @@ def case_open_on_acceptance(event: hooks.Accepted) -> Case:
                 limit_days=spec["limit_days"],
                 site_inspection=spec["site_inspection"],
                 special_procedure=spec["special_procedure"],
+                state=c.TaskState.WAITING,
             )
             for stage, (_name, specs) in zip(stages, plan, strict=True)
             for spec in specs
@@ -345,8 +347,10 @@ def _department_lines(tasks: list[Task], outcome: str) -> list[str]:
 
 
 def _end_case(case: Case, *, state: str, actor) -> None:
-    """Stop every running clock and cancel open tasks; the case ends as ``state``."""
-    open_tasks = list(case.tasks.filter(state=c.TaskState.OPEN))
+    """Stop every running clock, cancel open and waiting tasks; the case ends as ``state``."""
+    open_tasks = list(
+        case.tasks.filter(state__in=[c.TaskState.OPEN, c.TaskState.WAITING])
+    )
     for task in open_tasks:
         task.state = c.TaskState.CANCELLED
         task.due_on = None
