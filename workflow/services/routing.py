@@ -490,6 +490,30 @@ def case_decide_immediately(
     return case
 
 
+# --- a decision from outside the case ----------------------------------------------
+
+
+def case_guard_decision(event: hooks.Decided) -> None:
+    """Refuse a decision recorded around an open case (registered on ``on_decided``).
+
+    Once routed, an application is decided by the join above (its case has
+    ended by the time ``decide_locked`` fires the hook); a direct
+    ``application_decide`` while departments are still working would leave
+    their tasks and clocks running, so it is refused and rolls back.
+    """
+    state = (
+        Case.objects.filter(application_id=event.application.pk)
+        .values_list("state", flat=True)
+        .first()
+    )
+    if state in c.OPEN_CASE_STATES:
+        raise ServiceError(
+            "case_in_progress",
+            _("该办件正在由各部门并联审查，须通过各部门的审查任务作出决定"),
+            status=409,
+        )
+
+
 # --- withdrawal --------------------------------------------------------------------
 
 
