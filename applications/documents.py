@@ -37,6 +37,7 @@ from people.privacy import mask_name
 from portal import pdf
 
 from . import constants as c
+from .form_display import form_display
 from .models import Application, ApplicationMaterial, SupplementNotice
 from .selectors import material_is_satisfied
 
@@ -328,6 +329,10 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
     if len(rows) == 1:
         rows.append(["—", "本事项无需提交材料", ""])
     story.append(pdf.table(rows, col_widths=[0.6, 4, 2.6]))
+    filled = form_display(application.version.form_schema, application.form_data)
+    if filled:
+        story.append(pdf.para("申请表填写内容", "h2"))
+        story.append(pdf.kv_table([(row["label"], row["value"]) for row in filled]))
     if any(am.provision == c.Provision.TOLERATED for am in received):
         story.append(
             pdf.para(

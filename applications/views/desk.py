@@ -61,7 +61,7 @@ from ..services.materials import application_provide_material, application_remov
 from ..services.submission import application_start, application_submit
 from ..uploads import install_size_limit, request_too_large, too_large_error
 from .common import form_rows, get_visible, person_name, service_errors
-from .desk_forms import draft_form_step, material_cards
+from .desk_forms import draft_form_step, material_cards, profile_prefill
 
 # Shown by the step bar (templates/applications/_steps.html).
 STEP_NUMBERS = {"items": 0, "form": 1, "materials": 2, "review": 3}
@@ -287,7 +287,11 @@ class Desk:
         if extra is None:
             return self.refused_response(request, applicant, impl)
         version = impl.item.current_version
-        form = schema_form_class(version.form_schema)(request.POST or None)
+        form_class = schema_form_class(version.form_schema)
+        if request.method == "POST":
+            form = form_class(request.POST)
+        else:
+            form = form_class(initial=profile_prefill(form_class, applicant))
         error = None
         if request.method == "POST" and form.is_valid():
             chosen = self.start_arguments(request, form, applicant)
