@@ -255,6 +255,21 @@ def _contact_lines(parties: Parties) -> list:
     return [pdf.para("　".join(lines), "small")] if lines else []
 
 
+ACTIVATION_HOWTO = (
+    "开通网上账号：您的账号由窗口登记，尚未设置密码。请访问{site}，"
+    "在“登录”页点击“用手机验证码开通”，填写身份证号码和在窗口登记的手机号码，"
+    "凭短信验证码设置用户名和密码后，即可在网上查看进度、补正材料和办理其他事项。"
+)
+
+
+def _activation_lines(application: Application) -> list:
+    """How a walk-in whose account has no password yet gets online access
+    (portal.public.activation), on the papers the counter hands over."""
+    if application.applicant.has_usable_password():
+        return []
+    return [pdf.para(ACTIVATION_HOWTO.format(site=SITE_NAME), "small")]
+
+
 def _build(kind: str, application: Application, parties: Parties, story) -> bytes:
     return pdf.build(
         title=f"{TITLES[kind]} {application.number}",
@@ -361,6 +376,7 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
         )
     )
     story += [pdf.spacer(3), KeepTogether([qr_block])]
+    story += _activation_lines(application)
     story.append(_seal_block(parties, timezone.localtime(accepted).date()))
     story += _contact_lines(parties)
     return _build(RECEIPT, application, parties, story)
@@ -420,6 +436,7 @@ def notice_pdf(application: Application, *, notice: SupplementNotice) -> bytes:
             "材料补齐后，本机关将在5个工作日内作出是否受理的决定。"
             "本告知书所列以外的材料，本机关不再要求补正。"
         ),
+        *_activation_lines(application),
     ]
     story.append(_seal_block(parties, issued))
     story += _contact_lines(parties)
