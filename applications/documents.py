@@ -14,8 +14,11 @@ vendored CJK font, so Chinese renders on any machine):
 
 Pure reads: nothing here changes state. :func:`document_available` says which
 documents an application has in its current status; the views answer 404 for
-the others. The applicant's name is always masked (people.privacy.mask_name); no ID
-number or phone is printed.
+the others. Each document names the applicant in full: it is handed to that
+person at the counter or downloaded by them after login (pages others see and
+public tracking keep the name masked). No ID number or phone is printed. The
+receipt names every department that takes part, and says so when the item
+needs the applicant in person (where, and what to bring).
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
-from people.privacy import mask_name
+from catalog import constants as cc
+from catalog.models import Department, ProcessStep
 from portal import pdf
 
 from . import constants as c
@@ -178,7 +182,7 @@ class Parties:
 def _parties(application: Application) -> Parties:
     profile = getattr(application.applicant, "applicant", None)
     person = profile.full_name if profile else application.applicant.display_name
-    applicant = mask_name(person) or "—"
+    applicant = person or "—"
     if application.enterprise_id:
         applicant = f"{application.enterprise.name}（经办人：{applicant}）"
     hall = application.hall or application.implementation.hall
@@ -280,6 +284,66 @@ def _build(kind: str, application: Application, parties: Parties, story) -> byte
     )
 
 
+def departments_taking_part(application: Application) -> list[str]:
+    """The lead department, then every other one the item's process routes to.
+
+    A step names its department, or a kind of department (税务) that the
+    implementation's region provides: that region's department of the kind,
+    else the kind as the guide words it (实施地税务部门).
+    """
+    impl = application.implementation
+    names = [impl.department.name]
+    steps = (
+        ProcessStep.objects.filter(stage__version=application.version)
+        .select_related("department")
+        .order_by("stage__order", "order", "id")
+    )
+    kinds = set()
+    ordered: list[tuple[str, str]] = []  # (name, kind) in process order
+    for step in steps:
+        if step.department_id:
+            ordered.append((step.department.name, ""))
+        elif step.department_kind:
+            kinds.add(step.department_kind)
+            ordered.append(("", step.department_kind))
+    local = {}
+    if kinds:
+        for dep in Department.objects.filter(
+            region=impl.region_id, kind__in=kinds, is_active=True
+        ).order_by("pk"):
+            local.setdefault(dep.kind, dep.name)
+    for name, kind in ordered:
+        name = name or local.get(kind) or f"实施地{kind}部门"
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def in_person(application: Application) -> dict | None:
+    """Whether the applicant must come in person, why, where and what to bring.
+
+    From the guide: a visit is required when the version counts one with a
+    reason (a passport's fingerprints). Where: the implementation's hall (or
+    department); what: the ID card and the materials asked for on paper.
+    """
+    version = application.version
+    if not version.visits or not version.visits_reason:
+        return None
+    impl = application.implementation
+    hall = application.hall or impl.hall
+    place = hall.name if hall else impl.department.name
+    address = (hall.address if hall else impl.department.address) or ""
+    bring = ["本人居民身份证原件"]
+    for m in version.materials.order_by("order", "id"):
+        if m.medium != cc.MaterialMedium.ELECTRONIC and "身份证" not in m.name:
+            bring.append(f"{m.name}（{m.get_form_display()}）")
+    return {
+        "reason": version.visits_reason,
+        "place": place + (f"（{address}）" if address else ""),
+        "bring": "、".join(bring),
+    }
+
+
 def _provision_text(am: ApplicationMaterial) -> str:
     if am.provision == c.Provision.UPLOAD:
         return f"电子件{len(am.files.all())}份"
@@ -330,6 +394,7 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
                 ("查询码", application.query_code),
                 ("事项名称", parties.item_name),
                 ("实施主体", parties.department),
+                ("参与办理部门", "、".join(departments_taking_part(application))),
                 ("申请人", parties.applicant),
                 ("受理日期", cn_date(accepted)),
                 ("承诺办结日期", promised),
@@ -375,6 +440,18 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
             ]
         )
     )
+    visit = in_person(application)
+    if visit:
+        story.append(pdf.para("须本人到场", "h2"))
+        story.append(
+            pdf.kv_table(
+                [
+                    ("原因", visit["reason"]),
+                    ("地点", visit["place"]),
+                    ("请携带", visit["bring"]),
+                ]
+            )
+        )
     story += [pdf.spacer(3), KeepTogether([qr_block])]
     story += _activation_lines(application)
     story.append(_seal_block(parties, timezone.localtime(accepted).date()))

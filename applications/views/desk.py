@@ -371,7 +371,11 @@ class Desk:
         cards = material_cards(request, application, bound)
         for card in cards:
             am, m = card["row"], card["material"]
-            card["provide_url"] = self.url("provide", application.pk, m.pk)
+            # The answer to a post comes back at its own card (the fragment
+            # of the form's action), not at the top of a long page.
+            card["provide_url"] = self.url("provide", application.pk, m.pk) + (
+                f"#m-{m.pk}"
+            )
             card["files"] = (
                 [
                     (f, self.url("remove_file", application.pk, f.pk))
@@ -390,7 +394,11 @@ class Desk:
             application,
             {
                 "cards": cards,
-                "missing": sum(1 for k in cards if k["needed"] and not k["satisfied"]),
+                "missing": sum(
+                    1
+                    for k in cards
+                    if k["flagged"] or (k["needed"] and not k["satisfied"])
+                ),
             },
             status=status,
         )
@@ -458,6 +466,7 @@ class Desk:
         else:
             bound["errors"] = [_("材料提供方式无效")]
         if bound.get("errors") or (form is not None and not form.is_valid()):
+            _name_the_file(form, request.FILES.get(f"{prefix}-file"))
             return self.render_materials(
                 request, application, {material_id: bound}, status=400
             )
@@ -472,6 +481,7 @@ class Desk:
         except ServiceError as exc:
             if form is not None and exc.field in form.fields:
                 form.add_error(exc.field, exc.detail)
+                _name_the_file(form, request.FILES.get(f"{prefix}-file"))
             else:
                 bound["errors"] = service_errors(exc)
             return self.render_materials(
@@ -539,6 +549,23 @@ class Desk:
             },
             status=status,
         )
+
+
+def _name_the_file(form, upload) -> None:
+    """A refused upload's message names the file, and the field takes the
+    focus (the page opens at its card)."""
+    if form is None or "file" not in form.fields or not form.errors.get("file"):
+        return
+    form.fields["file"].widget.attrs["autofocus"] = True
+    name = getattr(upload, "name", "")
+    if not name:
+        return
+    form.errors["file"] = form.error_class(
+        [
+            _("“%(file)s”未能上传：%(reason)s") % {"file": name, "reason": reason}
+            for reason in form.errors["file"]
+        ]
+    )
 
 
 @csrf_protect

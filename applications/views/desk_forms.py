@@ -146,7 +146,11 @@ def material_cards(request, application: Application, bound: dict | None = None)
             {
                 "row": am,
                 "material": m,
-                "satisfied": material_is_satisfied(am),
+                # A material the one-time notice flagged is to be corrected
+                # until a new file or provision replaces it (which clears
+                # the problem), whatever it was provided with before.
+                "satisfied": material_is_satisfied(am) and not am.problem,
+                "flagged": bool(am.problem),
                 "needed": m.necessity != cc.MaterialNecessity.OPTIONAL,
                 "upload_form": forms_.get("upload") or UploadForm(prefix=prefix),
                 "tolerated_form": forms_.get("tolerated") or tolerated_form,

@@ -129,3 +129,56 @@ def test_every_demo_form_renders_controls_and_reads_as_words():
                 assert "、".join(data[name]) in compact, (version.name, name)
         checked += 1
     assert checked >= 20
+
+
+def _demo_application(item_name: str):
+    user = User.objects.get(username="applicant")
+    impl = next(
+        i for i in demo_implementations() if i.item.current_version.name == item_name
+    )
+    version = impl.item.current_version
+    data = {n: sample(p, n) for n, p in version.form_schema["properties"].items()}
+    legal = cc.ServedParty.NATURAL not in (version.served_parties or [])
+    member = EnterpriseMember.objects.filter(user=user).first()
+    application, _ = application_start(
+        user=user,
+        implementation=impl,
+        channel=IntakeChannel.ONLINE,
+        enterprise=member.enterprise if legal and member else None,
+        form_data=data,
+    )
+    application.number = "513300000000000000000000000000020261203000002"
+    return user, application
+
+
+def _pdf_text(document: bytes) -> str:
+    pages = PdfReader(io.BytesIO(document)).pages
+    return re.sub(r"\s+", "", "".join(p.extract_text() for p in pages))
+
+
+def test_the_receipt_names_the_applicant_and_every_department():
+    user, application = _demo_application("企业开办")
+    text = _pdf_text(receipt_pdf(application, tracking_url="https://example.test/t"))
+    assert user.applicant.full_name in text
+    steps = {
+        s.department.name if s.department_id else s.department_kind
+        for stage in application.version.stages.all()
+        for s in stage.steps.all()
+    }
+    assert len(steps) >= 3
+    line = text.split("参与办理部门")[1].split("申请人")[0]
+    assert application.implementation.department.name in line
+    assert line.count("、") >= 2, line
+    assert "须本人到场" not in text
+
+
+def test_an_in_person_item_says_so_on_the_receipt_and_the_citizens_page():
+    user, application = _demo_application("普通护照签发")
+    text = _pdf_text(receipt_pdf(application, tracking_url="https://example.test/t"))
+    assert "须本人到场" in text and "指纹" in text
+    assert "请携带" in text and "本人居民身份证原件" in text
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("applications:my_detail", args=[application.pk]))
+    html = page.content.decode()
+    assert "须本人到场" in html and "指纹" in html

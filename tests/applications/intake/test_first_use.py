@@ -215,3 +215,64 @@ def test_the_web_form_asks_for_the_address_when_post_is_chosen(
     assert not box.split(">", 1)[0].endswith(" hidden")
     assert "请填写“邮寄地址”" in page
     assert application.form_data == {"contact_phone": "13800001111", "delivery": POST}
+
+
+# --- messages where the eye is ----------------------------------------------------
+
+
+def test_a_flagged_material_shows_as_to_be_corrected_until_replaced(
+    implementation, applicant
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.applications.factories import ApplicationFactory, pdf_bytes
+
+    app = ApplicationFactory(
+        supplement=True, implementation=implementation, applicant=applicant
+    )
+    client = Client()
+    client.force_login(applicant)
+    am = app.materials.exclude(problem="").get()
+    page = client.get(f"/my/applications/{app.pk}/materials/").content.decode()
+    card = page.split(f'id="m-{am.material_id}"')[1].split("</section>")[0]
+    assert "待补正" in card and "已提供" not in card
+    assert "必要材料已齐全" not in page and "需要提供或补正" in page
+    assert page.count("照片不清晰") == 1  # the notice's words once, at the card
+    r = client.post(
+        f"/my/applications/{app.pk}/materials/{am.material_id}/",
+        {
+            "provision": "upload",
+            f"m{am.material_id}-file": SimpleUploadedFile("new.pdf", pdf_bytes()),
+        },
+    )
+    assert r["Location"].endswith(f"#m-{am.material_id}")
+    page = client.get(f"/my/applications/{app.pk}/materials/").content.decode()
+    card = page.split(f'id="m-{am.material_id}"')[1].split("</section>")[0]
+    assert "待补正" not in card and "已提供" in card
+
+
+def test_a_refused_upload_names_the_file_at_its_card_once(implementation, applicant):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.applications.factories import ApplicationFactory
+
+    app = ApplicationFactory(implementation=implementation, applicant=applicant)
+    client = Client()
+    client.force_login(applicant)
+    last = app.materials.order_by("material__order").last().material_id
+    page = client.get(f"/my/applications/{app.pk}/materials/").content.decode()
+    # Every form of the card posts back to the card itself.
+    assert f'action="/my/applications/{app.pk}/materials/{last}/#m-{last}"' in page
+    r = client.post(
+        f"/my/applications/{app.pk}/materials/{last}/",
+        {
+            "provision": "upload",
+            f"m{last}-file": SimpleUploadedFile("户口本.docx", b"PK\x03\x04 word"),
+        },
+    )
+    assert r.status_code == 400
+    page = r.content.decode()
+    card = page.split(f'id="m-{last}"')[1].split("</section>")[0]
+    message = "“户口本.docx”未能上传：只接受PDF、JPG、PNG、OFD格式的文件"
+    assert message in card and page.count(message) == 1
+    assert "autofocus" in card.split(f'name="m{last}-file"')[1].split(">")[0]
