@@ -66,7 +66,8 @@ def _simple(condition: dict) -> dict | None:
     props = condition.get("properties")
     if not isinstance(props, dict) or len(props) != 1:
         return None
-    if set(condition) - {"properties", "required"}:
+    keywords = {k for k in condition if not str(k).startswith("x-")}
+    if keywords - {"properties", "required"}:  # annotations (x-...) aside
         return None
     ((name, rule),) = props.items()
     if condition.get("required") not in ([name], None) or not isinstance(rule, dict):

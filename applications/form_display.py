@@ -20,6 +20,26 @@ ROW_SEPARATOR = "；"
 PAIR_SEPARATOR = "，"
 
 
+ORDER_KEY = "x-order"
+
+
+def ordered_properties(schema) -> dict:
+    """A schema's properties in the author's order.
+
+    PostgreSQL's jsonb keeps object keys in its own order (shortest first),
+    so a stored form definition loses the order it was written in; the
+    optional ``x-order`` (a list of property names, an annotation JSON
+    Schema ignores) gives it back. Names it leaves out follow in stored order.
+    """
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(props, dict):
+        return {}
+    order = schema.get(ORDER_KEY)
+    names = [n for n in order if n in props] if isinstance(order, list) else []
+    names += [n for n in props if n not in names]
+    return {n: props[n] for n in names}
+
+
 def _title(prop, name: str) -> str:
     title = prop.get("title") if isinstance(prop, dict) else None
     return title if isinstance(title, str) and title else name
@@ -65,9 +85,8 @@ def form_display(schema, data, *, revealed: dict | None = None) -> list[dict]:
     ID numbers masked (but those in ``revealed``, opened for this one
     display); fields not in the schema are left out.
     """
-    schema = schema if isinstance(schema, dict) else {}
-    props = schema.get("properties") or {}
-    if not isinstance(props, dict) or not isinstance(data, dict):
+    props = ordered_properties(schema)
+    if not isinstance(data, dict):
         return []
     shown = {**form_shown(schema, data), **(revealed or {})}
     rows = []

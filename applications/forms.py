@@ -29,6 +29,7 @@ from people.privacy import is_sealed, normalise_id_number
 from portal.strict_json import StrictJSONDecoder
 
 from .form_conditions import dependent_required, field_conditions
+from .form_display import ordered_properties
 from .uploads import ALLOWED_LABEL
 
 MAX_TEXT = 2000
@@ -99,8 +100,7 @@ class SchemaForm(forms.Form):
 
     @classmethod
     def properties(cls) -> dict:
-        props = cls.schema.get("properties", {}) if isinstance(cls.schema, dict) else {}
-        return props if isinstance(props, dict) else {}
+        return ordered_properties(cls.schema)
 
     @classmethod
     def initial_from(cls, form_data: dict) -> dict:
@@ -350,11 +350,11 @@ class GroupField(forms.Field):
 
     def __init__(self, *, name: str, prop: dict, **kwargs):
         items = prop["items"]
+        self.sub_props = ordered_properties(items)
         self.subfields = {
             sub: _field_for(sub, sub_prop, False)
-            for sub, sub_prop in items["properties"].items()
+            for sub, sub_prop in self.sub_props.items()
         }
-        self.sub_props = items["properties"]
         kwargs.setdefault("widget", GroupWidget(self.subfields))
         super().__init__(**kwargs)
 
@@ -418,8 +418,7 @@ def schema_form_class(schema: dict) -> type[SchemaForm]:
     """A Form class for one item version's JSON Schema."""
     schema = schema if isinstance(schema, dict) else {}
     required = set(schema.get("required", []) or [])
-    props = schema.get("properties", {})
-    props = props if isinstance(props, dict) else {}
+    props = ordered_properties(schema)
     then_required = set()
     for node in [schema, *(schema.get("allOf") or [])]:
         then = node.get("then") if isinstance(node, dict) else None

@@ -186,6 +186,19 @@ def when(field: str, value: Any, *required: str) -> dict[str, Any]:
     }
 
 
+def with_order(schema: Any) -> Any:
+    """``schema`` with "x-order" on every object that has properties (the
+    order written here; PostgreSQL's jsonb keeps its own)."""
+    if isinstance(schema, list):
+        return [with_order(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: with_order(v) for k, v in schema.items()}
+    if isinstance(out.get("properties"), dict) and "x-order" not in out:
+        out["x-order"] = list(out["properties"])
+    return out
+
+
 def form(
     title: str,
     fields: dict[str, dict[str, Any]],
@@ -193,11 +206,15 @@ def form(
     *,
     rules: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """A form definition. A form that offers delivery by post asks for the
-    mailing address and recipient right after the choice, only when post is
-    chosen (an if/then rule; applications.form_conditions)."""
+    """A form definition. A form whose "delivery" offers post (an option
+    with 邮) asks for the mailing address and recipient right after the
+    choice, only when post is chosen (an if/then rule;
+    applications.form_conditions)."""
     rules = list(rules or [])
-    if fields.get("delivery") == DELIVERY:
+    by_post = next(
+        (o for o in fields.get("delivery", {}).get("enum", []) if "邮" in o), None
+    )
+    if by_post:
         laid_out: dict[str, dict[str, Any]] = {}
         for name, prop in fields.items():
             laid_out[name] = prop
@@ -205,12 +222,14 @@ def form(
                 laid_out["mail_recipient"] = MAIL_RECIPIENT
                 laid_out["mail_address"] = MAIL_ADDRESS
         fields = laid_out
-        rules.append(when("delivery", BY_POST, "mail_recipient", "mail_address"))
+        rules.append(when("delivery", by_post, "mail_recipient", "mail_address"))
     schema: dict[str, Any] = {
         "title": title,
         "type": "object",
         "properties": fields,
         "required": required,
+        # The order written here (PostgreSQL's jsonb keeps its own).
+        "x-order": list(fields),
     }
     if rules:
         schema["allOf"] = rules
@@ -341,7 +360,7 @@ def item(
         "review_body": REGION_GOVERNMENTS[region],
         "litigation_body": REGION_COURTS[region],
         "faq": faqs,
-        "form_schema": form_schema,
+        "form_schema": with_order(form_schema),
         "keywords": keywords,
     }
     return {

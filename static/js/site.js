@@ -57,6 +57,18 @@
         }
       });
     }
+    // A refused field the server marked (autofocus) takes the focus where the
+    // browser left it alone (a page opened at a fragment, phones), without
+    // scrolling away from the card the fragment opened.
+    var marked = document.querySelector("[autofocus][aria-invalid=true]");
+    if (marked) {
+      // After load: the browser's own scroll to the fragment comes first.
+      window.addEventListener("load", function () {
+        if (document.activeElement !== marked) {
+          marked.focus({ preventScroll: true });
+        }
+      });
+    }
     // Conditional form fields (data-when='[{"field": "x", "values": [...]}]',
     // applications.form_conditions): shown while one rule holds, without a
     // reload. The server decides again on every save; this only follows

@@ -182,3 +182,27 @@ def test_an_in_person_item_says_so_on_the_receipt_and_the_citizens_page():
     page = client.get(reverse("applications:my_detail", args=[application.pk]))
     html = page.content.decode()
     assert "须本人到场" in html and "指纹" in html
+
+
+def test_demo_postal_delivery_shows_its_address_with_javascript_and_after_a_reload():
+    user = User.objects.get(username="applicant")
+    client = Client()
+    client.force_login(user)
+    impl = next(
+        i
+        for i in demo_implementations()
+        if i.item.current_version.name == "普通护照签发"
+    )
+    page = client.get(reverse("applications:apply", args=[impl.code])).content.decode()
+    box = page.split('name="mail_address"')[0].rsplit('<div class="field"', 1)[1]
+    assert "data-when=" in box and "邮政速递（免费寄递）" in html.unescape(box)
+    assert box.split(">", 1)[0].endswith(" hidden")
+    # The fields come in the order the item's author wrote them.
+    names = re.findall(r'<(?:input|select|textarea)[^>]* name="(\w+)"', page)
+    fields = [
+        n for n in names if n in impl.item.current_version.form_schema["properties"]
+    ]
+    assert fields == [
+        n for n in impl.item.current_version.form_schema["x-order"] if n in fields
+    ]
+    assert fields.index("mail_address") == fields.index("delivery") + 2
