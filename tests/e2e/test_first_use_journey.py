@@ -238,3 +238,41 @@ def test_a_bad_upload_on_the_last_card_shows_its_message_in_view(page, tmp_path)
         page.locator("section.material").last.locator("input[type=file]")
     ).to_be_focused()
     shot(page, "bad-upload-last-card")
+
+
+@pytest.mark.parametrize("page", ["desktop"], indirect=True)
+def test_a_clerk_lands_on_the_desk_and_finds_any_application_of_the_hall(page):
+    from tests.applications.factories import ApplicationFactory
+    from tests.security.otp import enrol, totp_code
+
+    hall = ServiceHallFactory(name="康定市政务服务中心")
+    version = published_version(item__name="个体工商户登记", name="个体工商户登记")
+    impl = implementation_for(version, hall=hall)
+    clerk = staff("clerk-hall", "clerk", hall=hall)
+    clerk.set_password(PASSWORD)
+    clerk.save()
+    device = enrol(clerk)
+    citizen = _citizen()
+    accepted = ApplicationFactory(
+        accepted=True, implementation=impl, applicant=citizen, clerk=clerk
+    )
+    ApplicationFactory(submitted=True, implementation=impl, applicant=citizen)
+
+    page.goto(f"{page.base_url}/accounts/login/")
+    _login(page, "clerk-hall")
+    page.wait_for_url("**/accounts/login/verify/")
+    page.fill("#id_code", totp_code(device))
+    page.get_by_role("button", name="验证并登录").click()
+    page.wait_for_url("**/counter/")  # the desk, not the citizen home page
+    nav = page.locator("#site-nav")
+    expect(nav.get_by_role("link", name="本厅办件")).to_be_visible()
+    shot(page, "staff-landing")
+    nav.get_by_role("link", name="本厅办件").click()
+    page.get_by_role("link", name="已受理").click()
+    page.fill("[name=q]", accepted.number[:24])
+    page.get_by_role("button", name="查找").click()
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(accepted.number)
+    expect(rows.first.get_by_role("link", name="受理通知书")).to_be_visible()
+    shot(page, "staff-hall-search")
