@@ -14,8 +14,11 @@ vendored CJK font, so Chinese renders on any machine):
 
 Pure reads: nothing here changes state. :func:`document_available` says which
 documents an application has in its current status; the views answer 404 for
-the others. The applicant's name is always masked (people.privacy.mask_name); no ID
-number or phone is printed.
+the others. Each document names the applicant in full: it is handed to that
+person at the counter or downloaded by them after login (pages others see and
+public tracking keep the name masked). No ID number or phone is printed. The
+receipt names every department that takes part, and says so when the item
+needs the applicant in person (where, and what to bring).
 """
 
 from __future__ import annotations
@@ -33,10 +36,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
-from people.privacy import mask_name
+from catalog import constants as cc
+from catalog.models import Department, ProcessStep
 from portal import pdf
 
 from . import constants as c
+from .form_display import form_display
 from .models import Application, ApplicationMaterial, SupplementNotice
 from .selectors import material_is_satisfied
 
@@ -177,7 +182,7 @@ class Parties:
 def _parties(application: Application) -> Parties:
     profile = getattr(application.applicant, "applicant", None)
     person = profile.full_name if profile else application.applicant.display_name
-    applicant = mask_name(person) or "—"
+    applicant = person or "—"
     if application.enterprise_id:
         applicant = f"{application.enterprise.name}（经办人：{applicant}）"
     hall = application.hall or application.implementation.hall
@@ -254,6 +259,21 @@ def _contact_lines(parties: Parties) -> list:
     return [pdf.para("　".join(lines), "small")] if lines else []
 
 
+ACTIVATION_HOWTO = (
+    "开通网上账号：您的账号由窗口登记，尚未设置密码。请访问{site}，"
+    "在“登录”页点击“用手机验证码开通”，填写身份证号码和在窗口登记的手机号码，"
+    "凭短信验证码设置用户名和密码后，即可在网上查看进度、补正材料和办理其他事项。"
+)
+
+
+def _activation_lines(application: Application) -> list:
+    """How a walk-in whose account has no password yet gets online access
+    (portal.public.activation), on the papers the counter hands over."""
+    if application.applicant.has_usable_password():
+        return []
+    return [pdf.para(ACTIVATION_HOWTO.format(site=SITE_NAME), "small")]
+
+
 def _build(kind: str, application: Application, parties: Parties, story) -> bytes:
     return pdf.build(
         title=f"{TITLES[kind]} {application.number}",
@@ -262,6 +282,66 @@ def _build(kind: str, application: Application, parties: Parties, story) -> byte
         footer=f"{SITE_NAME} · 办件编号 {application.number}",
         author=parties.hall_name,
     )
+
+
+def departments_taking_part(application: Application) -> list[str]:
+    """The lead department, then every other one the item's process routes to.
+
+    A step names its department, or a kind of department (税务) that the
+    implementation's region provides: that region's department of the kind,
+    else the kind as the guide words it (实施地税务部门).
+    """
+    impl = application.implementation
+    names = [impl.department.name]
+    steps = (
+        ProcessStep.objects.filter(stage__version=application.version)
+        .select_related("department")
+        .order_by("stage__order", "order", "id")
+    )
+    kinds = set()
+    ordered: list[tuple[str, str]] = []  # (name, kind) in process order
+    for step in steps:
+        if step.department_id:
+            ordered.append((step.department.name, ""))
+        elif step.department_kind:
+            kinds.add(step.department_kind)
+            ordered.append(("", step.department_kind))
+    local = {}
+    if kinds:
+        for dep in Department.objects.filter(
+            region=impl.region_id, kind__in=kinds, is_active=True
+        ).order_by("pk"):
+            local.setdefault(dep.kind, dep.name)
+    for name, kind in ordered:
+        name = name or local.get(kind) or f"实施地{kind}部门"
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def in_person(application: Application) -> dict | None:
+    """Whether the applicant must come in person, why, where and what to bring.
+
+    From the guide: a visit is required when the version counts one with a
+    reason (a passport's fingerprints). Where: the implementation's hall (or
+    department); what: the ID card and the materials asked for on paper.
+    """
+    version = application.version
+    if not version.visits or not version.visits_reason:
+        return None
+    impl = application.implementation
+    hall = application.hall or impl.hall
+    place = hall.name if hall else impl.department.name
+    address = (hall.address if hall else impl.department.address) or ""
+    bring = ["本人居民身份证原件"]
+    for m in version.materials.order_by("order", "id"):
+        if m.medium != cc.MaterialMedium.ELECTRONIC and "身份证" not in m.name:
+            bring.append(f"{m.name}（{m.get_form_display()}）")
+    return {
+        "reason": version.visits_reason,
+        "place": place + (f"（{address}）" if address else ""),
+        "bring": "、".join(bring),
+    }
 
 
 def _provision_text(am: ApplicationMaterial) -> str:
@@ -314,6 +394,7 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
                 ("查询码", application.query_code),
                 ("事项名称", parties.item_name),
                 ("实施主体", parties.department),
+                ("参与办理部门", "、".join(departments_taking_part(application))),
                 ("申请人", parties.applicant),
                 ("受理日期", cn_date(accepted)),
                 ("承诺办结日期", promised),
@@ -328,6 +409,10 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
     if len(rows) == 1:
         rows.append(["—", "本事项无需提交材料", ""])
     story.append(pdf.table(rows, col_widths=[0.6, 4, 2.6]))
+    filled = form_display(application.version.form_schema, application.form_data)
+    if filled:
+        story.append(pdf.para("申请表填写内容", "h2"))
+        story.append(pdf.kv_table([(row["label"], row["value"]) for row in filled]))
     if any(am.provision == c.Provision.TOLERATED for am in received):
         story.append(
             pdf.para(
@@ -355,7 +440,20 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
             ]
         )
     )
+    visit = in_person(application)
+    if visit:
+        story.append(pdf.para("须本人到场", "h2"))
+        story.append(
+            pdf.kv_table(
+                [
+                    ("原因", visit["reason"]),
+                    ("地点", visit["place"]),
+                    ("请携带", visit["bring"]),
+                ]
+            )
+        )
     story += [pdf.spacer(3), KeepTogether([qr_block])]
+    story += _activation_lines(application)
     story.append(_seal_block(parties, timezone.localtime(accepted).date()))
     story += _contact_lines(parties)
     return _build(RECEIPT, application, parties, story)
@@ -415,6 +513,7 @@ def notice_pdf(application: Application, *, notice: SupplementNotice) -> bytes:
             "材料补齐后，本机关将在5个工作日内作出是否受理的决定。"
             "本告知书所列以外的材料，本机关不再要求补正。"
         ),
+        *_activation_lines(application),
     ]
     story.append(_seal_block(parties, issued))
     story += _contact_lines(parties)

@@ -2,7 +2,10 @@
 
 The application form itself is generated from the item version's JSON Schema
 (:func:`schema_form_class`): string, integer, number, boolean and enum
-properties become fields, ``title`` the label, ``description`` the help text.
+properties become fields, an array of enumerated strings a checkbox group, an
+array of objects a repeated group of rows (:class:`GroupField`); ``title`` is
+the label, ``description`` the help text. Only a shape none of these covers
+is edited as JSON text.
 Every field is optional at this level: drafts save as you go, and the schema's
 own ``required`` is checked (with field-level Chinese messages) on "next" and
 on submission.
@@ -16,13 +19,17 @@ import math
 from decimal import Decimal
 
 from django import forms
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from people.privacy import is_sealed, normalise_id_number
 from portal.strict_json import StrictJSONDecoder
 
+from .form_conditions import dependent_required, field_conditions
+from .form_display import ordered_properties
 from .uploads import ALLOWED_LABEL
 
 MAX_TEXT = 2000
@@ -46,6 +53,7 @@ class SchemaForm(forms.Form):
             for name, value in (form_data or {}).items()
             if is_sealed(value) and name in self.fields
         }
+        self._mark_conditions(form_data or {})
         for name, value in self.sealed.items():
             field = self.fields[name]
             field.required = False
@@ -54,10 +62,45 @@ class SchemaForm(forms.Form):
                 masked=value["masked"],
             )
 
+    def _mark_conditions(self, form_data: dict) -> None:
+        """Conditional fields (applications.form_conditions): shown when their
+        condition holds for what the page shows (posted or saved), marked
+        required when the condition makes them so."""
+        if self.is_bound:
+            shown = {}
+            for name, prop in self.properties().items():
+                if _kind(prop) in ("enum", "string", "integer", "number"):
+                    raw = self.data.get(name)
+                    if raw not in (None, ""):
+                        shown[name] = (
+                            _enum_value(prop, raw) if _kind(prop) == "enum" else raw
+                        )
+                elif _kind(prop) == "boolean":
+                    shown[name] = bool(self.data.get(name))
+        else:
+            shown = form_data
+        conditions = field_conditions(self.schema, shown)
+        for name, condition in conditions.items():
+            if name in self.fields:
+                self.fields[name].condition = condition
+        for name, needed in dependent_required(self.schema).items():
+            if name not in self.fields:
+                continue
+            for other in needed:
+                if other in self.fields:
+                    field = self.fields[other]
+                    field.help_text = format_lazy(
+                        "{help}{sep}{rule}",
+                        help=field.help_text,
+                        sep="　" if field.help_text else "",
+                        rule=format_lazy(
+                            _("填写了“{label}”时必填"), label=self.fields[name].label
+                        ),
+                    )
+
     @classmethod
     def properties(cls) -> dict:
-        props = cls.schema.get("properties", {}) if isinstance(cls.schema, dict) else {}
-        return props if isinstance(props, dict) else {}
+        return ordered_properties(cls.schema)
 
     @classmethod
     def initial_from(cls, form_data: dict) -> dict:
@@ -66,8 +109,13 @@ class SchemaForm(forms.Form):
             if name not in form_data or is_sealed(form_data[name]):
                 continue
             value = form_data[name]
-            if _kind(prop) == "json":
+            kind = _kind(prop)
+            if kind == "json":
                 value = json.dumps(value, ensure_ascii=False, indent=2)
+            elif kind == "multi":
+                value = [str(v) for v in value] if isinstance(value, list) else []
+            elif kind == "group":
+                value = value if isinstance(value, list) else []
             initial[name] = value
         return initial
 
@@ -92,6 +140,14 @@ class SchemaForm(forms.Form):
                 value = value.isoformat()
             elif kind == "enum":
                 value = _enum_value(prop, value)
+            elif kind == "multi":
+                # In the schema's order, each once: what the person ticked.
+                options = prop["items"]["enum"]
+                value = [o for o in options if str(o) in set(value)]
+                if not value:
+                    continue
+            elif kind == "group" and not value:
+                continue
             data[name] = value
         return data
 
@@ -112,6 +168,18 @@ def _kind(prop: dict) -> str:
     if "enum" in prop:
         return "enum"
     t = prop.get("type")
+    if t == "array":
+        items = prop.get("items")
+        if isinstance(items, dict) and isinstance(items.get("enum"), list):
+            return "multi"
+        if (
+            isinstance(items, dict)
+            and isinstance(items.get("properties"), dict)
+            and items["properties"]
+            and all(_kind(p) in SCALAR_KINDS for p in items["properties"].values())
+        ):
+            return "group"
+        return "json"
     if isinstance(t, list):
         t = next((x for x in t if x != "null"), None)
     if t == "string":
@@ -119,6 +187,9 @@ def _kind(prop: dict) -> str:
     if t in ("integer", "number", "boolean"):
         return t
     return "json"
+
+
+SCALAR_KINDS = {"enum", "string", "date", "integer", "number", "boolean"}
 
 
 def _enum_value(prop: dict, raw: str):
@@ -193,11 +264,142 @@ def _field_for(name: str, prop: dict, required: bool) -> forms.Field:
         field = JSONNumberField(**common)
     elif kind == "boolean":
         field = forms.BooleanField(**common)
+    elif kind == "multi":
+        options = prop["items"]["enum"]
+        field = forms.MultipleChoiceField(
+            choices=[(str(o), str(o)) for o in options],
+            widget=forms.CheckboxSelectMultiple,
+            **common,
+        )
+    elif kind == "group":
+        field = GroupField(name=name, prop=prop, **common)
     else:
         field = JSONTextField(**common)
     field.schema_required = required
     field.widget.attrs.setdefault("autocomplete", "off")
     return field
+
+
+MAX_ROWS = 30  # rows of a repeated group read from one post
+BLANK_ROWS = 2  # empty rows offered below the filled ones (without JavaScript)
+
+
+class GroupWidget(forms.Widget):
+    """Rows of sub-inputs named ``<field>-<row>-<sub>``; the page shows the
+    filled rows and two empty ones (site.js adds more without a reload)."""
+
+    template_name = "applications/widgets/group.html"
+
+    def __init__(self, subfields: dict, attrs=None):
+        super().__init__(attrs)
+        self.subfields = subfields
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The site's templates/ (not the form renderer's own directories).
+        context = self.get_context(name, value, self.build_attrs(self.attrs, attrs))
+        return mark_safe(render_to_string(self.template_name, context))
+
+    def value_from_datadict(self, data, files, name):
+        prefix = f"{name}-"
+        rows: dict[int, dict] = {}
+        for key in data:
+            if not key.startswith(prefix):
+                continue
+            index, _sep, sub = key[len(prefix) :].partition("-")
+            if not index.isdigit() or sub not in self.subfields:
+                continue
+            if int(index) >= MAX_ROWS:
+                continue
+            widget = self.subfields[sub].widget
+            rows.setdefault(int(index), {})[sub] = widget.value_from_datadict(
+                data, files, key
+            )
+        return [rows[i] for i in sorted(rows)]
+
+    def value_omitted_from_data(self, data, files, name):
+        return not any(key.startswith(f"{name}-") for key in data)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        values = [v for v in (value or []) if isinstance(v, dict)]
+        values += [{}] * BLANK_ROWS
+        base_id = (attrs or {}).get("id") or f"id_{name}"
+        rows = []
+        for i, row in enumerate(values):
+            cells = []
+            for sub, field in self.subfields.items():
+                sub_name = f"{name}-{i}-{sub}"
+                sub_id = f"{base_id}-{i}-{sub}"
+                raw = row.get(sub)
+                if isinstance(field.widget, forms.CheckboxInput):
+                    raw = bool(raw)
+                html = field.widget.render(
+                    sub_name, raw, attrs={"id": sub_id, "autocomplete": "off"}
+                )
+                cells.append({"id": sub_id, "label": field.label, "html": html})
+            rows.append({"number": i + 1, "cells": cells})
+        context["widget"]["rows"] = rows
+        return context
+
+
+class GroupField(forms.Field):
+    """An array of objects whose properties are all scalars: one row each.
+
+    Rows left entirely blank are dropped; a row's own ``required`` is the
+    schema's, checked with the rest of the form (service ``form_errors``)."""
+
+    def __init__(self, *, name: str, prop: dict, **kwargs):
+        items = prop["items"]
+        self.sub_props = ordered_properties(items)
+        self.subfields = {
+            sub: _field_for(sub, sub_prop, False)
+            for sub, sub_prop in self.sub_props.items()
+        }
+        kwargs.setdefault("widget", GroupWidget(self.subfields))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        rows = []
+        errors = []
+        for n, raw in enumerate(value or [], start=1):
+            if not isinstance(raw, dict):
+                continue
+            if all(v in (None, "", False) for v in raw.values()):
+                continue
+            row = {}
+            for sub, field in self.subfields.items():
+                try:
+                    cleaned = field.clean(raw.get(sub))
+                except forms.ValidationError as exc:
+                    for message in exc.messages:
+                        errors.append(
+                            forms.ValidationError(
+                                _("第%(n)s行“%(label)s”：%(message)s"),
+                                params={
+                                    "n": n,
+                                    "label": field.label,
+                                    "message": message,
+                                },
+                            )
+                        )
+                    continue
+                kind = _kind(self.sub_props[sub])
+                if kind == "boolean":
+                    row[sub] = bool(cleaned)
+                    continue
+                if cleaned is None or cleaned == "":
+                    continue
+                if isinstance(cleaned, Decimal):
+                    cleaned = float(cleaned)
+                elif isinstance(cleaned, dt.date):
+                    cleaned = cleaned.isoformat()
+                elif kind == "enum":
+                    cleaned = _enum_value(self.sub_props[sub], cleaned)
+                row[sub] = cleaned
+            rows.append(row)
+        if errors:
+            raise forms.ValidationError(errors)
+        return rows
 
 
 class IdNumberFormField(forms.CharField):
@@ -216,10 +418,15 @@ def schema_form_class(schema: dict) -> type[SchemaForm]:
     """A Form class for one item version's JSON Schema."""
     schema = schema if isinstance(schema, dict) else {}
     required = set(schema.get("required", []) or [])
-    props = schema.get("properties", {})
-    props = props if isinstance(props, dict) else {}
+    props = ordered_properties(schema)
+    then_required = set()
+    for node in [schema, *(schema.get("allOf") or [])]:
+        then = node.get("then") if isinstance(node, dict) else None
+        if isinstance(then, dict):
+            then_required |= set(then.get("required") or [])
     fields = {
-        name: _field_for(name, prop, name in required) for name, prop in props.items()
+        name: _field_for(name, prop, name in required or name in then_required)
+        for name, prop in props.items()
     }
     return type("ApplicationSchemaForm", (SchemaForm,), {"schema": schema, **fields})
 

@@ -81,6 +81,26 @@ class ItemSearchForm(forms.Form):
     )
 
 
+class HallSearchForm(forms.Form):
+    """The clerk's hall lists: which list, and a search within it."""
+
+    LISTS = [
+        ("all", _("全部")),
+        ("today", _("今日收件")),
+        ("supplement", _("待补正")),
+        ("accepted", _("已受理")),
+        ("refused", _("不予受理")),
+    ]
+    list = forms.ChoiceField(label=_("列表"), choices=LISTS, required=False)
+    q = forms.CharField(
+        label=_("办件编号、申请人身份证号码或姓名"),
+        max_length=47,
+        required=False,
+        help_text=_("身份证号码须完整（18位）；办件编号可只输前几位"),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
 class SupplementNoticeForm(PeopleForm):
     """一次性告知: every material of the application, a tick and what is wrong.
 

@@ -285,6 +285,32 @@ def _required_messages(
     return out
 
 
+def _dependent_messages(
+    error: jsonschema.ValidationError, schema: dict
+) -> list[tuple[str, str]]:
+    """dependentRequired: one message per field the filled one makes required."""
+    path = list(error.absolute_path)
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    out = []
+    for name, needed in (error.validator_value or {}).items():
+        if name not in instance:
+            continue
+        for other in needed:
+            if other not in instance:
+                full = [*path, other]
+                values = {
+                    "title": _schema_title(schema, full),
+                    "other": _schema_title(schema, [*path, name]),
+                }
+                out.append(
+                    (
+                        json_path(full),
+                        _("填写了“%(other)s”，请同时填写“%(title)s”") % values,
+                    )
+                )
+    return out
+
+
 def _message(error: jsonschema.ValidationError, schema: dict) -> tuple[str, str]:
     """(JSON path, message in the active language) of one schema error."""
     path = list(error.absolute_path)
@@ -321,6 +347,8 @@ def _message(error: jsonschema.ValidationError, schema: dict) -> tuple[str, str]
         return json_path(path), _("“%(title)s”应大于%(value)s") % values
     if v == "exclusiveMaximum":
         return json_path(path), _("“%(title)s”应小于%(value)s") % values
+    if v == "uniqueItems":
+        return json_path(path), _("“%(title)s”有重复的项") % values
     if v == "minItems":
         return json_path(path), _("“%(title)s”至少填写%(value)s项") % values
     if v == "maxItems":
@@ -390,6 +418,8 @@ def form_errors(*, schema: dict, data, validator=None) -> list[ErrorItem]:
     ):
         if error.validator == "required":
             pairs = _required_messages(error, schema)
+        elif error.validator == "dependentRequired":
+            pairs = _dependent_messages(error, schema)
         else:
             pairs = [_message(error, schema)]
         for path, message in pairs:

@@ -18,9 +18,16 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from catalog import constants as cc
 from catalog.models import Implementation, ServiceHall, StaffProfile
+from people.privacy import (
+    IdNumberError,
+    id_number_hash,
+    normalise_id_number,
+    validate_id_number,
+)
 from portal.roles import Role, user_roles
 
 from . import constants as c
@@ -182,3 +189,52 @@ def agent_authorizations_for_citizen(*, agent, citizen) -> QuerySet:
     return AgentAuthorization.objects.filter(
         authorization_in_force_q(agent=agent), citizen=citizen
     ).select_related("item")
+
+
+# The clerk's hall lists (beside the review queue): a state, or today's intake.
+HALL_LISTS = {
+    "supplement": Q(status=S.SUPPLEMENT_REQUESTED),
+    "accepted": Q(accepted_at__isnull=False),
+    "refused": Q(status=S.REFUSED) | Q(status=S.CLOSED, refusal_reason__gt=""),
+    "today": None,  # submitted today (filtered by date below)
+    "all": Q(),
+}
+
+
+def hall_applications_for_clerk(
+    *, clerk, listing: str = "all", query: str = "", today=None
+) -> QuerySet[Application]:
+    """Any application of the clerk's hall, by list and search, newest first.
+
+    ``query``: an ID number (exact, through the keyed hash; never compared
+    in plain text), an application number (its start), or the applicant's
+    name (a part of it). Drafts are not the hall's yet and are left out.
+    Everything the list shows is joined in: a flat query count.
+    """
+    hall_id = staff_hall_id(clerk) if Role.CLERK in user_roles(clerk) else None
+    if hall_id is None or listing not in HALL_LISTS:
+        return Application.objects.none()
+    qs = (
+        application_list_for_user(user=clerk)
+        .filter(hall_id=hall_id)
+        .exclude(status=S.DRAFT)
+        .select_related("applicant__applicant", "enterprise", "version")
+    )
+    if listing == "today":
+        qs = qs.filter(submitted_at__date=today or timezone.localdate())
+    else:
+        qs = qs.filter(HALL_LISTS[listing])
+    query = (query or "").strip()
+    if query:
+        number = normalise_id_number(query)
+        try:
+            validate_id_number(number)
+        except IdNumberError:
+            number = ""
+        if number:
+            qs = qs.filter(applicant__applicant__id_number_hash=id_number_hash(number))
+        elif query.isascii() and query.isalnum():
+            qs = qs.filter(number__istartswith=query)
+        else:
+            qs = qs.filter(applicant__applicant__full_name__icontains=query)
+    return qs.order_by("-submitted_at", "-pk")

@@ -37,6 +37,7 @@ urlpatterns = [
     path("files/<int:pk>/", views.file_view, name="file"),
     # The hall clerk's desk: acceptance queue, review, counter intake, documents.
     path("counter/", views_counter.queue, name="counter_queue"),
+    path("counter/hall/", views_counter.hall, name="counter_hall"),
     path(
         "counter/applications/<int:pk>/",
         views_counter.review,

@@ -9,6 +9,7 @@ app_name = "catalog"
 urlpatterns = [
     path("items/", views.item_list, name="item_list"),
     path("items/<str:basic_code>/", views.item_detail, name="item_detail"),
+    path("items/<str:basic_code>/apply/", views.item_apply, name="item_apply"),
     path("items/<str:basic_code>/print/", views.item_print, name="item_print"),
     path("items/<str:basic_code>/guide.pdf", views.item_pdf, name="item_pdf"),
     path("departments/", views.department_list, name="department_list"),

@@ -139,11 +139,45 @@ def _guide(basic_code: str) -> Guide:
 def item_detail(request: HttpRequest, basic_code: str) -> HttpResponse:
     guide = _guide(basic_code)
     intermediaries = IntermediaryService.objects.filter(items=guide.item)
+    last_region = request.session.get(APPLY_REGION, "")
+    chosen = next(
+        (
+            v.code
+            for v in guide.implementations
+            if v.implementation.region.code == last_region
+        ),
+        "",
+    )
     return render(
         request,
         "catalog/item_detail.html",
-        {"guide": guide, "item": guide.item, "intermediaries": intermediaries},
+        {
+            "guide": guide,
+            "item": guide.item,
+            "intermediaries": intermediaries,
+            "apply_choice": chosen,
+        },
     )
+
+
+# The county (region code) a visitor last applied in: preselected on the next
+# guide with several implementations.
+APPLY_REGION = "apply_region"
+
+
+@require_safe
+def item_apply(request: HttpRequest, basic_code: str) -> HttpResponse:
+    """ "在线申请" on a guide with several implementations: the county chosen
+    first (a select on the guide), remembered, then the application form."""
+    guide = _guide(basic_code)
+    code = (request.GET.get("implementation") or "").strip().upper()
+    chosen = next((v for v in guide.implementations if v.code == code), None)
+    if chosen is None or not guide.item.is_applicable:
+        return redirect(
+            reverse("catalog:item_detail", args=[basic_code]) + "#implementations"
+        )
+    request.session[APPLY_REGION] = chosen.implementation.region.code
+    return redirect(reverse("applications:apply", args=[chosen.code]))
 
 
 @require_safe

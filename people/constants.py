@@ -23,3 +23,4 @@ class CodePurpose(models.TextChoices):
 
     PASSWORD_RESET = "password_reset", _("找回密码")
     AGENT_AUTHORIZATION = "agent_auth", _("确认代办授权")
+    ACCOUNT_ACTIVATION = "activation", _("开通网上账号")

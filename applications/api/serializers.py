@@ -14,6 +14,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from applications import constants as c
+from applications.form_display import form_display
 from applications.form_privacy import form_shown
 from applications.models import (
     Application,
@@ -167,8 +168,26 @@ class ApplicationFormDataField(serializers.JSONField):
         return form_shown(value.version.form_schema, value.form_data)
 
 
+class ApplicationFormDisplayRowSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="栏目键名")
+    label = serializers.CharField(help_text="栏目名称")
+    value = serializers.CharField(help_text="填写内容（按书写习惯显示，多选以、分隔）")
+
+
+class ApplicationFormDisplayField(serializers.ListField):
+    """The form as people read it (applications.form_display)."""
+
+    child = ApplicationFormDisplayRowSerializer()
+
+    def to_representation(self, value):
+        return form_display(value.version.form_schema, value.form_data)
+
+
 class ApplicationDetailSerializer(ApplicationListSerializer):
     form_data = ApplicationFormDataField(source="*", read_only=True)
+    form_display = ApplicationFormDisplayField(
+        source="*", read_only=True, help_text="申请表各栏目的显示文字"
+    )
     materials = ApplicationMaterialSerializer(many=True, read_only=True)
     history = ApplicationStatusChangeSerializer(many=True, read_only=True)
     supplement_notices = ApplicationNoticeSerializer(many=True, read_only=True)
@@ -178,6 +197,7 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
             *ApplicationListSerializer.Meta.fields,
             "applicant_kind",
             "form_data",
+            "form_display",
             "accepted_at",
             "acceptance_deemed",
             "refusal_reason",

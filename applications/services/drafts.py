@@ -26,6 +26,7 @@ from portal.errors import NotFoundError, PermissionDeniedError, ServiceError
 from portal.roles import Role, user_roles
 
 from .. import constants as c
+from ..form_conditions import form_active
 from ..form_privacy import form_sealed
 from ..models import (
     AgentAuthorization,
@@ -384,7 +385,9 @@ def create_draft(
         channel=channel,
         hall=app_hall,
         agent_authorization=agent_authorization,
-        form_data=form_sealed(version.form_schema, form_data),
+        form_data=form_sealed(
+            version.form_schema, form_active(version.form_schema, form_data)
+        ),
     )
     rows = ApplicationMaterial.objects.bulk_create(
         [
@@ -417,7 +420,8 @@ def application_save_draft(
     with transaction.atomic():
         locked = lock_for_update(application)
         require_editable(locked, user)
-        locked.form_data = form_sealed(locked.version.form_schema, form_data)
+        schema = locked.version.form_schema
+        locked.form_data = form_sealed(schema, form_active(schema, form_data))
         locked.save(update_fields=["form_data", "updated_at"])
         audit_record(
             actor=user,

@@ -8,12 +8,16 @@ anything else is a 404) and changes state only through people's services
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -71,6 +75,7 @@ def register(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = RegisterForm(request.POST or None)
+    next_url = _safe_next(request)
     retry_after = register_retry_after(request) if request.method == "POST" else None
     if retry_after is not None:
         messages.error(request, _("注册请求过于频繁，请稍后再试"))
@@ -89,16 +94,28 @@ def register(request):
         except ServiceError as exc:
             apply_service_error(form, exc, form.field_map)
         else:
-            return _registered(request, user)
+            return _registered(request, user, next_url=next_url)
     return render_page(
         request,
         "applications/accounts/register.html",
-        {"form": form},
+        {"form": form, "next": next_url},
         retry_after=retry_after,
     )
 
 
-def _registered(request, user) -> HttpResponse:
+def _safe_next(request) -> str:
+    """Where to go after login: a path on this site, else nothing."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate,
+        allowed_hosts={request.get_host()},
+        require_https=request.is_secure(),
+    ):
+        return candidate
+    return ""
+
+
+def _registered(request, user, *, next_url: str = "") -> HttpResponse:
     """The same answer whether an account was made or the number was taken.
 
     No one is logged in here: doing so only for a new account would tell a
@@ -111,7 +128,10 @@ def _registered(request, user) -> HttpResponse:
             "如有问题，我们会发短信到您填写的手机号码。"
         ),
     )
-    return redirect("portal:login")
+    login = reverse("portal:login")
+    if next_url:
+        login += "?" + urlencode({"next": next_url})
+    return redirect(login)
 
 
 def _profile_context(request, *, revealed: str | None = None) -> dict:

@@ -7,13 +7,13 @@ and the visibility check every page starts with.
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from people.privacy import is_sealed
 from portal.errors import NotFoundError, ServiceError
 
 from ..constants import ApplicationStatus
-from ..form_privacy import form_id_fields, form_shown
+from ..form_display import form_display
+from ..form_privacy import form_id_fields
 from ..models import Application
 from ..selectors import application_get_for_user, deemed_acceptance, track_label
 
@@ -64,18 +64,12 @@ def form_rows(
 ) -> list[tuple[str, object]]:
     """(label, value) of the filled-in form, in schema order; ID numbers masked
     (but those in ``revealed``, opened for this one display)."""
-    schema = application.version.form_schema or {}
-    props = schema.get("properties", {}) or {}
-    shown = {**form_shown(schema, application.form_data), **(revealed or {})}
-    rows = []
-    for name, prop in props.items():
-        if name in shown:
-            value = shown[name]
-            if isinstance(value, bool):
-                value = _("是") if value else _("否")
-            label = prop.get("title", name) if isinstance(prop, dict) else name
-            rows.append((label, value))
-    return rows
+    return [
+        (row["label"], row["value"])
+        for row in form_display(
+            application.version.form_schema, application.form_data, revealed=revealed
+        )
+    ]
 
 
 def sealed_form_fields(application: Application) -> list[tuple[str, str]]:

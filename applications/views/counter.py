@@ -31,10 +31,14 @@ from portal.workdays import add_working_days, current_calendar
 
 from .. import constants as c
 from .. import documents
-from ..forms_counter import RefuseForm, SupplementNoticeForm
+from ..forms_counter import HallSearchForm, RefuseForm, SupplementNoticeForm
 from ..models import Application
 from ..selectors import deemed_acceptance, is_hall_clerk, material_is_satisfied
-from ..selectors_intake import acceptance_queue_for_clerk, counter_drafts_for_clerk
+from ..selectors_intake import (
+    acceptance_queue_for_clerk,
+    counter_drafts_for_clerk,
+    hall_applications_for_clerk,
+)
 from ..selectors_people import authorization_in_force
 from ..services.acceptance import (
     application_accept,
@@ -106,6 +110,40 @@ def queue(request):
             "rows": rows,
             "drafts": drafts,
             "overdue": sum(1 for r in rows if r["due_state"] == "overdue"),
+        },
+    )
+
+
+@login_required
+def hall(request):
+    """Any application of the clerk's hall: lists by state and today's
+    intake, search by number, ID number (exact, keyed hash) or name, and the
+    documents the hall issued for each, to print again."""
+    hall_ = COUNTER.require(request)
+    form = HallSearchForm(request.GET or None)
+    listing, query = "all", ""
+    if form.is_valid():
+        listing = form.cleaned_data["list"] or "all"
+        query = form.cleaned_data["q"]
+    page = Paginator(
+        hall_applications_for_clerk(clerk=request.user, listing=listing, query=query),
+        30,
+    ).get_page(request.GET.get("page"))
+    rows = [
+        {"app": app, "applicant_name": mask_name(person_name(app.applicant))}
+        for app in page.object_list
+    ]
+    return render(
+        request,
+        "applications/counter/hall.html",
+        {
+            "hall": hall_,
+            "form": form,
+            "listing": listing,
+            "query": query,
+            "lists": HallSearchForm.LISTS,
+            "page": page,
+            "rows": rows,
         },
     )
 

@@ -61,7 +61,7 @@ from ..services.materials import application_provide_material, application_remov
 from ..services.submission import application_start, application_submit
 from ..uploads import install_size_limit, request_too_large, too_large_error
 from .common import form_rows, get_visible, person_name, service_errors
-from .desk_forms import draft_form_step, material_cards
+from .desk_forms import draft_form_step, material_cards, profile_prefill
 
 # Shown by the step bar (templates/applications/_steps.html).
 STEP_NUMBERS = {"items": 0, "form": 1, "materials": 2, "review": 3}
@@ -287,7 +287,11 @@ class Desk:
         if extra is None:
             return self.refused_response(request, applicant, impl)
         version = impl.item.current_version
-        form = schema_form_class(version.form_schema)(request.POST or None)
+        form_class = schema_form_class(version.form_schema)
+        if request.method == "POST":
+            form = form_class(request.POST)
+        else:
+            form = form_class(initial=profile_prefill(form_class, applicant))
         error = None
         if request.method == "POST" and form.is_valid():
             chosen = self.start_arguments(request, form, applicant)
@@ -367,7 +371,11 @@ class Desk:
         cards = material_cards(request, application, bound)
         for card in cards:
             am, m = card["row"], card["material"]
-            card["provide_url"] = self.url("provide", application.pk, m.pk)
+            # The answer to a post comes back at its own card (the fragment
+            # of the form's action), not at the top of a long page.
+            card["provide_url"] = self.url("provide", application.pk, m.pk) + (
+                f"#m-{m.pk}"
+            )
             card["files"] = (
                 [
                     (f, self.url("remove_file", application.pk, f.pk))
@@ -386,7 +394,11 @@ class Desk:
             application,
             {
                 "cards": cards,
-                "missing": sum(1 for k in cards if k["needed"] and not k["satisfied"]),
+                "missing": sum(
+                    1
+                    for k in cards
+                    if k["flagged"] or (k["needed"] and not k["satisfied"])
+                ),
             },
             status=status,
         )
@@ -454,6 +466,7 @@ class Desk:
         else:
             bound["errors"] = [_("材料提供方式无效")]
         if bound.get("errors") or (form is not None and not form.is_valid()):
+            _name_the_file(form, request.FILES.get(f"{prefix}-file"))
             return self.render_materials(
                 request, application, {material_id: bound}, status=400
             )
@@ -468,6 +481,7 @@ class Desk:
         except ServiceError as exc:
             if form is not None and exc.field in form.fields:
                 form.add_error(exc.field, exc.detail)
+                _name_the_file(form, request.FILES.get(f"{prefix}-file"))
             else:
                 bound["errors"] = service_errors(exc)
             return self.render_materials(
@@ -535,6 +549,23 @@ class Desk:
             },
             status=status,
         )
+
+
+def _name_the_file(form, upload) -> None:
+    """A refused upload's message names the file, and the field takes the
+    focus (the page opens at its card)."""
+    if form is None or "file" not in form.fields or not form.errors.get("file"):
+        return
+    form.fields["file"].widget.attrs["autofocus"] = True
+    name = getattr(upload, "name", "")
+    if not name:
+        return
+    form.errors["file"] = form.error_class(
+        [
+            _("“%(file)s”未能上传：%(reason)s") % {"file": name, "reason": reason}
+            for reason in form.errors["file"]
+        ]
+    )
 
 
 @csrf_protect

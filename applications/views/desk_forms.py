@@ -60,11 +60,46 @@ def draft_form_step(request, application: Application):
     return form, None, None
 
 
+# Form fields a new form fills in from the applicant's real-name profile
+# (field name -> profile attribute): what the portal already knows is not
+# asked again. One place for every desk.
+PREFILL = {
+    "phone": "phone",
+    "contact_phone": "phone",
+    "contact_name": "full_name",
+    "mail_recipient": "full_name",
+}
+
+
+def profile_prefill(form_class, applicant) -> dict:
+    """Initial values of a new form from ``applicant``'s profile."""
+    profile = getattr(applicant, "applicant", None) if applicant else None
+    if profile is None:
+        return {}
+    initial = {}
+    for name in form_class.properties():
+        attribute = PREFILL.get(name)
+        value = getattr(profile, attribute, "") if attribute else ""
+        if value:
+            initial[name] = value
+    return initial
+
+
 def as_post(form_class, form_data: dict) -> dict:
     """Saved form data as a POST-like dict, to show errors against it."""
     data = {}
     for name, value in form_class.initial_from(form_data).items():
-        if isinstance(value, bool):
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            for i, row in enumerate(value):  # a repeated group's rows
+                for sub, sub_value in row.items():
+                    if isinstance(sub_value, bool):
+                        if sub_value:
+                            data[f"{name}-{i}-{sub}"] = "on"
+                    elif sub_value is not None:
+                        data[f"{name}-{i}-{sub}"] = str(sub_value)
+        elif isinstance(value, list):  # a checkbox group's choices
+            data[name] = [str(v) for v in value]
+        elif isinstance(value, bool):
             if value:
                 data[name] = "on"
         else:
@@ -111,7 +146,11 @@ def material_cards(request, application: Application, bound: dict | None = None)
             {
                 "row": am,
                 "material": m,
-                "satisfied": material_is_satisfied(am),
+                # A material the one-time notice flagged is to be corrected
+                # until a new file or provision replaces it (which clears
+                # the problem), whatever it was provided with before.
+                "satisfied": material_is_satisfied(am) and not am.problem,
+                "flagged": bool(am.problem),
                 "needed": m.necessity != cc.MaterialNecessity.OPTIONAL,
                 "upload_form": forms_.get("upload") or UploadForm(prefix=prefix),
                 "tolerated_form": forms_.get("tolerated") or tolerated_form,

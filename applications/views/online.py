@@ -28,6 +28,7 @@ from portal.errors import NotFoundError, ServiceError
 from portal.responses import render_page
 
 from .. import constants as c
+from ..documents import in_person
 from ..forms import TrackForm, WithdrawForm
 from ..selectors import (
     application_list_for_user,
@@ -119,6 +120,7 @@ def my_detail(request, pk: int):
             "form_rows": form_rows(application),
             "events": timeline(application),
             "deemed": deemed_acceptance(application),
+            "in_person": in_person(application),
             "can_edit": can_edit,
             "can_withdraw": can_withdraw,
             "withdraw_form": WithdrawForm(),
@@ -280,7 +282,11 @@ def receipt(request, pk: int):
     application = get_visible(request.user, pk)
     if not application.number:
         return redirect("applications:review", pk=pk)
-    return render(request, "applications/receipt.html", {"application": application})
+    return render(
+        request,
+        "applications/receipt.html",
+        {"application": application, "in_person": in_person(application)},
+    )
 
 
 # --- files ----------------------------------------------------------------------------------

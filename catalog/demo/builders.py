@@ -168,33 +168,89 @@ CREDIT_CODE = text(
     max_length=18,
     pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
 )
-DELIVERY = choice(
-    "结果领取方式", ["窗口领取", "邮政速递（免费寄递）"], default="窗口领取"
+BY_POST = "邮政速递（免费寄递）"
+DELIVERY = choice("结果领取方式", ["窗口领取", BY_POST], default="窗口领取")
+MAIL_ADDRESS = text(
+    "邮寄地址",
+    max_length=200,
+    description="选择邮政速递时填写：省市县（区）、乡镇（街道）、村（社区）及门牌号",
 )
+MAIL_RECIPIENT = text("收件人", max_length=50)
+
+
+def when(field: str, value: Any, *required: str) -> dict[str, Any]:
+    """An if/then rule: ``required`` fields apply only when ``field`` is ``value``."""
+    return {
+        "if": {"properties": {field: {"const": value}}, "required": [field]},
+        "then": {"required": list(required)},
+    }
+
+
+def with_order(schema: Any) -> Any:
+    """``schema`` with "x-order" on every object that has properties (the
+    order written here; PostgreSQL's jsonb keeps its own)."""
+    if isinstance(schema, list):
+        return [with_order(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: with_order(v) for k, v in schema.items()}
+    if isinstance(out.get("properties"), dict) and "x-order" not in out:
+        out["x-order"] = list(out["properties"])
+    return out
 
 
 def form(
-    title: str, fields: dict[str, dict[str, Any]], required: list[str]
+    title: str,
+    fields: dict[str, dict[str, Any]],
+    required: list[str],
+    *,
+    rules: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    return {
+    """A form definition. A form whose "delivery" offers post (an option
+    with 邮) asks for the mailing address and recipient right after the
+    choice, only when post is chosen (an if/then rule;
+    applications.form_conditions)."""
+    rules = list(rules or [])
+    by_post = next(
+        (o for o in fields.get("delivery", {}).get("enum", []) if "邮" in o), None
+    )
+    if by_post:
+        laid_out: dict[str, dict[str, Any]] = {}
+        for name, prop in fields.items():
+            laid_out[name] = prop
+            if name == "delivery":
+                laid_out["mail_recipient"] = MAIL_RECIPIENT
+                laid_out["mail_address"] = MAIL_ADDRESS
+        fields = laid_out
+        rules.append(when("delivery", by_post, "mail_recipient", "mail_address"))
+    schema: dict[str, Any] = {
         "title": title,
         "type": "object",
         "properties": fields,
         "required": required,
+        # The order written here (PostgreSQL's jsonb keeps its own).
+        "x-order": list(fields),
     }
+    if rules:
+        schema["allOf"] = rules
+    return schema
 
 
-def person_form(title: str, extra: dict[str, dict[str, Any]], required: list[str]):
+def person_form(
+    title: str, extra: dict[str, dict[str, Any]], required: list[str], **kwargs
+):
     # The applicant's name and ID number come from the real-name profile
     # (ApplicantProfile); the form never asks for them again (docs/domain.md, Privacy).
     fields = {
         "phone": PHONE,
         **extra,
     }
-    return form(title, fields, ["phone", *required])
+    return form(title, fields, ["phone", *required], **kwargs)
 
 
-def company_form(title: str, extra: dict[str, dict[str, Any]], required: list[str]):
+def company_form(
+    title: str, extra: dict[str, dict[str, Any]], required: list[str], **kwargs
+):
     fields = {
         "entity_name": text("单位（经营者）名称", max_length=100),
         "credit_code": CREDIT_CODE,
@@ -206,6 +262,7 @@ def company_form(title: str, extra: dict[str, dict[str, Any]], required: list[st
         title,
         fields,
         ["entity_name", "credit_code", "contact_name", "phone", *required],
+        **kwargs,
     )
 
 
@@ -303,7 +360,7 @@ def item(
         "review_body": REGION_GOVERNMENTS[region],
         "litigation_body": REGION_COURTS[region],
         "faq": faqs,
-        "form_schema": form_schema,
+        "form_schema": with_order(form_schema),
         "keywords": keywords,
     }
     return {

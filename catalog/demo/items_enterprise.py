@@ -31,6 +31,7 @@ from .builders import (
     stage,
     step,
     text,
+    when,
 )
 
 REGISTRATION_RULES = "《中华人民共和国市场主体登记管理条例》"
@@ -340,10 +341,16 @@ ITEMS = [
                     ],
                 ),
                 "online": flag("通过网络经营", default=False),
+                "shop_name": text(
+                    "网店名称及所在平台",
+                    max_length=100,
+                    description="通过网络经营时填写，如：某某小吃（美团）",
+                ),
                 "area": number("经营面积（平方米）"),
                 "safety_manager": text("食品安全管理人员", max_length=50),
             },
             ["address", "business_type", "items", "safety_manager"],
+            rules=[when("online", True, "shop_name")],
         ),
         faqs=faq(
             (

@@ -404,9 +404,6 @@ ITEMS = [
             {
                 "reason": choice("换领原因", ["有效期满", "登记项目变更", "证件损坏"]),
                 "delivery": DELIVERY,
-                "mail_address": text(
-                    "邮寄地址", max_length=200, description="选择邮寄时填写"
-                ),
             },
             ["reason", "delivery"],
         ),
@@ -544,7 +541,6 @@ ITEMS = [
                     "准驾车型", ["C1", "C2", "B1", "B2", "A1", "A2", "D", "E"]
                 ),
                 "delivery": DELIVERY,
-                "mail_address": text("邮寄地址", max_length=200),
             },
             ["licence_class", "delivery"],
         ),

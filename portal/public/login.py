@@ -37,6 +37,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import lockout, twofactor
 from portal.errors import ServiceError, ThrottledError
+from portal.landing import landing_url
 
 PENDING = "_login_pending"
 
@@ -157,8 +158,16 @@ class LoginView(auth_views.LoginView):
 
     template_name = "portal/login.html"
 
+    def get_default_redirect_url(self):
+        """No page asked for: staff land on their desk (portal.landing)."""
+        user = getattr(self, "_signing_in", None)
+        if user is not None and (url := landing_url(user)):
+            return url
+        return super().get_default_redirect_url()
+
     def form_valid(self, form):
         user = form.get_user()
+        self._signing_in = user
         step = twofactor.login_second_step(user)
         if step == twofactor.SecondStep.NONE:
             return super().form_valid(form)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import login, password_reset, views
+from . import activation, login, password_reset, views
 
 app_name = "portal"
 
@@ -20,6 +20,8 @@ urlpatterns = [
         password_reset.reset_code,
         name="password_reset_code",
     ),
+    path("accounts/activate/", activation.activate_request, name="activate"),
+    path("accounts/activate/code/", activation.activate_code, name="activate_code"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/<slug:slug>/", views.notice_detail, name="notice_detail"),

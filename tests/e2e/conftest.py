@@ -15,7 +15,10 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).parent / "screenshots"
+# E2E_SCREENSHOTS: where shots go (default: tests/e2e/screenshots).
+SCREENSHOTS = Path(
+    os.environ.get("E2E_SCREENSHOTS") or Path(__file__).parent / "screenshots"
+)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 

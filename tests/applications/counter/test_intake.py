@@ -115,7 +115,8 @@ def test_counter_intake_accept_and_print_the_receipt(implementation, hall, clerk
     assert ITEM_NAME in text
     assert "受理通知书" in text and hall.name in text and hall.address in text
     assert application.query_code in text
-    assert mask_name(WALK_IN_NAME) in text and WALK_IN_NAME not in text
+    # Handed to the walk-in: their full name (pages others see mask it).
+    assert WALK_IN_NAME in text
     assert WALK_IN_ID not in text and WALK_IN_PHONE not in text
     # Materials received, the promised date, the seal box, the tracking link.
     assert "营业执照" in text and "房屋租赁合同" in text and "其他补充材料" not in text
@@ -123,6 +124,9 @@ def test_counter_intake_accept_and_print_the_receipt(implementation, hall, clerk
     assert f"{promised.year}年{promised.month}月{promised.day}日" in text
     assert "（印章）" in text
     assert f"query_code={application.query_code}" in text.replace("\n", "")
+    # The walk-in has no password yet: the receipt says how to get online.
+    flat = "".join(text.split())
+    assert "开通网上账号" in flat and "“用手机验证码开通”" in flat
 
     # Notified once by SMS (the walk-in has no e-mail): submitted + accepted.
     events = sorted(
@@ -164,6 +168,7 @@ def test_counter_intake_one_time_notice_pdf_lists_every_material(
         assert name in text and problem in text
     assert "房屋租赁合同" not in text
     assert "补正期限" in text and "（印章）" in text
+    assert "“用手机验证码开通”" in "".join(text.split())
 
     # The clerk supplements at the counter and resubmits; it queues again.
     r = client.get(f"/counter/intake/{application.pk}/materials/")
