@@ -15,15 +15,18 @@ class WorkflowConfig(AppConfig):
         hooks.on_accepted              services.routing.case_open_on_acceptance
         hooks.on_withdrawn_after_...   services.routing.case_withdraw
         hooks.register_visibility_rule visibility.workflow_visibility_rule
+        hooks.register_progress_provider progress.application_progress
         portal.clocks handlers/access  services.deadlines.register()
         ============================== =========================================
         """
         from applications import hooks
 
+        from .progress import application_progress
         from .services import deadlines, routing
         from .visibility import workflow_visibility_rule
 
         hooks.on_accepted.register(routing.case_open_on_acceptance)
         hooks.on_withdrawn_after_acceptance.register(routing.case_withdraw)
         hooks.register_visibility_rule(workflow_visibility_rule)
+        hooks.register_progress_provider(application_progress)
         deadlines.register()
