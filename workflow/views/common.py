@@ -24,6 +24,7 @@ from portal.roles import Role, user_has_role
 from .. import constants as c
 from ..models import Task
 from ..selectors import task_visible_to
+from ..services.common import task_access_or_audit
 
 DESK_ROLES = (Role.REVIEWER, Role.DEPARTMENT_HEAD)
 
@@ -41,8 +42,13 @@ def not_found(exc: NotFoundError | None = None) -> Http404:
     return Http404(exc.detail if exc else _("未找到，或您无权查看"))
 
 
-def task_for(request, pk: int) -> Task:
-    """A task the user may see (workflow.selectors.task_visible_to), else 404."""
+def task_for(request, pk: int, *, action: str = "") -> Task:
+    """A task the user may see (workflow.selectors.task_visible_to), else 404.
+
+    With ``action`` (a form posted to change the task), a refusal is audited
+    first through the services' own check (services.common.task_access_or_audit:
+    a try on another department's task is a security matter).
+    """
     task = (
         task_visible_to(request.user)
         .select_related(
@@ -60,6 +66,11 @@ def task_for(request, pk: int) -> Task:
         .first()
     )
     if task is None:
+        if action:
+            try:
+                task_access_or_audit(pk, request.user, action=action)
+            except NotFoundError as exc:
+                raise not_found(exc) from exc
         raise not_found()
     return task
 

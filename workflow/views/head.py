@@ -25,7 +25,7 @@ from catalog.models import Department
 from portal.errors import NotFoundError, ServiceError
 from portal.forms import apply_service_error
 from portal.responses import render_page
-from portal.roles import Role
+from portal.roles import Role, user_has_role
 
 from ..forms import (
     ConsultationForm,
@@ -83,7 +83,7 @@ def head_desk(request):
 @login_required
 @require_POST
 def reassign(request, pk: int):
-    task = task_for(request, pk)
+    task = task_for(request, pk, action="task_reassign")
     form = ReassignForm(
         request.POST, staff=department_colleagues(task.department_id), prefix="reassign"
     )
@@ -126,7 +126,9 @@ def _extension(request, pk: int, *, approve: bool):
             request,
             _("已批准延期，已告知申请人") if approve else _("已不予批准延期"),
         )
-    return redirect(reverse("workflow:head") + "#extensions")
+    if user_has_role(request.user, Role.DEPARTMENT_HEAD) or not extension.task_id:
+        return redirect(reverse("workflow:head") + "#extensions")
+    return redirect(reverse("workflow:task", args=[extension.task_id]) + "#extension")
 
 
 @login_required
@@ -145,7 +147,7 @@ def extension_refuse_view(request, pk: int):
 @require_POST
 def invite_consultant(request, pk: int):
     """Invite a named staff user outside the department to consult on the case."""
-    task = task_for(request, pk)
+    task = task_for(request, pk, action="consultation_invite")
     form = ConsultationForm(request.POST, prefix="consult")
     if form.is_valid():
         user = (
@@ -176,7 +178,7 @@ def invite_consultant(request, pk: int):
 @require_POST
 def schedule_inspection(request, pk: int):
     """One joint site inspection for several tasks of the task's case."""
-    task = task_for(request, pk)
+    task = task_for(request, pk, action="inspection_schedule")
     form = InspectionForm(
         request.POST, tasks=inspection_tasks(task), prefix="inspection"
     )

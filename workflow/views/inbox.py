@@ -83,7 +83,7 @@ def _back(request, task) -> str:
 @login_required
 @require_POST
 def claim(request, pk: int):
-    task = task_for(request, pk)
+    task = task_for(request, pk, action="task_claim")
     try:
         task_claim(task=task, actor=request.user)
     except ServiceError as exc:
@@ -96,7 +96,7 @@ def claim(request, pk: int):
 @login_required
 @require_POST
 def release(request, pk: int):
-    task = task_for(request, pk)
+    task = task_for(request, pk, action="task_release")
     try:
         task_release(task=task, actor=request.user)
     except ServiceError as exc:

@@ -44,8 +44,20 @@ from ..services.extensions import extension_request
 from ..services.inspections import inspection_record_finding
 from ..services.supplements import task_request_supplement
 from ..services.tasks import task_comment, task_decide
-from .common import department_colleagues, mark_of, not_found, task_for
+from .common import (
+    department_colleagues,
+    error_text,
+    mark_of,
+    not_found,
+    task_for,
+)
 
+ACTIONS = {
+    "decision": "task_decide",
+    "supplement": "task_request_supplement",
+    "extension": "extension_request",
+    "comment": "task_comment",
+}
 FORMS = {
     "decision": DecisionForm,
     "supplement": SupplementRequestForm,
@@ -135,7 +147,7 @@ def task_page(request, pk: int):
 
 def _post(request, pk, name, call, *, field_map=None, done=""):
     """Bind the named form, call the service with its data, or re-render."""
-    task = task_for(request, pk)
+    task = task_for(request, pk, action=ACTIONS[name])
     form = FORMS[name](request.POST, prefix=name)
     if not form.is_valid():
         return render_task(request, task, bound={name: form}, status=400)
@@ -146,7 +158,13 @@ def _post(request, pk, name, call, *, field_map=None, done=""):
     except ServiceError as exc:
         apply_service_error(form, exc, field_map)
         task = task_for(request, pk)  # what the service saw, for the page
-        return render_task(request, task, bound={name: form}, status=exc.status)
+        # A refusal about the task as a whole (not claimed, already decided,
+        # the case suspended) goes to the top of the page too: the form it
+        # came from may not be shown any more.
+        error = error_text(exc) if form.non_field_errors() else ""
+        return render_task(
+            request, task, bound={name: form}, error=error, status=exc.status
+        )
     messages.success(request, done)
     return redirect(reverse("workflow:task", args=[pk]) + "#" + name)
 
@@ -218,7 +236,7 @@ def _inspection(task: Task, inspection_id: int) -> Inspection:
 @require_POST
 def record_finding(request, pk: int, inspection_id: int):
     """The department's findings of a joint site inspection, on its task."""
-    task = task_for(request, pk)
+    task = task_for(request, pk, action="inspection_record_finding")
     form = FindingForm(request.POST, prefix="finding")
     bound = {"finding": form, "finding_for": inspection_id}
     if not form.is_valid():

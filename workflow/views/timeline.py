@@ -26,6 +26,7 @@ from applications.views.common import timeline as status_timeline
 from portal import clocks
 from portal.errors import NotFoundError
 from portal.responses import render_page
+from portal.roles import user_is_staff
 
 from .. import documents
 from ..constants import SUBJECT_CASE
@@ -90,6 +91,9 @@ def _timeline(request, pk: int, *, audience: str):
 
 @login_required
 def staff_timeline(request, pk: int):
+    """The staff's page of the timeline (the applicant has their own, below)."""
+    if not user_is_staff(request.user):
+        raise not_found()
     return _timeline(request, pk, audience="staff")
 
 
