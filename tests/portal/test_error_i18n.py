@@ -97,8 +97,12 @@ COVERED = [
     "portal/public/*.py",
     "portal/lockout.py",
     "portal/session_policy.py",
+    "workflow/services/*.py",
+    "workflow/selectors.py",
+    "workflow/constants.py",
+    "workflow/models.py",
 ]
-APP_CATALOGS = ["portal", "people", "catalog", "applications"]
+APP_CATALOGS = ["portal", "people", "catalog", "applications", "workflow"]
 
 # Errors that carry a message, and where the message is among the arguments.
 MESSAGE_ARG = {
