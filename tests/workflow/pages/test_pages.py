@@ -447,3 +447,26 @@ def test_list_pages_keep_a_flat_query_count(
         task_claim(task=task, actor=world.users["reviewer2"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_the_pages_speak_english_when_asked(world, as_user, settings):
+    task = world.task(world.market)
+    pages = {
+        "reviewer": [
+            ("/desk/tasks/", "Sorted by due date, nearest first"),
+            (f"/desk/tasks/{task.pk}/", "Opinions of every department"),
+            (f"/deadlines/{task.clock_id}/", "Days counted"),
+            (f"/desk/applications/{world.application.pk}/timeline/", "Steps"),
+        ],
+        "head": [("/desk/head/", "Extensions to decide")],
+        "applicant": [
+            (f"/my/applications/{world.application.pk}/timeline/", "Deadlines")
+        ],
+    }
+    for who, urls in pages.items():
+        client = as_user(who)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        for url, phrase in urls:
+            r = client.get(url)
+            assert r.status_code == 200, url
+            assert phrase in r.content.decode(), url
