@@ -110,6 +110,17 @@ def opinion_rows(case: Case) -> list[OpinionRow]:
     ]
 
 
+def legal_bases(version) -> str:
+    """The item's 设定依据 (law and article), as the guide lists them."""
+    parts = []
+    for basis in version.legal_bases or []:
+        if isinstance(basis, dict):
+            text = f"{basis.get('law', '')}{basis.get('article', '')}".strip()
+            if text:
+                parts.append(text)
+    return "；".join(parts)
+
+
 def decision_pdf(case: Case, *, tracking_url: str) -> bytes:
     """The decision document of a decided case (see the module docstring)."""
     kind = decision_kind(case)
@@ -129,6 +140,10 @@ def decision_pdf(case: Case, *, tracking_url: str) -> bytes:
     joint = (
         f"经{len(departments)}个部门并联审查，" if len(departments) > 1 else "经审查，"
     )
+    if approved:
+        basis_row = ("法律依据", legal_bases(application.version) or "—")
+    else:
+        basis_row = ("理由和依据", application.decision_basis or "—")
     story = [
         *heading(title, application, parties),
         pdf.para(f"{parties.applicant}："),
@@ -147,7 +162,7 @@ def decision_pdf(case: Case, *, tracking_url: str) -> bytes:
                 ("受理日期", cn_date(case.opened_on)),
                 ("决定日期", cn_date(decided_on)),
                 ("决定", outcome_text),
-                ("依据", application.decision_basis or "—"),
+                basis_row,
             ]
         ),
         pdf.para("各部门审查意见", "h2"),

@@ -59,3 +59,21 @@ def test_without_progress_the_stored_promise_stays(client, accepted):
         hooks.register_progress_provider(previous)
     assert "当前办理阶段" not in html
     assert accepted.promised_date.isoformat() in html
+
+
+def test_a_routed_application_shows_its_stage_and_promise(client):
+    from portal.models import Clock
+    from workflow import constants as c
+
+    from .world import build_world
+
+    world = build_world()
+    promised = Clock.objects.get(
+        subject_type=c.SUBJECT_CASE,
+        subject_id=world.case.pk,
+        kind=c.CLOCK_CASE_PROMISED,
+    )
+    html = _track(client, world.application)
+    assert "当前办理阶段" in html and "并联审查" in html
+    assert promised.due_on.isoformat() in html
+    assert "扎西次仁" not in html and "王审核" not in html
