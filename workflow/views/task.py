@@ -132,9 +132,13 @@ def render_task(
 
 
 def inspection_tasks(task: Task):
-    """The open tasks of the task's case, the inspection form's choices."""
+    """The open tasks of the case's open stage: the inspection form's choices."""
     return (
-        Task.objects.filter(case_id=task.case_id, state=c.TaskState.OPEN)
+        Task.objects.filter(
+            case_id=task.case_id,
+            state=c.TaskState.OPEN,
+            stage__state=c.StageState.OPEN,
+        )
         .select_related("department")
         .order_by("department__name", "pk")
     )
