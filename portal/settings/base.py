@@ -333,6 +333,9 @@ SPECTACULAR_SETTINGS = {
         "VarianceFieldEnum": "catalog.api.serializers.variance_field_choices",
         "ApplicationStatusEnum": "applications.constants.ApplicationStatus",
         "ProvisionEnum": "applications.constants.Provision",
+        "ClockStateEnum": "portal.models.clocks.ClockState",
+        "ClockSegmentStateEnum": "portal.models.clocks.SegmentState",
+        "SuspensionReasonEnum": "portal.models.clocks.SuspensionReason",
     },
 }
 

@@ -217,7 +217,8 @@ def open_stage_tasks(
         )
         task.clock_id = clock.pk
         task.opened_at = now
-    Task.objects.bulk_update(tasks, ["clock_id", "opened_at"])
+        task.state = c.TaskState.OPEN
+    Task.objects.bulk_update(tasks, ["clock_id", "opened_at", "state"])
     sync_task_dates(tasks)
 
 
@@ -264,6 +265,7 @@ def case_open_on_acceptance(event: hooks.Accepted) -> Case:
                 limit_days=spec["limit_days"],
                 site_inspection=spec["site_inspection"],
                 special_procedure=spec["special_procedure"],
+                state=c.TaskState.WAITING,
             )
             for stage, (_name, specs) in zip(stages, plan, strict=True)
             for spec in specs
@@ -345,8 +347,10 @@ def _department_lines(tasks: list[Task], outcome: str) -> list[str]:
 
 
 def _end_case(case: Case, *, state: str, actor) -> None:
-    """Stop every running clock and cancel open tasks; the case ends as ``state``."""
-    open_tasks = list(case.tasks.filter(state=c.TaskState.OPEN))
+    """Stop every running clock, cancel open and waiting tasks; the case ends as ``state``."""
+    open_tasks = list(
+        case.tasks.filter(state__in=[c.TaskState.OPEN, c.TaskState.WAITING])
+    )
     for task in open_tasks:
         task.state = c.TaskState.CANCELLED
         task.due_on = None
@@ -474,7 +478,7 @@ def case_decide_immediately(
                 status=409,
             )
         task = (
-            Task.objects.select_for_update(no_key=True)
+            Task.objects.select_for_update(no_key=True, of=("self",))
             .select_related("department", "stage")
             .filter(case=case)
             .first()
@@ -484,6 +488,30 @@ def case_decide_immediately(
             case, task, actor=clerk, outcome=outcome, opinion=opinion, basis=basis
         )
     return case
+
+
+# --- a decision from outside the case ----------------------------------------------
+
+
+def case_guard_decision(event: hooks.Decided) -> None:
+    """Refuse a decision recorded around an open case (registered on ``on_decided``).
+
+    Once routed, an application is decided by the join above (its case has
+    ended by the time ``decide_locked`` fires the hook); a direct
+    ``application_decide`` while departments are still working would leave
+    their tasks and clocks running, so it is refused and rolls back.
+    """
+    state = (
+        Case.objects.filter(application_id=event.application.pk)
+        .values_list("state", flat=True)
+        .first()
+    )
+    if state in c.OPEN_CASE_STATES:
+        raise ServiceError(
+            "case_in_progress",
+            _("该办件正在由各部门并联审查，须通过各部门的审查任务作出决定"),
+            status=409,
+        )
 
 
 # --- withdrawal --------------------------------------------------------------------
