@@ -17,6 +17,7 @@ from portal.models import User
 
 from . import constants as c
 from .models import Task
+from .services.procedures import SPECIAL_REASONS
 
 TEXT_MAX = 2000
 BASIS_MAX = 500
@@ -158,6 +159,25 @@ class ExtensionRequestForm(forms.Form):
         rows=3,
         required_message=_("请写明延期理由"),
         help_text=_("经科室负责人批准后生效，理由将告知申请人"),
+    )
+
+
+class SpecialProcedureForm(forms.Form):
+    """Start a special procedure (Art. 45): the time it takes is not counted."""
+
+    reason = forms.ChoiceField(
+        label=_("特别程序"),
+        choices=[(r.value, r.label) for r in SPECIAL_REASONS],
+        error_messages={
+            "required": _("请选择特别程序的种类"),
+            "invalid_choice": _("请选择特别程序的种类"),
+        },
+    )
+    note = _text(
+        _("说明"),
+        rows=2,
+        required_message=_("请说明特别程序的内容"),
+        help_text=_("例如：委托检测机构检测油烟排放；告知申请人所需时间"),
     )
 
 

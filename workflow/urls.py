@@ -21,6 +21,16 @@ urlpatterns = [
     path("desk/tasks/<int:pk>/extension/", task.request_extension, name="extension"),
     path("desk/tasks/<int:pk>/comment/", task.comment, name="comment"),
     path(
+        "desk/tasks/<int:pk>/procedure/",
+        task.procedure_start,
+        name="procedure_start",
+    ),
+    path(
+        "desk/tasks/<int:pk>/procedure/end/",
+        task.procedure_end,
+        name="procedure_end",
+    ),
+    path(
         "desk/tasks/<int:pk>/inspections/<int:inspection_id>/finding/",
         task.record_finding,
         name="finding",

@@ -35,6 +35,7 @@ from ..forms import (
     FindingForm,
     InspectionForm,
     ReassignForm,
+    SpecialProcedureForm,
     SupplementRequestForm,
 )
 from ..models import Inspection, Task
@@ -42,6 +43,11 @@ from ..selectors import timeline_for
 from ..services.common import is_head_of
 from ..services.extensions import extension_request
 from ..services.inspections import inspection_record_finding
+from ..services.procedures import (
+    SPECIAL_REASONS,
+    task_special_procedure_end,
+    task_special_procedure_start,
+)
 from ..services.supplements import task_request_supplement
 from ..services.tasks import task_comment, task_decide
 from .common import (
@@ -53,12 +59,14 @@ from .common import (
 )
 
 ACTIONS = {
+    "procedure": "task_special_procedure_start",
     "decision": "task_decide",
     "supplement": "task_request_supplement",
     "extension": "extension_request",
     "comment": "task_comment",
 }
 FORMS = {
+    "procedure": SpecialProcedureForm,
     "decision": DecisionForm,
     "supplement": SupplementRequestForm,
     "extension": ExtensionRequestForm,
@@ -110,6 +118,16 @@ def render_task(
         "inspections": _inspections(task, timeline),
         "mark": mark_of(task),
         "mine": mine,
+        "special": next(
+            (
+                s
+                for s in timeline.suspensions
+                if s.clock_id == task.clock_id
+                and s.last is None
+                and s.reason in SPECIAL_REASONS
+            ),
+            None,
+        ),
         "can_decide": mine and task.is_open and case.state == c.CaseState.OPEN,
         "suspended": case.state == c.CaseState.SUSPENDED,
         "forms": forms,
@@ -215,6 +233,34 @@ def request_extension(request, pk: int):
         )
 
     return _post(request, pk, "extension", call, done=_("延期申请已提交科室负责人审批"))
+
+
+@login_required
+@require_POST
+def procedure_start(request, pk: int):
+    def call(task, form):
+        d = form.cleaned_data
+        task_special_procedure_start(
+            task=task, actor=request.user, reason=d["reason"], note=d["note"]
+        )
+
+    return _post(
+        request, pk, "procedure", call, done=_("特别程序已开始，其间不计入办理期限")
+    )
+
+
+@login_required
+@require_POST
+def procedure_end(request, pk: int):
+    task = task_for(request, pk, action="task_special_procedure_end")
+    try:
+        task_special_procedure_end(task=task, actor=request.user)
+    except NotFoundError as exc:
+        raise not_found(exc) from exc
+    except ServiceError as exc:
+        return render_task(request, task, error=error_text(exc), status=exc.status)
+    messages.success(request, _("特别程序已结束，恢复计时"))
+    return redirect(reverse("workflow:task", args=[pk]) + "#procedure")
 
 
 @login_required

@@ -470,3 +470,36 @@ def test_the_pages_speak_english_when_asked(world, as_user, settings):
             r = client.get(url)
             assert r.status_code == 200, url
             assert phrase in r.content.decode(), url
+
+
+def test_special_procedure_stops_and_resumes_the_clock(world, as_user):
+    client = as_user("reviewer")
+    task = world.task(world.market)
+    client.post(f"/desk/tasks/{task.pk}/claim/")
+    r = client.post(
+        f"/desk/tasks/{task.pk}/procedure/",
+        {"procedure-reason": "supplement", "procedure-note": ""},
+    )
+    assert r.status_code == 400
+    assert field_error(r, "procedure-reason") == "请选择特别程序的种类"
+    assert field_error(r, "procedure-note") == "请说明特别程序的内容"
+    r = client.post(
+        f"/desk/tasks/{task.pk}/procedure/",
+        {"procedure-reason": "testing", "procedure-note": "委托检测油烟排放"},
+    )
+    assert r.status_code == 302
+    task.refresh_from_db()
+    assert task.due_on is None  # suspended: no due day while it runs
+    page = text(client.get(f"/desk/tasks/{task.pk}/"))
+    assert "检验、检测、检疫" in page and "特别程序结束，恢复计时" in page
+    r = client.post(f"/desk/tasks/{task.pk}/procedure/end/")
+    assert r.status_code == 302
+    task.refresh_from_db()
+    assert task.due_on is not None
+
+
+def test_a_task_of_a_stage_not_started_says_so(world, as_user):
+    later = world.case.tasks.get(stage__order=2)
+    page = text(as_user("reviewer").get(f"/desk/tasks/{later.pk}/"))
+    assert "本环节所在阶段尚未开始" in page
+    assert "认领此任务" not in page
