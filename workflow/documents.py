@@ -172,7 +172,7 @@ def decision_pdf(case: Case, *, tracking_url: str) -> bytes:
         table.append([str(i), row.stage, row.department, row.outcome, row.text])
     if len(table) == 1:
         table.append(["—", "", parties.department, outcome_text, ""])
-    story.append(pdf.table(table, col_widths=[0.5, 1.4, 1.8, 0.8, 3.6]))
+    story += [pdf.table(table, col_widths=[0.5, 1.4, 1.8, 0.8, 3.6]), pdf.spacer(3)]
     if approved:
         delivery = ""
         if application.delivery_due:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from catalog.models import Department, ServiceItem
 from portal.errors import ServiceError
 from portal.responses import render_page
+from portal.roles import Role, user_has_role
 
 from .. import constants as c
 from ..forms import InboxFilterForm
@@ -67,6 +68,7 @@ def inbox(request):
             "item": item,
             "marks": c.Mark,
             "counts": _counts(request.user),
+            "is_head": user_has_role(request.user, Role.DEPARTMENT_HEAD),
         },
     )
 

@@ -45,6 +45,11 @@ def test_inbox_lists_the_departments_tasks_nearest_due_first(world, as_user):
     assert "未认领" in page and "认领" in page
 
 
+def test_the_inbox_links_the_heads_desk_for_a_head_only(as_user):
+    assert "/desk/head/" in as_user("head").get("/desk/tasks/").content.decode()
+    assert "/desk/head/" not in as_user("reviewer").get("/desk/tasks/").content.decode()
+
+
 def test_inbox_marks_say_it_in_words(world, as_user):
     task = world.task(world.market)
     with time_machine.travel(
