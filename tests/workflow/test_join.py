@@ -88,6 +88,14 @@ def test_the_last_stage_decides_the_application_approved(five_then_one, reviewer
     )
     assert statutory.state == ClockState.STOPPED
     assert statutory.outcome == c.CaseState.APPROVED
+    # Delivery (Art. 44) stops the delivery clock.
+    from applications.services.decision import application_deliver
+
+    application_deliver(
+        application=app, actor=by_dep[last.department_id], method="window"
+    )
+    delivery.refresh_from_db()
+    assert delivery.state == ClockState.STOPPED and delivery.outcome == "delivered"
 
 
 def test_a_direct_decision_around_an_open_case_is_refused(five_then_one, deps):

@@ -42,9 +42,10 @@ from catalog.models import Department, ProcessStage, ProcessStep, Region
 from portal import clocks
 from portal.audit import audit_record
 from portal.errors import ServiceError
+from portal.models import Clock, ClockState
 
 from .. import constants as c
-from ..models import Case, CaseStage, Opinion, Task
+from ..models import Card, Case, CaseStage, Opinion, Task
 from .certificates import certificate_issue_on_approval
 from .common import (
     case_clocks,
@@ -511,6 +512,33 @@ def case_guard_decision(event: hooks.Decided) -> None:
             "case_in_progress",
             _("该办件正在由各部门并联审查，须通过各部门的审查任务作出决定"),
             status=409,
+        )
+
+
+# --- delivery ----------------------------------------------------------------------
+
+
+def case_delivered(event: hooks.Delivered) -> None:
+    """Stop the case's delivery clock on the day of delivery (``on_delivered``)."""
+    case_id = (
+        Case.objects.filter(application_id=event.application.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if case_id is None:
+        return
+    clock = (
+        Clock.objects.filter(
+            subject_type=c.SUBJECT_CASE, subject_id=case_id, kind=c.CLOCK_DELIVERY
+        )
+        .exclude(state=ClockState.STOPPED)
+        .first()
+    )
+    if clock is not None:
+        on = max(timezone.localdate(event.delivered_at), clock.started_on)
+        clocks.clock_stop(clock, on=on, outcome="delivered", actor=event.actor)
+        Card.objects.filter(clock_id=clock.pk, cleared_at__isnull=True).update(
+            cleared_at=timezone.now()
         )
 
 
