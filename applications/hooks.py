@@ -47,6 +47,9 @@ Other seams:
 
 - the certificate finder is called while a material is shown or provided,
   outside any lock; an exception propagates to the caller.
+- the progress provider is called while public tracking answers (the page
+  and the API), outside any lock, read only; it gives the current stage and
+  the promised date as the running clock has it. An exception propagates.
 - visibility rules are called whenever a queryset of visible applications is
   built (``Application.objects.visible_to``); they must not write, should cost
   at most a cached lookup, and return a Q over Application (or None for
