@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import head, inbox, task, timeline
+from .views import hall, head, inbox, task, timeline
 
 app_name = "workflow"
 
@@ -53,6 +53,13 @@ urlpatterns = [
         "desk/extensions/<int:pk>/refuse/",
         head.extension_refuse_view,
         name="extension_refuse",
+    ),
+    # The hall passes a reviewer's supplement request on and records it.
+    path("desk/supplements/", hall.supplements, name="hall_supplements"),
+    path(
+        "desk/supplements/<int:pk>/received/",
+        hall.supplement_received,
+        name="hall_supplement_received",
     ),
     # Timelines, deadlines and the decision document.
     path(

@@ -527,9 +527,14 @@ PUBLIC_OR_OWN_RULES = (
     "/i18n/",
 )
 # Object URLs whose wrong-user matrix lives with a world of their own: the
-# task, extension and deadline pages of workflow (routed cases, departments),
+# task, extension, supplement and deadline pages of workflow (routed cases, departments),
 # tests/workflow/pages/test_access.py, which checks it covers each of them.
-MATRIX_ELSEWHERE = ("/desk/tasks/", "/desk/extensions/", "/deadlines/")
+MATRIX_ELSEWHERE = (
+    "/desk/tasks/",
+    "/desk/extensions/",
+    "/desk/supplements/",
+    "/deadlines/",
+)
 PARAM_NAMES = {"material_id": "mid", "file_id": "fid"}
 # Routes whose id names another object than its parameter name says.
 ROUTE_ALIASES = {"/files/{pk}/": "/files/{fid}/"}

@@ -15,6 +15,7 @@ from workflow import constants as c
 from workflow.models import Consultation, Extension, Inspection, Opinion, Task
 from workflow.services.extensions import extension_request
 from workflow.services.inspections import inspection_schedule
+from workflow.services.supplements import task_request_supplement
 from workflow.services.tasks import task_claim
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,9 @@ def ids(world):
         place="康定市炉城镇光明路2号",
         tasks=[task, fire_task],
     )
+    supplement = task_request_supplement(
+        task=task, actor=world.users["reviewer"], text="营业执照副本"
+    )
     task_clock = Clock.objects.get(pk=task.clock_id)
     case_clock = Clock.objects.filter(
         subject_type=c.SUBJECT_CASE, subject_id=world.case.pk
@@ -46,6 +50,7 @@ def ids(world):
         "app": world.application.pk,
         "ext": extension.pk,
         "insp": inspection.pk,
+        "supp": supplement.pk,
         "task_clock": task_clock.pk,
         "case_clock": case_clock.pk,
     }
@@ -73,6 +78,7 @@ POST = [
     "/desk/tasks/{task}/inspection/",
     "/desk/extensions/{ext}/approve/",
     "/desk/extensions/{ext}/refuse/",
+    "/desk/supplements/{supp}/received/",
 ]
 FORM = {
     "decision-outcome": "approve",
@@ -184,6 +190,7 @@ def test_every_workflow_page_url_is_in_this_matrix():
         "/desk/tasks/{pk}/": "/desk/tasks/{task}/",
         "/deadlines/{pk}/": "/deadlines/{task_clock}/",
         "/desk/extensions/{pk}/": "/desk/extensions/{ext}/",
+        "/desk/supplements/{pk}/": "/desk/supplements/{supp}/",
     }
 
     def ours(template: str) -> str:

@@ -508,3 +508,29 @@ def test_a_task_of_a_stage_not_started_says_so(world, as_user):
     page = text(as_user("reviewer").get(f"/desk/tasks/{later.pk}/"))
     assert "本环节所在阶段尚未开始" in page
     assert "认领此任务" not in page
+
+
+def test_the_hall_records_the_supplement_and_the_clock_resumes(world, as_user):
+    reviewer = as_user("reviewer")
+    task = world.task(world.market)
+    reviewer.post(f"/desk/tasks/{task.pk}/claim/")
+    reviewer.post(
+        f"/desk/tasks/{task.pk}/supplement/", {"supplement-items": "营业执照副本"}
+    )
+    supplement = world.case.supplements.get()
+    assert as_user("other_clerk").get("/desk/supplements/").status_code == 200
+    assert "营业执照副本" not in text(as_user("other_clerk").get("/desk/supplements/"))
+    r = as_user("other_clerk").post(f"/desk/supplements/{supplement.pk}/received/")
+    assert r.status_code == 404
+    assert as_user("reviewer").get("/desk/supplements/").status_code == 403
+    clerk = as_user("clerk")
+    page = text(clerk.get("/desk/supplements/"))
+    assert "营业执照副本" in page and "康定市市场监督管理局" in page
+    r = clerk.post(f"/desk/supplements/{supplement.pk}/received/", {"note": "已收原件"})
+    assert r.status_code == 302
+    world.case.refresh_from_db()
+    assert world.case.state == c.CaseState.OPEN
+    supplement.refresh_from_db()
+    assert supplement.received_note == "已收原件"
+    task.refresh_from_db()
+    assert task.due_on is not None
