@@ -154,16 +154,16 @@ class QrCode(Flowable):
                     start = None
 
 
-def _style(name: str, **kwargs) -> ParagraphStyle:
+def paragraph_style(name: str, **kwargs) -> ParagraphStyle:
     return ParagraphStyle(name, parent=pdf.styles()["body"], **kwargs)
 
 
-def _text(text: str):
+def letter_text(text: str):
     """A body paragraph of an official letter: first line indented two characters."""
     body = pdf.styles()["body"]
     return pdf.para(
         text,
-        _style("letter", firstLineIndent=2 * body.fontSize, spaceAfter=6),
+        paragraph_style("letter", firstLineIndent=2 * body.fontSize, spaceAfter=6),
     )
 
 
@@ -179,7 +179,7 @@ class Parties:
     hall_phone: str
 
 
-def _parties(application: Application) -> Parties:
+def parties_of(application: Application) -> Parties:
     profile = getattr(application.applicant, "applicant", None)
     person = profile.full_name if profile else application.applicant.display_name
     applicant = person or "—"
@@ -197,20 +197,21 @@ def _parties(application: Application) -> Parties:
     )
 
 
-def _heading(kind: str, application: Application, parties: Parties) -> list:
+def heading(title: str, application: Application, parties: Parties) -> list:
+    """The issuing hall, the document's title and the application number."""
     return [
         pdf.para(
             parties.hall_name,
-            _style("issuer", fontSize=12, leading=18, alignment=TA_CENTER),
+            paragraph_style("issuer", fontSize=12, leading=18, alignment=TA_CENTER),
         ),
-        pdf.para(TITLES[kind], "title"),
+        pdf.para(title, "title"),
         pdf.para(f"办件编号：{application.number}", "subtitle"),
     ]
 
 
-def _seal_block(parties: Parties, issued: dt.date) -> Flowable:
+def seal_block(parties: Parties, issued: dt.date) -> Flowable:
     """Issuer, address and date on the left; the seal box on the right."""
-    right = _style("sign", alignment=TA_RIGHT)
+    right = paragraph_style("sign", alignment=TA_RIGHT)
     left = [
         pdf.para(parties.hall_name, right),
         pdf.para(cn_date(issued), right),
@@ -219,7 +220,8 @@ def _seal_block(parties: Parties, issued: dt.date) -> Flowable:
         [
             [
                 pdf.para(
-                    SEAL_TEXT, _style("seal", alignment=TA_CENTER, textColor=pdf.ACCENT)
+                    SEAL_TEXT,
+                    paragraph_style("seal", alignment=TA_CENTER, textColor=pdf.ACCENT),
                 )
             ]
         ],
@@ -250,7 +252,7 @@ def _seal_block(parties: Parties, issued: dt.date) -> Flowable:
     return KeepTogether([pdf.spacer(8), block])
 
 
-def _contact_lines(parties: Parties) -> list:
+def contact_lines(parties: Parties) -> list:
     lines = []
     if parties.hall_address:
         lines.append(f"地址：{parties.hall_address}")
@@ -272,6 +274,46 @@ def _activation_lines(application: Application) -> list:
     if application.applicant.has_usable_password():
         return []
     return [pdf.para(ACTIVATION_HOWTO.format(site=SITE_NAME), "small")]
+
+
+def qr_block(tracking_url: str) -> Flowable:
+    """The QR code of the public tracking page, with how to use it."""
+    qr_text = [
+        pdf.para("扫码查询办理进度", paragraph_style("qrh", fontSize=11, leading=16)),
+        pdf.para(
+            "使用手机扫描左侧二维码，或登录" + SITE_NAME + "“办件查询”，"
+            "输入办件编号和查询码，无需登录即可查看进度。",
+            "small",
+        ),
+        pdf.para(tracking_url, paragraph_style("url", fontSize=7.5, leading=10)),
+    ]
+    block = Table(
+        [[QrCode(tracking_url), qr_text]],
+        colWidths=[40 * mm, pdf.CONTENT_WIDTH - 40 * mm],
+    )
+    block.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+            ]
+        )
+    )
+    return KeepTogether([block])
+
+
+def remedies(version, document: str) -> list:
+    """救济途径: administrative review within 60 days, litigation within six months."""
+    review_body = version.review_body or "本机关的上一级行政机关或者本级人民政府"
+    litigation_body = version.litigation_body or "有管辖权的人民法院"
+    return [
+        pdf.para("救济途径", "h2"),
+        letter_text(
+            f"如对本决定不服，可以自收到{document}之日起六十日内向"
+            f"{review_body}申请行政复议，或者自收到{document}之日起六个月内向"
+            f"{litigation_body}提起行政诉讼。"
+        ),
+    ]
 
 
 def _build(kind: str, application: Application, parties: Parties, story) -> bytes:
@@ -371,7 +413,7 @@ def _received(application: Application) -> list[ApplicationMaterial]:
 
 def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
     """受理通知书. ``tracking_url``: the public tracking page with number and code."""
-    parties = _parties(application)
+    parties = parties_of(application)
     accepted = application.accepted_at or timezone.now()
     promised = cn_date(application.promised_date)
     if application.promised_date and application.dates_provisional:
@@ -381,9 +423,9 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
     if application.version.is_immediate:
         promised += "（即办件）"
     story = [
-        *_heading(RECEIPT, application, parties),
+        *heading(TITLES[RECEIPT], application, parties),
         pdf.para(f"{parties.applicant}："),
-        _text(
+        letter_text(
             f"您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
             f"申请，经审查，申请材料齐全、符合法定形式，本机关于{cn_date(accepted)}"
             "决定予以受理。请凭办件编号和查询码查询办理进度。"
@@ -419,27 +461,6 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
                 "容缺受理的材料请在承诺日期前补交；补齐前不出具办理结果。", "small"
             )
         )
-    qr_text = [
-        pdf.para("扫码查询办理进度", _style("qrh", fontSize=11, leading=16)),
-        pdf.para(
-            "使用手机扫描左侧二维码，或登录" + SITE_NAME + "“办件查询”，"
-            "输入办件编号和查询码，无需登录即可查看进度。",
-            "small",
-        ),
-        pdf.para(tracking_url, _style("url", fontSize=7.5, leading=10)),
-    ]
-    qr_block = Table(
-        [[QrCode(tracking_url), qr_text]],
-        colWidths=[40 * mm, pdf.CONTENT_WIDTH - 40 * mm],
-    )
-    qr_block.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (0, 0), 0),
-            ]
-        )
-    )
     visit = in_person(application)
     if visit:
         story.append(pdf.para("须本人到场", "h2"))
@@ -452,10 +473,10 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
                 ]
             )
         )
-    story += [pdf.spacer(3), KeepTogether([qr_block])]
+    story += [pdf.spacer(3), qr_block(tracking_url)]
     story += _activation_lines(application)
-    story.append(_seal_block(parties, timezone.localtime(accepted).date()))
-    story += _contact_lines(parties)
+    story.append(seal_block(parties, timezone.localtime(accepted).date()))
+    story += contact_lines(parties)
     return _build(RECEIPT, application, parties, story)
 
 
@@ -470,14 +491,14 @@ def supplement_due(notice: SupplementNotice) -> tuple[dt.date, bool]:
 
 def notice_pdf(application: Application, *, notice: SupplementNotice) -> bytes:
     """一次性告知书: every material listed in ``notice``, what is wrong, how, when."""
-    parties = _parties(application)
+    parties = parties_of(application)
     issued = timezone.localtime(notice.issued_at).date()
     due, provisional = supplement_due(notice)
     due_text = cn_date(due) + ("（节假日安排以公布为准）" if provisional else "")
     story = [
-        *_heading(NOTICE, application, parties),
+        *heading(TITLES[NOTICE], application, parties),
         pdf.para(f"{parties.applicant}："),
-        _text(
+        letter_text(
             f"您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
             "申请，经审查，申请材料不齐全或者不符合法定形式。现将需要补正的"
             f"全部内容一次性告知如下（共{len(notice.items)}项）："
@@ -508,21 +529,21 @@ def notice_pdf(application: Application, *, notice: SupplementNotice) -> bytes:
                 + "综合窗口办理。",
             ]
         ),
-        _text(
+        letter_text(
             f"请于{due_text}前一次性补正上述全部材料。补正期间不计入办理时限；"
             "材料补齐后，本机关将在5个工作日内作出是否受理的决定。"
             "本告知书所列以外的材料，本机关不再要求补正。"
         ),
         *_activation_lines(application),
     ]
-    story.append(_seal_block(parties, issued))
-    story += _contact_lines(parties)
+    story.append(seal_block(parties, issued))
+    story += contact_lines(parties)
     return _build(NOTICE, application, parties, story)
 
 
 def refusal_pdf(application: Application) -> bytes:
     """不予受理通知书: reason, legal basis and the applicant's remedies."""
-    parties = _parties(application)
+    parties = parties_of(application)
     version = application.version
     refused_at = (
         application.history.filter(to_status=S.REFUSED)
@@ -530,12 +551,10 @@ def refusal_pdf(application: Application) -> bytes:
         .values_list("at", flat=True)
         .first()
     ) or timezone.now()
-    review_body = version.review_body or "本机关的上一级行政机关或者本级人民政府"
-    litigation_body = version.litigation_body or "有管辖权的人民法院"
     story = [
-        *_heading(REFUSAL, application, parties),
+        *heading(TITLES[REFUSAL], application, parties),
         pdf.para(f"{parties.applicant}："),
-        _text(
+        letter_text(
             f"您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
             f"申请，经审查，本机关于{cn_date(refused_at)}决定不予受理。"
         ),
@@ -549,13 +568,8 @@ def refusal_pdf(application: Application) -> bytes:
                 ("法律依据", application.refusal_basis),
             ]
         ),
-        pdf.para("救济途径", "h2"),
-        _text(
-            "如对本决定不服，可以自收到本通知书之日起六十日内向"
-            f"{review_body}申请行政复议，或者自收到本通知书之日起六个月内向"
-            f"{litigation_body}提起行政诉讼。"
-        ),
+        *remedies(version, "本通知书"),
     ]
-    story.append(_seal_block(parties, timezone.localtime(refused_at).date()))
-    story += _contact_lines(parties)
+    story.append(seal_block(parties, timezone.localtime(refused_at).date()))
+    story += contact_lines(parties)
     return _build(REFUSAL, application, parties, story)

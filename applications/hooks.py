@@ -47,6 +47,9 @@ Other seams:
 
 - the certificate finder is called while a material is shown or provided,
   outside any lock; an exception propagates to the caller.
+- the progress provider is called while public tracking answers (the page
+  and the API), outside any lock, read only; it gives the current stage and
+  the promised date as the running clock has it. An exception propagates.
 - visibility rules are called whenever a queryset of visible applications is
   built (``Application.objects.visible_to``); they must not write, should cost
   at most a cached lookup, and return a Q over Application (or None for
@@ -305,3 +308,44 @@ def visibility_rules(user) -> Iterator[Q]:
         extra = rule(user)
         if extra is not None:
             yield extra
+
+
+# --- progress after acceptance (public tracking) ---------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an accepted application stands, as public tracking may show it.
+
+    No personal data: the current stage's name (办理阶段) and the promised
+    completion date as the running clock has it now (moved by suspensions and
+    an approved extension), with ``provisional`` when it rests on holiday
+    arrangements not yet published.
+    """
+
+    stage: str
+    promised_date: dt.date | None
+    provisional: bool
+
+
+_progress_provider: Callable[[Application], Progress | None] | None = None
+
+
+def register_progress_provider(
+    provider: Callable[[Application], Progress | None] | None,
+) -> None:
+    """provider(application) -> Progress or None (nothing known beyond applications').
+
+    Workflow registers one (the case's current stage and its promised clock).
+    Called while the tracking page or API answers, outside any lock; it must
+    only read. An exception propagates (the page shows a server error rather
+    than a wrong date). ``None`` removes it (tests).
+    """
+    global _progress_provider
+    _progress_provider = provider
+
+
+def progress_of(application: Application) -> Progress | None:
+    if _progress_provider is None:
+        return None
+    return _progress_provider(application)

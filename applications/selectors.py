@@ -25,6 +25,7 @@ from people.privacy import IdNumberError, validate_id_number
 from portal.errors import ErrorItem, NotFoundError
 
 from . import constants as c
+from . import hooks
 from .form_privacy import form_plain
 from .models import (
     Application,
@@ -519,6 +520,7 @@ class TrackResult:
     acceptance_deemed: bool = False
     supplement_due: dt.date | None = None
     closure_label: str = ""
+    stage: str = ""  # the current stage once routed (hooks.progress_of)
 
 
 @dataclass(frozen=True)
@@ -590,6 +592,11 @@ def application_track(*, number: str, query_code: str) -> TrackResult:
             .values_list("due_date", flat=True)
             .first()
         )
+    progress = hooks.progress_of(application)
+    promised_date = application.promised_date
+    provisional = application.dates_provisional
+    if progress is not None and progress.promised_date is not None:
+        promised_date, provisional = progress.promised_date, progress.provisional
     return TrackResult(
         number=application.number,
         item_name=application.version.name,
@@ -599,10 +606,11 @@ def application_track(*, number: str, query_code: str) -> TrackResult:
         status_label=application.get_status_display(),
         submitted_at=application.submitted_at,
         acceptance_due=application.acceptance_due,
-        promised_date=application.promised_date,
-        dates_provisional=application.dates_provisional,
+        promised_date=promised_date,
+        dates_provisional=provisional,
         timeline=timeline,
         acceptance_deemed=application.acceptance_deemed,
         supplement_due=supplement_due,
         closure_label=application.get_closure_reason_display(),
+        stage=progress.stage if progress is not None else "",
     )

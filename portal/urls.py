@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("portal.public.urls")),
     path("", include("catalog.urls")),
     path("", include("applications.urls")),
+    path("", include("workflow.urls")),
     path("accounts/", include("applications.urls_accounts")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin signs in through the portal's login (password, then the

@@ -17,11 +17,13 @@ class WorkflowConfig(AppConfig):
         hooks.on_decided               services.routing.case_guard_decision
         hooks.on_delivered             services.routing.case_delivered
         hooks.register_visibility_rule visibility.workflow_visibility_rule
+        hooks.register_progress_provider progress.application_progress
         portal.clocks handlers/access  services.deadlines.register()
         ============================== =========================================
         """
         from applications import hooks
 
+        from .progress import application_progress
         from .services import deadlines, routing
         from .visibility import workflow_visibility_rule
 
@@ -30,4 +32,5 @@ class WorkflowConfig(AppConfig):
         hooks.on_decided.register(routing.case_guard_decision)
         hooks.on_delivered.register(routing.case_delivered)
         hooks.register_visibility_rule(workflow_visibility_rule)
+        hooks.register_progress_provider(application_progress)
         deadlines.register()

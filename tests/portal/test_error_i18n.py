@@ -108,6 +108,10 @@ COVERED = [
     "workflow/selectors.py",
     "workflow/constants.py",
     "workflow/models.py",
+    "workflow/views/*.py",
+    "workflow/forms.py",
+    "workflow/documents.py",
+    "workflow/progress.py",
 ]
 APP_CATALOGS = ["portal", "people", "catalog", "applications", "workflow"]
 
