@@ -10,12 +10,16 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from .clocks import register_calendar_hooks
         from .roles import ensure_role_groups
         from .session_policy import stamp_login
 
         # Every login path (views, admin, force_login) starts the session's
         # clocks; infrastructure like axes' receivers, not business logic.
         user_logged_in.connect(stamp_login, dispatch_uid="portal.stamp_login")
+
+        # Clocks guard the calendar days they counted and follow its edits.
+        register_calendar_hooks()
 
         # Groups and their model permissions exist after every migrate.
         post_migrate.connect(

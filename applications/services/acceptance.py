@@ -41,10 +41,11 @@ def _lock_for_clerk(application: Application, clerk) -> Application:
     return locked
 
 
-def promised_completion(
-    *, application: Application, start: dt.date
-) -> tuple[dt.date | None, bool]:
-    """Promised completion date from the pinned version (local variance wins)."""
+def promised_limit(*, application: Application) -> tuple[int | None, str]:
+    """(days, unit) of the promised limit: the pinned version's, a local variance wins.
+
+    Workflow times the case's promised clock with the same value.
+    """
     version = application.version
     override = (
         application.implementation.variances.filter(field="promised_limit_value")
@@ -55,9 +56,17 @@ def promised_completion(
     if override is not None:
         with contextlib.suppress(TypeError, ValueError):
             value = int(override)
+    return value, version.promised_limit_unit
+
+
+def promised_completion(
+    *, application: Application, start: dt.date
+) -> tuple[dt.date | None, bool]:
+    """Promised completion date from the pinned version (local variance wins)."""
+    value, unit = promised_limit(application=application)
     if value is None:
         return None, False
-    return limit_end(start, value, version.promised_limit_unit)
+    return limit_end(start, value, unit)
 
 
 def accept_locked(

@@ -111,64 +111,86 @@ def application_decide(
     ``decided_at``: the date on the written decision, not in the future and
     not before acceptance; default now.
     """
-    basis = (basis or "").strip()
     with transaction.atomic():
         locked = _lock_for_department(application, actor, hall_too=False)
-        to_status = S.REJECTED if outcome == c.DecisionOutcome.REJECTED else S.APPROVED
-        require_from(locked, to_status, {S.IN_REVIEW})
-        errors = ErrorCollector()
-        if outcome not in c.DecisionOutcome.values:
-            errors.add("outcome_invalid", _("请选择准予许可或不予许可"), "outcome")
-        if not basis:
-            errors.add("decision_basis_required", _("请填写决定的依据和理由"), "basis")
-        elif len(basis) > BASIS_MAX:
-            errors.add(
-                "decision_basis_too_long",
-                _("决定依据不超过%(limit)s字") % {"limit": BASIS_MAX},
-                "basis",
-            )
-        now = timezone.now()
-        decided_at = _moment(
-            decided_at,
-            now=now,
-            after=locked.accepted_at,
-            field="decided_at",
-            label=_("决定时间"),
-            after_label=_("受理时间"),
-            errors=errors,
+        decide_locked(
+            locked, actor=actor, outcome=outcome, basis=basis, decided_at=decided_at
         )
-        errors.raise_if_any("decision_invalid", _("决定内容有误"))
-        locked.decision = outcome
-        locked.decision_basis = basis
-        locked.decided_at = decided_at
-        locked.decided_by = actor
-        fields = ["decision", "decision_basis", "decided_at", "decided_by"]
-        changes: dict = {"decision": outcome, "decided_at": decided_at.isoformat()}
-        if to_status == S.APPROVED:
-            due, provisional = add_working_days(
-                timezone.localdate(decided_at), c.DELIVERY_WORKING_DAYS
-            )
-            locked.delivery_due = due
-            locked.dates_provisional = locked.dates_provisional or provisional
-            fields += ["delivery_due", "dates_provisional"]
-            changes["delivery_due"] = due.isoformat()
-        transition_locked(
-            locked,
-            to_status,
+    return locked
+
+
+def decide_locked(
+    locked: Application,
+    *,
+    actor,
+    outcome: str,
+    basis: str,
+    decided_at: dt.datetime | None = None,
+) -> Application:
+    """Record the decision on a LOCKED application whose actor was checked.
+
+    The one decision, whoever decides: a reviewer of the implementing
+    department through :func:`application_decide`, or workflow when the last
+    stage of a case closes (the deciding reviewer's right was checked on the
+    task, under the case's lock). Same rules, edges and hook as
+    :func:`application_decide`.
+    """
+    basis = (basis or "").strip()
+    to_status = S.REJECTED if outcome == c.DecisionOutcome.REJECTED else S.APPROVED
+    require_from(locked, to_status, {S.IN_REVIEW})
+    errors = ErrorCollector()
+    if outcome not in c.DecisionOutcome.values:
+        errors.add("outcome_invalid", _("请选择准予许可或不予许可"), "outcome")
+    if not basis:
+        errors.add("decision_basis_required", _("请填写决定的依据和理由"), "basis")
+    elif len(basis) > BASIS_MAX:
+        errors.add(
+            "decision_basis_too_long",
+            _("决定依据不超过%(limit)s字") % {"limit": BASIS_MAX},
+            "basis",
+        )
+    now = timezone.now()
+    decided_at = _moment(
+        decided_at,
+        now=now,
+        after=locked.accepted_at,
+        field="decided_at",
+        label=_("决定时间"),
+        after_label=_("受理时间"),
+        errors=errors,
+    )
+    errors.raise_if_any("decision_invalid", _("决定内容有误"))
+    locked.decision = outcome
+    locked.decision_basis = basis
+    locked.decided_at = decided_at
+    locked.decided_by = actor
+    fields = ["decision", "decision_basis", "decided_at", "decided_by"]
+    changes: dict = {"decision": outcome, "decided_at": decided_at.isoformat()}
+    if to_status == S.APPROVED:
+        due, provisional = add_working_days(
+            timezone.localdate(decided_at), c.DELIVERY_WORKING_DAYS
+        )
+        locked.delivery_due = due
+        locked.dates_provisional = locked.dates_provisional or provisional
+        fields += ["delivery_due", "dates_provisional"]
+        changes["delivery_due"] = due.isoformat()
+    transition_locked(
+        locked,
+        to_status,
+        actor=actor,
+        reason=basis,
+        fields=fields,
+        changes=changes,
+    )
+    hooks.on_decided.fire(
+        hooks.Decided(
+            application=locked,
+            outcome=outcome,
+            basis=basis,
+            decided_at=decided_at,
             actor=actor,
-            reason=basis,
-            fields=fields,
-            changes=changes,
         )
-        hooks.on_decided.fire(
-            hooks.Decided(
-                application=locked,
-                outcome=outcome,
-                basis=basis,
-                decided_at=decided_at,
-                actor=actor,
-            )
-        )
+    )
     return locked
 
 

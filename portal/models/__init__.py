@@ -1,5 +1,16 @@
 """Portal's base models, one module per concern (re-exported here for Django)."""
 
+from .clocks import (
+    Clock,
+    ClockSegment,
+    ClockState,
+    ClockUnit,
+    Deadline,
+    DeadlineKind,
+    DeadlineState,
+    SegmentState,
+    SuspensionReason,
+)
 from .core import ApiToken, Article, ArticleKind, AuditChainHead, AuditEntry, User
 
 __all__ = [
@@ -8,5 +19,14 @@ __all__ = [
     "ArticleKind",
     "AuditChainHead",
     "AuditEntry",
+    "Clock",
+    "ClockSegment",
+    "ClockState",
+    "ClockUnit",
+    "Deadline",
+    "DeadlineKind",
+    "DeadlineState",
+    "SegmentState",
+    "SuspensionReason",
     "User",
 ]

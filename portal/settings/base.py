@@ -268,6 +268,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.apply_effective_dates",
         "schedule": 300.0,
     },
+    # Durable deadlines (portal.clocks, docs/adr/0009): rows, polled each minute.
+    "portal-sweep-deadlines": {
+        "task": "portal.tasks.sweep_deadlines",
+        "schedule": 60.0,
+    },
     "people-sweep-outbox": {
         "task": "people.tasks.sweep_outbox",
         "schedule": 60.0,
