@@ -53,6 +53,7 @@ urlpatterns = [
     path("api/v1/auth/", include(token_router.urls)),
     path("api/v1/catalog/", include("catalog.api.urls")),
     path("api/v1/", include("applications.api.urls")),
+    path("api/v1/", include("workflow.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The vendored documentation libraries need a little more than the site's
     # Content-Security-Policy allows: see CSP_*_UPDATE in portal/settings/base.py.

@@ -333,6 +333,12 @@ SPECTACULAR_SETTINGS = {
         "VarianceFieldEnum": "catalog.api.serializers.variance_field_choices",
         "ApplicationStatusEnum": "applications.constants.ApplicationStatus",
         "ProvisionEnum": "applications.constants.Provision",
+        "TaskStateEnum": "workflow.constants.TaskState",
+        "TaskInboxStateEnum": "workflow.api.serializers.INBOX_STATES",
+        "CaseStateEnum": "workflow.constants.CaseState",
+        "StageStateEnum": "workflow.constants.StageState",
+        "ExtensionStateEnum": "workflow.constants.ExtensionState",
+        "OpinionOutcomeEnum": "workflow.constants.OpinionOutcome",
     },
 }
 
