@@ -138,12 +138,13 @@ def test_inbox_query_count_is_flat(desk, django_assert_max_num_queries):
     client = desk.client("reviewer_a")
     with django_assert_max_num_queries(6) as one:
         assert client.get(LIST).json()["count"] == 1
-    assert len(one.captured_queries) >= 2  # the page and its COUNT
+    first = len(one.captured_queries)  # now: a request resets the query log
+    assert first >= 2  # the page and its COUNT
     more_applications(desk, 19)
     for task in Task.objects.filter(department=desk.departments["a"])[:10]:
         Task.objects.filter(pk=task.pk).update(assignee=desk.users["reviewer_a2"])
     client = desk.client("reviewer_a")
-    with django_assert_max_num_queries(len(one.captured_queries)):
+    with django_assert_max_num_queries(first):
         assert client.get(LIST).json()["count"] == 20
 
 

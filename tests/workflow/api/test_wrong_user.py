@@ -1,0 +1,158 @@
+"""The wrong user at every workflow API URL: 404 (401 without a login), nothing
+written, and the try on another department's task audited."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.models import AuditEntry
+from workflow.models import Extension, Opinion, SupplementRequest, Task
+
+pytestmark = pytest.mark.django_db
+
+# (method, URL, body): every task URL of the API, the extension approval, the
+# timeline. {task}: task A's id; {ext}: a pending extension of task A.
+TASK_URLS = [
+    ("get", "/api/v1/tasks/{task}/", None),
+    ("post", "/api/v1/tasks/{task}/claim/", {}),
+    ("post", "/api/v1/tasks/{task}/release/", {}),
+    (
+        "post",
+        "/api/v1/tasks/{task}/decide/",
+        {"outcome": "approve", "opinion": "同意"},
+    ),
+    ("post", "/api/v1/tasks/{task}/request-supplement/", {"text": "补正"}),
+    ("post", "/api/v1/tasks/{task}/extension/", {"days": 3, "reason": "检测"}),
+    ("post", "/api/v1/tasks/{task}/extension/{ext}/approve/", {"note": "同意"}),
+    ("post", "/api/v1/tasks/{task}/reassign/", {"assignee": "{assignee}"}),
+]
+TIMELINE = "/api/v1/applications/{app}/timeline/"
+# Who may not see task A (department A's): a reviewer and a head of another
+# department on the case (B), of a department not on it (C), the applicant
+# and another citizen, the clerks of both halls (a clerk passes supplements
+# on, it does not work tasks), a user with no role.
+TASK_STRANGERS = [
+    "reviewer_b",
+    "head_b",
+    "reviewer_c",
+    "head_c",
+    "reviewer_d",
+    "applicant",
+    "citizen_b",
+    "clerk1",
+    "clerk2",
+    "nobody",
+]
+# Who may not see the application's timeline: another citizen, another
+# hall's clerk, departments with no task on the case, a user with no role.
+TIMELINE_STRANGERS = ["citizen_b", "clerk2", "reviewer_c", "head_c", "nobody"]
+
+
+def _state(desk):
+    return (
+        list(
+            Task.objects.order_by("pk").values_list(
+                "pk", "state", "assignee_id", "due_on", "decided_at"
+            )
+        ),
+        list(Extension.objects.order_by("pk").values_list("pk", "state")),
+        Opinion.objects.count(),
+        SupplementRequest.objects.count(),
+    )
+
+
+def _pending_extension(desk) -> Extension:
+    r = desk.client("reviewer_a").post(
+        f"/api/v1/tasks/{desk.task_a.pk}/extension/",
+        {"days": 5, "reason": "需组织专家评审"},
+        format="json",
+    )
+    assert r.status_code == 201
+    return Extension.objects.get(pk=r.json()["id"])
+
+
+def _fill(desk, ext, template: str, body):
+    ids = {"task": desk.task_a.pk, "ext": ext.pk, "app": desk.app.pk}
+    url = template.format(**ids)
+    if body is not None:
+        body = {
+            k: (desk.users["reviewer_a2"].pk if v == "{assignee}" else v)
+            for k, v in body.items()
+        }
+    return url, body
+
+
+@pytest.mark.parametrize("who", TASK_STRANGERS)
+def test_every_task_url_is_404_for_someone_who_may_not_see_the_task(desk, who):
+    # Claimed, so a stranger's release or decision would have something to do.
+    assert (
+        desk.client("reviewer_a")
+        .post(f"/api/v1/tasks/{desk.task_a.pk}/claim/")
+        .status_code
+        == 200
+    )
+    ext = _pending_extension(desk)
+    before = _state(desk)
+    client = desk.client(who)
+    wrong = []
+    for method, template, body in TASK_URLS:
+        url, data = _fill(desk, ext, template, body)
+        r = getattr(client, method)(url, data, format="json")
+        if r.status_code != 404 or r.json()["code"] not in (
+            "task_not_found",
+            "extension_not_found",
+        ):
+            wrong.append((method, template, r.status_code, r.content[:200]))
+    assert wrong == []
+    assert _state(desk) == before
+    # The tries on an existing task of another department are on record.
+    refused = set(
+        AuditEntry.objects.filter(
+            actor=desk.users[who], action__endswith="_refused"
+        ).values_list("action", flat=True)
+    )
+    assert {
+        "workflow.task_claim_refused",
+        "workflow.task_release_refused",
+        "workflow.task_decide_refused",
+        "workflow.task_request_supplement_refused",
+        "workflow.extension_request_refused",
+        "workflow.extension_decide_refused",
+        "workflow.task_reassign_refused",
+    } <= refused
+
+
+@pytest.mark.parametrize("who", TASK_STRANGERS)
+def test_a_missing_task_answers_the_same_404(desk, who):
+    client = desk.client(who)
+    there = client.get(f"/api/v1/tasks/{desk.task_a.pk}/")
+    missing = client.get("/api/v1/tasks/987654/")
+    assert there.status_code == missing.status_code == 404
+    assert there.json() == missing.json()
+
+
+def test_every_url_needs_a_login(desk):
+    ext = _pending_extension(desk)
+    before = _state(desk)
+    client = desk.client("anon")
+    for method, template, body in [*TASK_URLS, ("get", TIMELINE, None)]:
+        url, data = _fill(desk, ext, template, body)
+        r = getattr(client, method)(url, data, format="json")
+        assert r.status_code == 401, (method, template)
+        assert r.json()["code"] == "not_authenticated"
+    assert _state(desk) == before
+
+
+@pytest.mark.parametrize("who", TIMELINE_STRANGERS)
+def test_timeline_is_404_for_someone_who_may_not_see_the_application(desk, who):
+    r = desk.client(who).get(TIMELINE.format(app=desk.app.pk))
+    assert r.status_code == 404
+    assert r.json()["code"] == "application_not_found"
+    missing = desk.client(who).get(TIMELINE.format(app=987654))
+    assert missing.json() == r.json()
+
+
+def test_the_right_people_get_the_task(desk):
+    for who in ("reviewer_a", "reviewer_a2", "head_a"):
+        r = desk.client(who).get(f"/api/v1/tasks/{desk.task_a.pk}/")
+        assert r.status_code == 200, who
