@@ -35,6 +35,7 @@ from tests.applications.factories import (
     hall_and_implementation,
     upload,
 )
+from workflow.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,17 @@ API = [
     ("post", "/api/v1/applications/{pk}/accept/"),
     ("post", "/api/v1/applications/{pk}/notify-supplement/"),
     ("post", "/api/v1/applications/{pk}/refuse/"),
+    ("get", "/api/v1/applications/{pk}/timeline/"),
+    # Workflow tasks of the application's case (987654 when it has none): no
+    # one in this world works in a department, so every one of them is 404.
+    ("get", "/api/v1/tasks/{tid}/"),
+    ("post", "/api/v1/tasks/{tid}/claim/"),
+    ("post", "/api/v1/tasks/{tid}/release/"),
+    ("post", "/api/v1/tasks/{tid}/decide/"),
+    ("post", "/api/v1/tasks/{tid}/request-supplement/"),
+    ("post", "/api/v1/tasks/{tid}/extension/"),
+    ("post", "/api/v1/tasks/{tid}/extension/{ext}/approve/"),
+    ("post", "/api/v1/tasks/{tid}/reassign/"),
 ]
 LAPSED = {
     f"{who}_{stage}"
@@ -124,10 +136,13 @@ DESK_ROLE = {"/counter/": {"clerk1", "clerk2"}, "/agent/": AGENTS}
 def _ids(app: Application) -> dict:
     rows = list(app.materials.prefetch_related("files"))
     files = [f for row in rows for f in row.files.all()]
+    task = Task.objects.filter(case__application=app).order_by("pk").first()
     return {
         "pk": app.pk,
         "mid": rows[0].material_id,
         "fid": files[0].pk if files else 987654,
+        "tid": task.pk if task else 987654,
+        "ext": 987654,
     }
 
 
@@ -177,7 +192,11 @@ def test_every_object_url_of_someone_else_is_404(world, who):
             if r.status_code not in expected:
                 wrong.append((method, url, key, r.status_code))
             elif who != "anon":
-                assert r.json()["code"] in ("application_not_found", "not_found")
+                assert r.json()["code"] in (
+                    "application_not_found",
+                    "task_not_found",
+                    "not_found",
+                )
     assert wrong == []
     assert _state() == before
 
@@ -521,7 +540,24 @@ PUBLIC_OR_OWN_RULES = (
 )
 PARAM_NAMES = {"material_id": "mid", "file_id": "fid"}
 # Routes whose id names another object than its parameter name says.
-ROUTE_ALIASES = {"/files/{pk}/": "/files/{fid}/"}
+ROUTE_ALIASES = {
+    "/files/{pk}/": "/files/{fid}/",
+    **{
+        f"/api/v1/tasks/{{pk}}/{action}": f"/api/v1/tasks/{{tid}}/{action}"
+        for action in (
+            "",
+            "claim/",
+            "release/",
+            "decide/",
+            "request-supplement/",
+            "extension/",
+            "reassign/",
+        )
+    },
+    "/api/v1/tasks/{pk}/extension/{ext_id}/approve/": (
+        "/api/v1/tasks/{tid}/extension/{ext}/approve/"
+    ),
+}
 
 
 def _routes(patterns, prefix: str = ""):
