@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 export PORT
 
-.PHONY: run test setup setup-dev services e2e-deps lint format checks openapi bench-search bench-submit clean
+.PHONY: run test setup setup-dev services e2e-deps lint format checks openapi bench-search bench-submit bench-sweep clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,9 @@ openapi: setup-dev
 
 bench-search: setup-dev services
 	$(PY) bench/catalog_search.py
+
+bench-sweep: setup-dev services
+	$(PY) bench/sweep.py
 
 bench-submit: setup-dev services
 	$(PY) bench/submit.py

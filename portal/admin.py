@@ -299,3 +299,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 for _name in AUDIT_LABELS:
     setattr(AuditEntryAdmin, f"{_name}_col", _audit_column(_name))
+
+# The working-day calendar's admin lives beside this module (registered on import).
+from . import admin_calendar  # noqa: E402, F401

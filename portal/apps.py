@@ -10,9 +10,13 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from . import workcalendar, workdays
         from .clocks import register_calendar_hooks
         from .roles import ensure_role_groups
         from .session_policy import stamp_login
+
+        # add_working_days / is_working_day read the calendar table.
+        workdays.set_calendar_source(workcalendar.current)
 
         # Every login path (views, admin, force_login) starts the session's
         # clocks; infrastructure like axes' receivers, not business logic.

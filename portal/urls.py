@@ -14,6 +14,8 @@ from drf_spectacular.views import (
 from rest_framework.routers import SimpleRouter
 
 from portal.api.auth import TokenObtainView
+from portal.api.calendar import WorkingDaysView
+from portal.api.clocks import DeadlineExplainView
 from portal.api.tokens import ApiTokenViewSet, LogoutView, TokenRefreshView
 from portal.public.login import LoginView
 from portal.public.media import catalog_file
@@ -52,8 +54,18 @@ urlpatterns = [
     path("api/v1/auth/logout/", LogoutView.as_view(), name="api-logout"),
     path("api/v1/auth/", include(token_router.urls)),
     path("api/v1/catalog/", include("catalog.api.urls")),
+    path(
+        "api/v1/calendar/working-days/",
+        WorkingDaysView.as_view(),
+        name="api-calendar-working-days",
+    ),
     path("api/v1/", include("applications.api.urls")),
     path("api/v1/", include("workflow.api.urls")),
+    path(
+        "api/v1/deadlines/<int:pk>/explain/",
+        DeadlineExplainView.as_view(),
+        name="api-deadline-explain",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The vendored documentation libraries need a little more than the site's
     # Content-Security-Policy allows: see CSP_*_UPDATE in portal/settings/base.py.

@@ -23,3 +23,24 @@ def _site_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def without_workflow():
+    """applications on its own: workflow's hooks unregistered for one test.
+
+    applications' tests describe the lower layer as it is without later apps
+    (applications.hooks: "until they do, acceptance simply records the
+    application as accepted"); workflow's own tests run with its hooks.
+    """
+    from applications import hooks
+    from workflow.services import routing
+    from workflow.visibility import workflow_visibility_rule
+
+    hooks.on_accepted.unregister(routing.case_open_on_acceptance)
+    hooks.on_withdrawn_after_acceptance.unregister(routing.case_withdraw)
+    hooks.unregister_visibility_rule(workflow_visibility_rule)
+    yield
+    hooks.on_accepted.register(routing.case_open_on_acceptance)
+    hooks.on_withdrawn_after_acceptance.register(routing.case_withdraw)
+    hooks.register_visibility_rule(workflow_visibility_rule)

@@ -13,13 +13,19 @@ from django.utils import timezone
 
 
 def backfill_due_dates(apps, schema_editor):
-    from portal.workdays import add_working_days
+    # The package's calendar, as when the notices were printed (the calendar
+    # table may not exist yet at this point of the migration graph).
+    from portal.workdays import add_working_days, package_calendar
+
+    calendar = package_calendar()
 
     Notice = apps.get_model("applications", "SupplementNotice")
     days = settings.SUPPLEMENT_DUE_WORKING_DAYS
     for notice in Notice.objects.filter(due_date__isnull=True).iterator():
         issued = timezone.localtime(notice.issued_at).date()
-        notice.due_date, notice.due_provisional = add_working_days(issued, days)
+        notice.due_date, notice.due_provisional = add_working_days(
+            issued, days, calendar
+        )
         notice.save(update_fields=["due_date", "due_provisional"])
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0008_drop_load_probe'),
+        ('portal', '0009_calendar'),
     ]
 
     operations = [

@@ -1,5 +1,6 @@
 """Portal's base models, one module per concern (re-exported here for Django)."""
 
+from .calendar import CalendarDay, CalendarRevision, CalendarSource, CalendarYear
 from .clocks import (
     Clock,
     ClockSegment,
@@ -19,6 +20,10 @@ __all__ = [
     "ArticleKind",
     "AuditChainHead",
     "AuditEntry",
+    "CalendarDay",
+    "CalendarRevision",
+    "CalendarSource",
+    "CalendarYear",
     "Clock",
     "ClockSegment",
     "ClockState",

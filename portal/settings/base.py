@@ -339,6 +339,9 @@ SPECTACULAR_SETTINGS = {
         "StageStateEnum": "workflow.constants.StageState",
         "ExtensionStateEnum": "workflow.constants.ExtensionState",
         "OpinionOutcomeEnum": "workflow.constants.OpinionOutcome",
+        "ClockStateEnum": "portal.models.clocks.ClockState",
+        "ClockSegmentStateEnum": "portal.models.clocks.SegmentState",
+        "SuspensionReasonEnum": "portal.models.clocks.SuspensionReason",
     },
 }
 

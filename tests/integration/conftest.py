@@ -18,11 +18,8 @@ from portal.celery import app
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_worker(queue: str) -> subprocess.Popen:
-    """A `celery worker` (solo pool) on ``queue``, with this process's environment.
-
-    Settings the worker should see are set in the environment before the call.
-    """
+def celery_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment pointed at the test database and Redis."""
     db = connection.settings_dict
     env = dict(os.environ)
     env.update(
@@ -33,6 +30,22 @@ def start_worker(queue: str) -> subprocess.Popen:
         ),
         TEST_REDIS_URL=settings.CELERY_BROKER_URL,
     )
+    env.update(extra or {})
+    return env
+
+
+def start_worker(
+    queue: str,
+    *,
+    include: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen:
+    """A `celery worker` (solo pool) on ``queue``, with this process's environment.
+
+    Settings the worker should see are set in the environment before the call
+    (or passed in ``env``); ``include`` names modules the worker imports at
+    start (test-only hooks).
+    """
     return subprocess.Popen(
         [
             str(Path(sys.executable).parent / "celery"),
@@ -42,13 +55,14 @@ def start_worker(queue: str) -> subprocess.Popen:
             "--pool=solo",
             "-Q",
             queue,
+            *(f"--include={module}" for module in include),
             "--without-heartbeat",
             "--without-mingle",
             "--without-gossip",
             "--loglevel=WARNING",
         ],
         cwd=ROOT,
-        env=env,
+        env=celery_env(env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -52,6 +52,10 @@ COVERED = [
     "portal/twofactor.py",
     "portal/upsert.py",
     "portal/idempotency.py",
+    "portal/workcalendar.py",
+    "portal/workdays.py",
+    "portal/admin_calendar.py",
+    "portal/clocks/*.py",
     "catalog/*.py",
     "catalog/admin/*.py",
     "catalog/api/*.py",
@@ -97,8 +101,12 @@ COVERED = [
     "portal/public/*.py",
     "portal/lockout.py",
     "portal/session_policy.py",
+    "workflow/services/*.py",
+    "workflow/selectors.py",
+    "workflow/constants.py",
+    "workflow/models.py",
 ]
-APP_CATALOGS = ["portal", "people", "catalog", "applications"]
+APP_CATALOGS = ["portal", "people", "catalog", "applications", "workflow"]
 
 # Errors that carry a message, and where the message is among the arguments.
 MESSAGE_ARG = {

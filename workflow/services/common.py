@@ -64,11 +64,7 @@ def lock_case(case_or_id: Case | int) -> Case:
     if application_id is None:
         raise case_not_found()
     application = lock_for_update(_Ref(application_id))
-    case = (
-        Case.objects.select_for_update(no_key=True)
-        .select_related("application__version", "application__implementation")
-        .get(pk=case_id)
-    )
+    case = Case.objects.select_for_update(no_key=True).get(pk=case_id)
     case.application = application
     return case
 
@@ -98,7 +94,7 @@ def lock_task(task_or_id: Task | int, *, user) -> tuple[Case, Task]:
         raise task_not_found()
     case = lock_case(row["case_id"])
     task = (
-        Task.objects.select_for_update(no_key=True)
+        Task.objects.select_for_update(no_key=True, of=("self",))
         .select_related("department", "stage")
         .get(pk=task_id)
     )

@@ -474,7 +474,7 @@ def case_decide_immediately(
                 status=409,
             )
         task = (
-            Task.objects.select_for_update(no_key=True)
+            Task.objects.select_for_update(no_key=True, of=("self",))
             .select_related("department", "stage")
             .filter(case=case)
             .first()
