@@ -105,6 +105,7 @@ COVERED = [
     "workflow/selectors.py",
     "workflow/constants.py",
     "workflow/models.py",
+    "workflow/api/*.py",
 ]
 APP_CATALOGS = ["portal", "people", "catalog", "applications", "workflow"]
 

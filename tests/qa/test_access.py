@@ -27,7 +27,7 @@ from catalog import constants as cc
 from people.constants import EnterpriseRole
 from people.models import Enterprise, EnterpriseMember
 from portal.errors import PermissionDeniedError
-from portal.models import Article, ArticleKind
+from portal.models import Article, ArticleKind, Clock
 from tests.applications.factories import (
     ApplicationFactory,
     applicable_version,
@@ -35,7 +35,8 @@ from tests.applications.factories import (
     hall_and_implementation,
     upload,
 )
-from workflow.models import Task
+from workflow.constants import SUBJECT_CASE
+from workflow.models import Case, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,8 @@ API = [
     ("post", "/api/v1/tasks/{tid}/extension/"),
     ("post", "/api/v1/tasks/{tid}/extension/{ext}/approve/"),
     ("post", "/api/v1/tasks/{tid}/reassign/"),
+    # "Explain this deadline" of the case's statutory clock (987654: none).
+    ("get", "/api/v1/deadlines/{cid}/explain/"),
 ]
 LAPSED = {
     f"{who}_{stage}"
@@ -137,12 +140,16 @@ def _ids(app: Application) -> dict:
     rows = list(app.materials.prefetch_related("files"))
     files = [f for row in rows for f in row.files.all()]
     task = Task.objects.filter(case__application=app).order_by("pk").first()
+    clock = Clock.objects.filter(
+        subject_type=SUBJECT_CASE, subject_id__in=Case.objects.filter(application=app)
+    ).first()
     return {
         "pk": app.pk,
         "mid": rows[0].material_id,
         "fid": files[0].pk if files else 987654,
         "tid": task.pk if task else 987654,
         "ext": 987654,
+        "cid": clock.pk if clock else 987654,
     }
 
 
@@ -559,6 +566,7 @@ ROUTE_ALIASES = {
     "/api/v1/tasks/{pk}/extension/{ext_id}/approve/": (
         "/api/v1/tasks/{tid}/extension/{ext}/approve/"
     ),
+    "/api/v1/deadlines/{pk}/explain/": "/api/v1/deadlines/{cid}/explain/",
 }
 
 

@@ -390,4 +390,7 @@ class TimelineSerializer(serializers.Serializer):
 
 
 def _explain_url(clock_id: int | None) -> str | None:
-    return None if clock_id is None else f"/api/v1/deadlines/{clock_id}/explain/"
+    """The path of "explain this deadline" for a clock (portal.api.clocks)."""
+    if clock_id is None:
+        return None
+    return reverse("api-deadline-explain", kwargs={"pk": clock_id})
