@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 export PORT
 
-.PHONY: run test setup setup-dev services e2e-deps lint format checks openapi bench-search bench-submit bench-sweep clean
+.PHONY: run test setup setup-dev services e2e-deps lint format checks openapi bench-search bench-submit bench-sweep bench-inbox clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,9 @@ bench-search: setup-dev services
 
 bench-sweep: setup-dev services
 	$(PY) bench/sweep.py
+
+bench-inbox: setup-dev services
+	$(PY) bench/inbox.py
 
 bench-submit: setup-dev services
 	$(PY) bench/submit.py

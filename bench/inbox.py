@@ -429,6 +429,30 @@ def explain(user) -> str:
     return queryset.explain(analyze=True, buffers=True)
 
 
+def time_sql(user, rounds: int) -> tuple[float, float]:
+    """The default page's SQL alone (planning + execution + rows), ms p50 and min."""
+    from django.db import connection
+
+    from workflow.selectors import inbox_for
+
+    sql, params = inbox_for(user, {})[:PAGE].query.sql_with_params()
+    samples = []
+    with connection.cursor() as cursor:
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            samples.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(samples), min(samples)
+
+
+def _plan_times(plan: str) -> str:
+    import re
+
+    found = dict(re.findall(r"(Planning|Execution) Time: ([0-9.]+) ms", plan))
+    return f"planning {found.get('Planning', '?')} ms, execution {found.get('Execution', '?')} ms"
+
+
 # --- acceptance ------------------------------------------------------------------------
 
 
@@ -485,6 +509,8 @@ def main() -> None:
         if "workflow_task_inbox" not in plan:
             print("  WARNING: the inbox index workflow_task_inbox is not in the plan")
         timing = time_inbox(user, args.rounds)
+        timing["sql"] = time_sql(user, args.rounds)
+        timing["plan"] = _plan_times(plan)
         accept = {n: acceptance_queries(data, n) for n in (1, 3, 5)}
         results[size] = (timing, accept, "workflow_task_inbox" in plan)
     _report(sizes, results)
@@ -515,6 +541,12 @@ def _report(sizes: list[int], results: dict) -> None:
             cell = f"p50 {p50:6.1f}  p95 {p95:6.1f}  {queries} queries  n={total:,}"
             cells.append(cell.rjust(40))
         print(f"  {name:<8}" + "".join(cells))
+    for s in sizes:
+        p50, low = results[s][0]["sql"]
+        print(
+            f"  {s:>9,}: default page SQL alone p50 {p50:.1f} ms (min {low:.1f}); "
+            f"EXPLAIN ANALYZE {results[s][0]['plan']}"
+        )
     print()
     print("queries of one acceptance (application_accept + routing):")
     for n in (1, 3, 5):

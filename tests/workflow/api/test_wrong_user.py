@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from portal.models import AuditEntry
-from workflow.models import Extension, Opinion, SupplementRequest, Task
+from workflow.models import Case, Extension, Opinion, SupplementRequest, Task
+from workflow.services.consultations import consultation_invite
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +157,32 @@ def test_the_right_people_get_the_task(desk):
     for who in ("reviewer_a", "reviewer_a2", "head_a"):
         r = desk.client(who).get(f"/api/v1/tasks/{desk.task_a.pk}/")
         assert r.status_code == 200, who
+
+
+def test_an_invited_consultant_reads_the_task_but_may_not_work_it(desk):
+    consultant = desk.users["reviewer_c"]
+    consultation_invite(
+        case=Case.objects.get(application=desk.app),
+        actor=desk.users["head_a"],
+        user=consultant,
+        note="请民政局协助核实",
+    )
+    client = desk.client("reviewer_c")
+    assert client.get(f"/api/v1/tasks/{desk.task_a.pk}/").status_code == 200
+    # A consultation is not an inbox.
+    assert client.get("/api/v1/tasks/").json()["count"] == 0
+    before = _state(desk)
+    for action, body in (
+        ("claim", {}),
+        ("decide", {"outcome": "approve", "opinion": "同意"}),
+        ("extension", {"days": 2, "reason": "检测"}),
+    ):
+        r = client.post(
+            f"/api/v1/tasks/{desk.task_a.pk}/{action}/", body, format="json"
+        )
+        assert r.status_code == 403, action
+        assert r.json()["code"] == "not_task_department", action
+    assert _state(desk) == before
+    # The timeline of a case one consults on shows the staff view.
+    r = client.get(TIMELINE.format(app=desk.app.pk))
+    assert r.status_code == 200 and r.json()["staff_view"] is True
