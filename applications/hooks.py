@@ -36,6 +36,9 @@ hook                            phase            fired by
                                                  in review (routing stops its
                                                  tasks and clocks)
 ``on_decided``                  in transaction   decision.application_decide
+``on_delivered``                in transaction   decision.application_deliver
+                                                 (routing stops the delivery
+                                                 clock)
 ``on_closed``                   after commit     every close: archive, lapsed
                                                  supplement
 =============================== ================ =============================
@@ -179,6 +182,16 @@ class Decided:
 
 
 @dataclass(frozen=True)
+class Delivered:
+    """The result reached the applicant (送达, Art. 44): how and when."""
+
+    application: Application
+    method: str
+    delivered_at: dt.datetime
+    actor: Any
+
+
+@dataclass(frozen=True)
 class Closed:
     """The application was closed (archived, or ended for a lapsed supplement).
 
@@ -199,12 +212,14 @@ on_withdrawn_after_acceptance: Hook[WithdrawnAfterAcceptance] = Hook(
     "on_withdrawn_after_acceptance", Phase.IN_TRANSACTION
 )
 on_decided: Hook[Decided] = Hook("on_decided", Phase.IN_TRANSACTION)
+on_delivered: Hook[Delivered] = Hook("on_delivered", Phase.IN_TRANSACTION)
 on_closed: Hook[Closed] = Hook("on_closed", Phase.AFTER_COMMIT)
 
 LIFECYCLE_HOOKS: tuple[Hook, ...] = (
     on_accepted,
     on_withdrawn_after_acceptance,
     on_decided,
+    on_delivered,
     on_closed,
 )
 

@@ -39,8 +39,12 @@ def without_workflow():
 
     hooks.on_accepted.unregister(routing.case_open_on_acceptance)
     hooks.on_withdrawn_after_acceptance.unregister(routing.case_withdraw)
+    hooks.on_decided.unregister(routing.case_guard_decision)
+    hooks.on_delivered.unregister(routing.case_delivered)
     hooks.unregister_visibility_rule(workflow_visibility_rule)
     yield
     hooks.on_accepted.register(routing.case_open_on_acceptance)
     hooks.on_withdrawn_after_acceptance.register(routing.case_withdraw)
+    hooks.on_decided.register(routing.case_guard_decision)
+    hooks.on_delivered.register(routing.case_delivered)
     hooks.register_visibility_rule(workflow_visibility_rule)

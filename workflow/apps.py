@@ -14,6 +14,8 @@ class WorkflowConfig(AppConfig):
         ============================== =========================================
         hooks.on_accepted              services.routing.case_open_on_acceptance
         hooks.on_withdrawn_after_...   services.routing.case_withdraw
+        hooks.on_decided               services.routing.case_guard_decision
+        hooks.on_delivered             services.routing.case_delivered
         hooks.register_visibility_rule visibility.workflow_visibility_rule
         portal.clocks handlers/access  services.deadlines.register()
         ============================== =========================================
@@ -25,5 +27,7 @@ class WorkflowConfig(AppConfig):
 
         hooks.on_accepted.register(routing.case_open_on_acceptance)
         hooks.on_withdrawn_after_acceptance.register(routing.case_withdraw)
+        hooks.on_decided.register(routing.case_guard_decision)
+        hooks.on_delivered.register(routing.case_delivered)
         hooks.register_visibility_rule(workflow_visibility_rule)
         deadlines.register()

@@ -21,6 +21,9 @@ class StageState(models.TextChoices):
 
 
 class TaskState(models.TextChoices):
+    """A task of a stage not opened yet is WAITING (not in any inbox, not actionable)."""
+
+    WAITING = "waiting", _("未开始")
     OPEN = "open", _("待办")
     APPROVED = "approved", _("同意")
     REJECTED = "rejected", _("不同意")

@@ -128,7 +128,10 @@ class Task(models.Model):
     name = models.CharField(_("名称"), max_length=300)
     limit_days = models.PositiveSmallIntegerField(_("环节时限（工作日）"))
     state = models.CharField(
-        _("状态"), max_length=16, choices=c.TaskState.choices, default=c.TaskState.OPEN
+        _("状态"),
+        max_length=16,
+        choices=c.TaskState.choices,
+        default=c.TaskState.WAITING,
     )
     opened_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     due_on = models.DateField(_("到期日"), null=True, blank=True)

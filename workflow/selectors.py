@@ -45,10 +45,32 @@ from .models import (
 
 INBOX_RELATED = (
     "case__application__version",
-    "case__application__implementation",
     "department",
     "stage",
     "assignee",
+)
+# A list row: the task and the few columns a list shows of what it joins,
+# never the application's form or the version's guide (wide JSON, the same
+# version detoasted on every row). Pages that need more read the one task.
+INBOX_ONLY = (
+    *(f.name for f in Task._meta.concrete_fields),
+    "case__state",
+    "case__joint",
+    "case__application",
+    "case__application__number",
+    "case__application__status",
+    "case__application__hall",
+    "case__application__promised_date",
+    "case__application__version",
+    "case__application__version__name",
+    "case__application__version__item",
+    "department__name",
+    "department__short_name",
+    "stage__name",
+    "stage__order",
+    "stage__state",
+    "assignee__username",
+    "assignee__display_name",
 )
 
 
@@ -75,7 +97,12 @@ def task_visible_to(user) -> QuerySet[Task]:
 
 def task_for_user(*, user, pk) -> Task:
     """One visible task with what its page shows, or 404."""
-    task = task_visible_to(user).select_related(*INBOX_RELATED).filter(pk=pk).first()
+    task = (
+        task_visible_to(user)
+        .select_related(*INBOX_RELATED, "case__application__implementation")
+        .filter(pk=pk)
+        .first()
+    )
     if task is None:
         raise NotFoundError("task_not_found", _("任务不存在或您无权查看"))
     return task
@@ -149,6 +176,7 @@ def inbox_for(user, filters: InboxFilters | Mapping | None = None) -> QuerySet[T
     return (
         with_marks(qs, today)
         .select_related(*INBOX_RELATED)
+        .only(*INBOX_ONLY)
         .order_by(F("due_on").asc(nulls_last=True), "id")
     )
 
@@ -194,6 +222,7 @@ def head_desk_for(user) -> HeadDesk:
             today,
         )
         .select_related(*INBOX_RELATED)
+        .only(*INBOX_ONLY)
         .order_by("due_on", "id"),
     )
 

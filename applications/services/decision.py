@@ -8,7 +8,8 @@ Three use cases, each one edge set of ``constants.TRANSITIONS``:
   (Art. 44: 10 working days), stored. Hook ``on_decided`` (in the
   transaction).
 - :func:`application_deliver`: approved -> delivered (Art. 44), by the
-  department or a clerk of the application's hall, with how and when.
+  department or a clerk of the application's hall, with how and when. Hook
+  ``on_delivered`` (in the transaction).
 - :func:`application_close`: delivered / rejected / refused / withdrawn ->
   closed (archived), by the same people. Hook ``on_closed`` (after commit).
   The other edges into closed are not taken here: supplement requested ->
@@ -233,6 +234,14 @@ def application_deliver(
             reason=reason,
             fields=["delivered_at", "delivery_method"],
             changes={"method": method, "delivered_at": delivered_at.isoformat()},
+        )
+        hooks.on_delivered.fire(
+            hooks.Delivered(
+                application=locked,
+                method=method,
+                delivered_at=delivered_at,
+                actor=actor,
+            )
         )
     return locked
 

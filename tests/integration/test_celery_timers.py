@@ -39,7 +39,9 @@ def test_worker_deems_an_overdue_application_accepted_once(celery_worker_process
     )
 
     deem_overdue_acceptances.apply_async(queue=queue)
-    wait_for(lambda: _status(overdue.pk) == S.ACCEPTED)
+    # Deemed accepted, then routed by workflow's on_accepted in the same
+    # transaction: the application is in review with its case.
+    wait_for(lambda: _status(overdue.pk) == S.IN_REVIEW)
 
     app = Application.objects.select_related("accepted_by").get(pk=overdue.pk)
     assert app.acceptance_deemed is True
@@ -57,7 +59,7 @@ def test_worker_deems_an_overdue_application_accepted_once(celery_worker_process
     # acted on a row that became due meanwhile, the repeats have run.
     Application.objects.filter(pk=waiting.pk).update(acceptance_due=yesterday)
     deem_overdue_acceptances.apply_async(queue=queue)
-    wait_for(lambda: _status(waiting.pk) == S.ACCEPTED)
+    wait_for(lambda: _status(waiting.pk) == S.IN_REVIEW)
     assert (
         StatusChange.objects.filter(application=app, to_status=S.ACCEPTED).count() == 1
     )

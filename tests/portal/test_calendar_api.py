@@ -13,7 +13,7 @@ from portal.api.throttling import CalendarThrottle
 from portal.models import CalendarSource
 from portal.workcalendar import calendar_days_set, current
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calendar_seeded")]
 
 URL = "/api/v1/calendar/working-days/"
 IP = "203.0.113.91"

@@ -19,7 +19,7 @@ from portal.workcalendar import calendar_days_set, current
 from portal.workdays import add_working_days, due_date, is_working_day
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calendar_seeded")]
 
 D = dt.date
 LOCAL = CalendarSource.LOCAL
@@ -53,7 +53,7 @@ def tibetan_new_year(editor, *days):
 # --- the seed ---------------------------------------------------------------------------
 
 
-def test_the_migration_seeded_the_package_years():
+def test_the_seed_holds_the_package_years():
     years = CalendarYear.objects.filter(confirmed=True)
     assert sorted(years.values_list("year", flat=True)) == list(range(2004, 2027))
     national_day = CalendarDay.objects.get(day=D(2026, 10, 1))

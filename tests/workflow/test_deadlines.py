@@ -106,9 +106,9 @@ def test_the_statutory_due_raises_a_red_card_on_the_case(routed):
         tick=False,
     ):
         clocks.deadlines_sweep()
-    assert Card.objects.filter(
-        case=case, task__isnull=True, colour=c.CardColour.RED
-    ).exists()
+    card = Card.objects.get(case=case, task__isnull=True, colour=c.CardColour.RED)
+    # The implementing department's head sees it on the desk.
+    assert card in head_desk_for(routed["head_a"]).red_cards
 
 
 def test_who_may_read_a_deadline_explanation(routed):

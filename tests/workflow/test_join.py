@@ -88,6 +88,33 @@ def test_the_last_stage_decides_the_application_approved(five_then_one, reviewer
     )
     assert statutory.state == ClockState.STOPPED
     assert statutory.outcome == c.CaseState.APPROVED
+    # Delivery (Art. 44) stops the delivery clock.
+    from applications.services.decision import application_deliver
+
+    application_deliver(
+        application=app, actor=by_dep[last.department_id], method="window"
+    )
+    delivery.refresh_from_db()
+    assert delivery.state == ClockState.STOPPED and delivery.outcome == "delivered"
+
+
+def test_a_direct_decision_around_an_open_case_is_refused(five_then_one, deps):
+    from applications.services.decision import application_decide
+    from portal.errors import ServiceError
+
+    from .factories import reviewer
+
+    app = accepted(five_then_one)
+    with pytest.raises(ServiceError) as exc:
+        application_decide(
+            application=app,
+            actor=reviewer(deps[0], "lead-reviewer"),
+            outcome=ac.DecisionOutcome.APPROVED,
+            basis="直接决定",
+        )
+    assert (exc.value.code, exc.value.status) == ("case_in_progress", 409)
+    app = Application.objects.get(pk=app.pk)
+    assert app.status == ac.ApplicationStatus.IN_REVIEW and not app.decision
 
 
 def test_one_rejection_ends_the_case_rejected(five_then_one, reviewers):
@@ -118,6 +145,7 @@ def test_one_rejection_ends_the_case_rejected(five_then_one, reviewers):
     assert states[bad.pk] == c.TaskState.REJECTED
     assert {states[t.pk] for t in tasks[2:]} == {c.TaskState.CANCELLED}
     assert case.stages.get(order=2).state == c.StageState.WAITING
+    assert case.tasks.get(stage__order=2).state == c.TaskState.CANCELLED
     assert (
         not Clock.objects.exclude(state=ClockState.STOPPED)
         .filter(subject_type__startswith="workflow.")

@@ -35,8 +35,10 @@ def test_acceptance_opens_the_first_stage_for_every_department(five_then_one, de
         assert clock.state == ClockState.RUNNING
         assert task.due_on == clock.due_on is not None
         assert task.warn_on is not None and task.warn_on <= task.due_on
-    # The second stage's task waits without a clock.
+    assert set(first.values_list("state", flat=True)) == {c.TaskState.OPEN}
+    # The second stage's task waits without a clock, in nobody's inbox.
     waiting = Task.objects.get(stage=stages[1])
+    assert waiting.state == c.TaskState.WAITING
     assert waiting.clock_id is None and waiting.due_on is None
     kinds = set(
         Clock.objects.filter(
@@ -103,3 +105,21 @@ def test_a_missing_department_kind_refuses_the_acceptance(region):
     from applications.models import Application
 
     assert Application.objects.get().status == ac.ApplicationStatus.SUBMITTED
+
+
+def test_a_task_of_a_stage_not_open_yet_is_in_no_inbox_and_cannot_be_acted_on(
+    five_then_one, deps, reviewers
+):
+    from workflow.selectors import inbox_for
+    from workflow.services import extension_request, task_claim
+
+    case = case_of(accepted(five_then_one))
+    rev = reviewers[0]
+    waiting = case.tasks.get(stage__order=2)
+    assert [t.stage.order for t in inbox_for(rev)] == [1]
+    with pytest.raises(ServiceError) as exc:
+        task_claim(task=waiting, actor=rev)
+    assert (exc.value.code, exc.value.status) == ("task_not_open", 409)
+    with pytest.raises(ServiceError) as exc:
+        extension_request(task=waiting, actor=rev, days=5, reason="提前申请")
+    assert exc.value.code == "task_not_open"

@@ -242,3 +242,57 @@ def test_deemed_acceptance_routes_a_case(pair):
     assert case.opened_on == dt.date(2026, 3, 2)
     task = case.tasks.get(department=pair["a"])
     assert task.due_on == dt.date(2026, 3, 9)  # counted from the day materials arrived
+
+
+def test_a_special_procedure_is_not_counted(pair):
+    from workflow.services import (
+        task_decide,
+        task_special_procedure_end,
+        task_special_procedure_start,
+    )
+
+    with time_machine.travel(at("2026-03-02"), tick=False):
+        case = case_of(accepted(pair["impl"]))
+        ta = case.tasks.get(department=pair["a"])
+        tb = case.tasks.get(department=pair["b"])
+        task_claim(task=ta, actor=pair["rev_a"])
+        task_claim(task=tb, actor=pair["rev_b"])
+        statutory = Clock.objects.get(
+            subject_type=c.SUBJECT_CASE, subject_id=case.pk, kind=c.CLOCK_CASE_STATUTORY
+        )
+        with pytest.raises(ServiceError) as exc:
+            task_special_procedure_start(
+                task=ta, actor=pair["rev_a"], reason="supplement", note="x"
+            )
+        assert exc.value.code == "special_reason_invalid"
+    with time_machine.travel(at("2026-03-03"), tick=False):
+        task_special_procedure_start(
+            task=ta, actor=pair["rev_a"], reason="expert_review", note="专家评审"
+        )
+        task_special_procedure_start(
+            task=tb, actor=pair["rev_b"], reason="testing", note="水质检测"
+        )
+        assert _clock(statutory.pk).state == ClockState.SUSPENDED
+        with pytest.raises(ServiceError) as exc:
+            task_decide(task=ta, actor=pair["rev_a"], outcome="approve", opinion="同意")
+        assert exc.value.code == "special_procedure_open"
+    with time_machine.travel(at("2026-03-05"), tick=False):
+        task_special_procedure_end(task=ta, actor=pair["rev_a"])
+        ta.refresh_from_db()
+        assert ta.due_on == dt.date(2026, 3, 11)  # 4 and 5 March not counted
+        # B's testing still runs: the case's clock stays suspended.
+        assert _clock(statutory.pk).state == ClockState.SUSPENDED
+        with pytest.raises(ServiceError) as exc:
+            task_special_procedure_end(task=ta, actor=pair["rev_a"])
+        assert exc.value.code == "no_special_procedure"
+    with time_machine.travel(at("2026-03-06"), tick=False):
+        task_special_procedure_end(task=tb, actor=pair["rev_b"])
+        after = _clock(statutory.pk)
+        assert after.state == ClockState.RUNNING
+        assert after.due_on > statutory.due_on
+        reasons = set(
+            ClockSegment.objects.filter(clock=after, state="suspended").values_list(
+                "reason", flat=True
+            )
+        )
+        assert reasons == {"expert_review"}  # one segment, the first procedure's

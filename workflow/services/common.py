@@ -122,6 +122,12 @@ def require_open_case(case: Case, *, not_suspended: bool = True) -> None:
 
 
 def require_open_task(task: Task) -> None:
+    if task.state == c.TaskState.WAITING:
+        raise ServiceError(
+            "task_not_open",
+            _("该任务所在阶段尚未开始，前一阶段办结后才能办理"),
+            status=409,
+        )
     if task.state != c.TaskState.OPEN:
         raise ServiceError(
             "task_already_decided",

@@ -48,14 +48,19 @@ def _task(clock: Clock) -> Task | None:
     return task
 
 
-def _card(*, case_id, task=None, colour, clock: Clock) -> Card:
+def _card(*, case_id, task=None, colour, clock: Clock, department_id=None) -> Card:
+    """The card of this clock and colour, raised once (raised again if cleared).
+
+    A task's card belongs to the task's department; a case's card to the
+    implementing department, so its head sees it on the desk.
+    """
     card, created = Card.objects.get_or_create(
         clock_id=clock.pk,
         colour=colour,
         defaults={
             "case_id": case_id,
             "task": task,
-            "department_id": task.department_id if task else None,
+            "department_id": task.department_id if task else department_id,
             "clock_kind": clock.kind,
             "raised_at": timezone.now(),
         },
@@ -133,22 +138,33 @@ def task_escalation(clock: Clock, deadline: Deadline) -> None:
 
 
 def _open_case(clock: Clock) -> Case | None:
-    case = Case.objects.filter(pk=clock.subject_id).first()
-    if case is None:
-        return None
-    return case
+    return (
+        Case.objects.select_related("application__implementation")
+        .filter(pk=clock.subject_id)
+        .first()
+    )
 
 
 def case_warning(clock: Clock, deadline: Deadline) -> None:
     case = _open_case(clock)
     if case is not None and case.is_open:
-        _card(case_id=case.pk, colour=c.CardColour.YELLOW, clock=clock)
+        _card(
+            case_id=case.pk,
+            colour=c.CardColour.YELLOW,
+            clock=clock,
+            department_id=case.application.implementation.department_id,
+        )
 
 
 def case_due(clock: Clock, deadline: Deadline) -> None:
     case = _open_case(clock)
     if case is not None and (case.is_open or clock.kind == c.CLOCK_DELIVERY):
-        _card(case_id=case.pk, colour=c.CardColour.RED, clock=clock)
+        _card(
+            case_id=case.pk,
+            colour=c.CardColour.RED,
+            clock=clock,
+            department_id=case.application.implementation.department_id,
+        )
 
 
 # --- who may see a clock's explanation ----------------------------------------------

@@ -42,9 +42,10 @@ from catalog.models import Department, ProcessStage, ProcessStep, Region
 from portal import clocks
 from portal.audit import audit_record
 from portal.errors import ServiceError
+from portal.models import Clock, ClockState
 
 from .. import constants as c
-from ..models import Case, CaseStage, Opinion, Task
+from ..models import Card, Case, CaseStage, Opinion, Task
 from .certificates import certificate_issue_on_approval
 from .common import (
     case_clocks,
@@ -217,7 +218,8 @@ def open_stage_tasks(
         )
         task.clock_id = clock.pk
         task.opened_at = now
-    Task.objects.bulk_update(tasks, ["clock_id", "opened_at"])
+        task.state = c.TaskState.OPEN
+    Task.objects.bulk_update(tasks, ["clock_id", "opened_at", "state"])
     sync_task_dates(tasks)
 
 
@@ -264,6 +266,7 @@ def case_open_on_acceptance(event: hooks.Accepted) -> Case:
                 limit_days=spec["limit_days"],
                 site_inspection=spec["site_inspection"],
                 special_procedure=spec["special_procedure"],
+                state=c.TaskState.WAITING,
             )
             for stage, (_name, specs) in zip(stages, plan, strict=True)
             for spec in specs
@@ -345,8 +348,10 @@ def _department_lines(tasks: list[Task], outcome: str) -> list[str]:
 
 
 def _end_case(case: Case, *, state: str, actor) -> None:
-    """Stop every running clock and cancel open tasks; the case ends as ``state``."""
-    open_tasks = list(case.tasks.filter(state=c.TaskState.OPEN))
+    """Stop every running clock, cancel open and waiting tasks; the case ends as ``state``."""
+    open_tasks = list(
+        case.tasks.filter(state__in=[c.TaskState.OPEN, c.TaskState.WAITING])
+    )
     for task in open_tasks:
         task.state = c.TaskState.CANCELLED
         task.due_on = None
@@ -484,6 +489,57 @@ def case_decide_immediately(
             case, task, actor=clerk, outcome=outcome, opinion=opinion, basis=basis
         )
     return case
+
+
+# --- a decision from outside the case ----------------------------------------------
+
+
+def case_guard_decision(event: hooks.Decided) -> None:
+    """Refuse a decision recorded around an open case (registered on ``on_decided``).
+
+    Once routed, an application is decided by the join above (its case has
+    ended by the time ``decide_locked`` fires the hook); a direct
+    ``application_decide`` while departments are still working would leave
+    their tasks and clocks running, so it is refused and rolls back.
+    """
+    state = (
+        Case.objects.filter(application_id=event.application.pk)
+        .values_list("state", flat=True)
+        .first()
+    )
+    if state in c.OPEN_CASE_STATES:
+        raise ServiceError(
+            "case_in_progress",
+            _("该办件正在由各部门并联审查，须通过各部门的审查任务作出决定"),
+            status=409,
+        )
+
+
+# --- delivery ----------------------------------------------------------------------
+
+
+def case_delivered(event: hooks.Delivered) -> None:
+    """Stop the case's delivery clock on the day of delivery (``on_delivered``)."""
+    case_id = (
+        Case.objects.filter(application_id=event.application.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if case_id is None:
+        return
+    clock = (
+        Clock.objects.filter(
+            subject_type=c.SUBJECT_CASE, subject_id=case_id, kind=c.CLOCK_DELIVERY
+        )
+        .exclude(state=ClockState.STOPPED)
+        .first()
+    )
+    if clock is not None:
+        on = max(timezone.localdate(event.delivered_at), clock.started_on)
+        clocks.clock_stop(clock, on=on, outcome="delivered", actor=event.actor)
+        Card.objects.filter(clock_id=clock.pk, cleared_at__isnull=True).update(
+            cleared_at=timezone.now()
+        )
 
 
 # --- withdrawal --------------------------------------------------------------------

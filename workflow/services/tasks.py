@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from applications.visibility import is_department_staff
 from portal.audit import audit_record
 from portal.errors import PermissionDeniedError, ServiceError
+from portal.models import Clock, ClockState
 
 from .. import constants as c
 from ..models import Case, Opinion, Task
@@ -169,6 +170,15 @@ def decide_task_locked(
         label=_("不予许可的法律依据"),
         required=outcome == "reject",
     )[:500]
+    if (
+        task.clock_id
+        and Clock.objects.filter(pk=task.clock_id, state=ClockState.SUSPENDED).exists()
+    ):
+        raise ServiceError(
+            "special_procedure_open",
+            _("该任务正在进行特别程序，请先结束特别程序再作决定"),
+            status=409,
+        )
     state, opinion_outcome = DECISIONS[outcome]
     now = timezone.now()
     Opinion.objects.create(

@@ -119,6 +119,9 @@ SUBMISSION_STATEMENTS = [
     ("SELECT", "people_applicantprofile"),  # real name, contacts
     ("INSERT", "applications_application"),
     ("INSERT", "applications_applicationmaterial"),
+    # The calendar's latest revision (portal.workcalendar.current: the
+    # acceptance window is counted on the current calendar, never a stale one).
+    ("SELECT", "portal_calendarrevision"),
     ("INSERT", "applications_applicationcounter"),  # the day's number
     ("UPDATE", "applications_application"),  # submitted
     ("INSERT", "applications_statuschange"),
@@ -206,9 +209,9 @@ def test_start_and_submit_writes_what_submit_writes(optional_implementation, app
     ) == [(S.DRAFT, S.SUBMITTED)]
     assert IdempotencyRecord.objects.get(key="one").application_id == app.pk
     actions = list(
-        AuditEntry.objects.filter(object_id=str(app.pk)).values_list(
-            "action", flat=True
-        )
+        AuditEntry.objects.filter(
+            object_type="applications.application", object_id=str(app.pk)
+        ).values_list("action", flat=True)
     )
     assert actions == ["applications.create", "applications.submitted"]
     assert audit_verify()[1] is None
