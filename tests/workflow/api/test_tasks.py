@@ -490,15 +490,20 @@ def test_reassign_refusals(desk):
     assert desk.task_a.assignee_id is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="wfcore: tasks of unopened stages are created open "
-    "(NOTES_FOR_WFCORE.md #1); remove this marker with the fix",
-)
 def test_a_stage_not_yet_open_is_not_in_the_inbox_and_cannot_be_worked(desk):
     waiting = Task.objects.get(case__application=desk.app, stage__order=2)
     client = desk.client("reviewer_d")
     assert client.get(LIST).json()["count"] == 0
-    assert client.post(url(waiting, "claim")).status_code == 409
+    listed = client.get(LIST, {"state": "waiting"}).json()["results"]
+    assert [(t["id"], t["state"], t["due_on"]) for t in listed] == [
+        (waiting.pk, "waiting", None)
+    ]
+    for action, body in (
+        ("claim", {}),
+        ("extension", {"days": 2, "reason": "检测"}),
+    ):
+        r = client.post(url(waiting, action), body, format="json")
+        assert r.status_code == 409, action
+        assert r.json()["code"] == "task_not_open", action
     waiting.refresh_from_db()
-    assert waiting.assignee_id is None
+    assert waiting.assignee_id is None and waiting.state == c.TaskState.WAITING
