@@ -304,10 +304,14 @@ class TimelineTaskSerializer(serializers.Serializer):
     decided_by = serializers.CharField(
         allow_blank=True, help_text="办理人姓名；申请人视图为空"
     )
-    explain_url = serializers.SerializerMethodField()
+    explain_url = serializers.SerializerMethodField(
+        help_text="时限计算说明；只有能查看该任务的人（本部门、会商人）才有"
+    )
     opinions = TimelineOpinionSerializer(many=True)
 
     def get_explain_url(self, obj) -> str | None:
+        if obj.id not in self.context.get("task_ids", ()):
+            return None
         return _explain_url(obj.clock_id)
 
 
@@ -332,12 +336,21 @@ class TimelineClockSerializer(serializers.Serializer):
         help_text="依据的工作日历年度尚未确认（临时规则推算）"
     )
     task_id = serializers.SerializerMethodField()
-    explain_url = serializers.SerializerMethodField()
+    explain_url = serializers.SerializerMethodField(
+        help_text="时限计算说明；任务时限只对能查看该任务的人给出"
+    )
 
     def get_task_id(self, obj) -> int | None:
         return obj.subject_id if obj.subject_type == c.SUBJECT_TASK else None
 
     def get_explain_url(self, obj) -> str | None:
+        # A case's clocks: whoever sees the application (the timeline's own
+        # rule); a task's: whoever may see the task, as the explain endpoint
+        # decides (workflow's registered subject access), so no link is a 404.
+        if obj.subject_type == c.SUBJECT_TASK and obj.subject_id not in (
+            self.context.get("task_ids", ())
+        ):
+            return None
         return _explain_url(obj.id)
 
 
@@ -372,7 +385,10 @@ class TimelineSupplementSerializer(serializers.Serializer):
 
 
 class TimelineSerializer(serializers.Serializer):
-    """The case's history; empty lists while the application has no case yet."""
+    """The case's history; empty lists while the application has no case yet.
+
+    Context ``task_ids``: the case's tasks the user may see (explain links).
+    """
 
     case_state = serializers.SerializerMethodField()
     staff_view = serializers.BooleanField(

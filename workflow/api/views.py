@@ -360,4 +360,13 @@ class ApplicationTimelineView(APIView):
 
     def get(self, request, pk: int):
         timeline = selectors.timeline_for(pk, request.user)
-        return Response(TimelineSerializer(timeline).data)
+        task_ids = set()
+        if timeline.case is not None:
+            task_ids = set(
+                selectors.task_visible_to(request.user)
+                .filter(case=timeline.case)
+                .values_list("pk", flat=True)
+            )
+        return Response(
+            TimelineSerializer(timeline, context={"task_ids": task_ids}).data
+        )

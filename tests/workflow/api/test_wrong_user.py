@@ -186,3 +186,49 @@ def test_an_invited_consultant_reads_the_task_but_may_not_work_it(desk):
     # The timeline of a case one consults on shows the staff view.
     r = client.get(TIMELINE.format(app=desk.app.pk))
     assert r.status_code == 200 and r.json()["staff_view"] is True
+
+
+EXPLAIN_STRANGERS = ["citizen_b", "clerk2", "reviewer_c", "head_c", "nobody"]
+
+
+def _explain_urls(desk) -> list[str]:
+    body = desk.client("reviewer_a").get(TIMELINE.format(app=desk.app.pk)).json()
+    urls = [f"/api/v1/deadlines/{k['id']}/explain/" for k in body["clocks"]]
+    assert len(urls) >= 3  # the two open tasks and the case's statutory clock
+    return urls
+
+
+def test_every_explain_link_of_the_timeline_opens_for_who_sees_the_timeline(desk):
+    assert _explain_urls(desk)
+    for who, kinds in (
+        # The applicant and the hall: the case's clocks; a department: its
+        # own task's too (a task's deadline explains to who sees the task).
+        ("applicant", {"case_statutory"}),
+        ("clerk1", {"case_statutory"}),
+        ("reviewer_a", {"case_statutory", "task"}),
+    ):
+        shown = desk.client(who).get(TIMELINE.format(app=desk.app.pk)).json()
+        linked = [k for k in shown["clocks"] if k["explain_url"]]
+        assert kinds <= {k["kind"] for k in linked}, who
+        for k in linked:
+            r = desk.client(who).get(k["explain_url"])
+            assert r.status_code == 200, (who, k["kind"], r.json())
+        for k in shown["clocks"]:
+            if k["explain_url"] is None:
+                assert k["kind"] == "task", (who, k)
+        for stage in shown["stages"]:
+            for task in stage["tasks"]:
+                if task["explain_url"]:
+                    assert desk.client(who).get(task["explain_url"]).status_code == 200
+    reviewer = desk.client("reviewer_a").get(TIMELINE.format(app=desk.app.pk)).json()
+    linked = {
+        t["id"] for t in reviewer["stages"][0]["tasks"] if t["explain_url"] is not None
+    }
+    assert linked == {desk.task_a.pk}
+
+
+@pytest.mark.parametrize("who", EXPLAIN_STRANGERS)
+def test_explain_of_someone_elses_deadline_is_404(desk, who):
+    for url in _explain_urls(desk):
+        r = desk.client(who).get(url)
+        assert r.status_code == 404, (who, url)
