@@ -125,3 +125,22 @@ def test_who_may_read_a_deadline_explanation(routed):
         with pytest.raises(ServiceError) as exc:
             clocks.clock_for_user(user=user, pk=pk)
         assert exc.value.status == 404
+
+
+def test_a_calendar_edit_moves_a_tasks_provisional_due_date(region):
+    from portal.workcalendar import calendar_days_set
+
+    a = department("甲局", region=region)
+    # 2027 is provisional (no State Council notice entered yet).
+    with time_machine.travel(at("2027-03-01"), tick=False):
+        case = case_of(accepted(routed_item([[a]], lead=a)))
+        task = case.tasks.get()
+        assert task.due_on == dt.date(2027, 3, 8)
+        calendar_days_set(
+            actor=head(a),
+            entries=[(dt.date(2027, 3, 3), False, "local", "地方假日")],
+            summary="test",
+        )
+        task.refresh_from_db()
+        assert task.due_on == dt.date(2027, 3, 9)
+        assert task.warn_on == dt.date(2027, 3, 8)

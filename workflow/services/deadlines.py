@@ -27,8 +27,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.models import Application
-from portal import clocks
-from portal.models import Clock, Deadline
+from portal import clocks, workcalendar
+from portal.models import Clock, ClockSegment, Deadline, DeadlineKind, SegmentState
 
 from .. import constants as c
 from ..models import Card, Case, Task
@@ -167,6 +167,35 @@ def case_due(clock: Clock, deadline: Deadline) -> None:
         )
 
 
+# --- the task's copy of its due date ------------------------------------------------
+
+
+def task_due_changed(clock: Clock, old_due) -> None:
+    """Keep ``Task.due_on`` / ``warn_on`` in step when a task clock's due date moves.
+
+    Registered with portal.clocks.register_due_changed: runs in the
+    transaction that moved it (a suspension, resumption, extension, or a
+    calendar edit recomputing a provisional date), before the clock's new
+    deadlines are written, so the warning day comes from the same plan.
+    """
+    warn = None
+    if clock.due_on is not None:
+        anchor = (
+            ClockSegment.objects.filter(clock=clock, state=SegmentState.RUNNING)
+            .order_by("-first", "-pk")
+            .values_list("first", flat=True)
+            .first()
+        ) or clock.started_on
+        plan = clocks.deadline_plan(
+            clock, clock.due_on, workcalendar.current(), anchor=anchor
+        )
+        if DeadlineKind.WARNING in plan:
+            warn = timezone.localdate(plan[DeadlineKind.WARNING])
+    Task.objects.filter(pk=clock.subject_id, clock_id=clock.pk).update(
+        due_on=clock.due_on, warn_on=warn
+    )
+
+
 # --- who may see a clock's explanation ----------------------------------------------
 
 
@@ -190,4 +219,5 @@ def register() -> None:
     clocks.register_deadline_handler(c.CLOCK_CASE_STATUTORY, "due", case_due)
     clocks.register_deadline_handler(c.CLOCK_DELIVERY, "due", case_due)
     clocks.register_subject_access(c.SUBJECT_TASK, task_subject_access)
+    clocks.register_due_changed(c.SUBJECT_TASK, task_due_changed)
     clocks.register_subject_access(c.SUBJECT_CASE, case_subject_access)
