@@ -9,7 +9,7 @@ export PORT
 # Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test setup setup-dev services e2e-deps lint format checks openapi bench-search bench-submit bench-sweep clean
+.PHONY: run test setup setup-dev services e2e-deps lint format checks openapi bench-search bench-submit bench-sweep bench-inbox clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,6 +72,9 @@ bench-search: setup-dev services
 
 bench-sweep: setup-dev services
 	$(PY) bench/sweep.py
+
+bench-inbox: setup-dev services
+	$(PY) bench/inbox.py
 
 bench-submit: setup-dev services
 	$(PY) bench/submit.py

@@ -61,6 +61,7 @@ urlpatterns = [
         name="api-calendar-working-days",
     ),
     path("api/v1/", include("applications.api.urls")),
+    path("api/v1/", include("workflow.api.urls")),
     path(
         "api/v1/deadlines/<int:pk>/explain/",
         DeadlineExplainView.as_view(),

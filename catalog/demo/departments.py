@@ -196,6 +196,22 @@ _add(
     nature="authorised",
 )
 
+_add(
+    "gz_bank",
+    "中国农业银行股份有限公司甘孜分行",
+    "农业银行甘孜分行",
+    "银行",
+    GZ,
+    "MA62B7Q5N",
+    prefix="91",
+    phone="0836-2823010",
+    address="康定市炉城街道东大街28号",
+    # A bank takes part in 企业开办 (the new company's basic account) by
+    # agreement with the hall; BodyNature has no value for that, and
+    # 受委托组织 is the nearest.
+    nature="entrusted",
+)
+
 # --- Kangding City (康定市) -------------------------------------------------
 _add(
     "kd_gaj",
@@ -434,6 +450,28 @@ _add(
     address="泸定县泸桥镇滨河路52号",
 )
 
+_add(
+    "ld_zj",
+    "泸定县住房和城乡建设局",
+    "县住建局",
+    "住建",
+    LD,
+    "MB1613254",
+    parent="gz_zj",
+    phone="0836-3122459",
+    address="泸定县泸桥镇建设路33号",
+)
+_add(
+    "ld_xf",
+    "泸定县消防救援大队",
+    "县消防救援大队",
+    "消防",
+    LD,
+    "MB1D53702",
+    phone="0836-3122119",
+    address="泸定县泸桥镇滨河路9号",
+)
+
 # --- Litang County (理塘县) -------------------------------------------------
 _add(
     "lt_gaj",
@@ -478,6 +516,18 @@ _add(
     parent="gz_rs",
     phone="0836-5322333",
     address="理塘县高城镇康南大道30号",
+)
+
+_add(
+    "lt_sw",
+    "国家税务总局理塘县税务局",
+    "县税务局",
+    "税务",
+    LT,
+    "MB1C09611",
+    parent="gz_sw",
+    phone="0836-5322366",
+    address="理塘县高城镇康南大道42号",
 )
 
 # --- Daocheng County (稻城县) -----------------------------------------------

@@ -268,8 +268,13 @@ def _certificates(tally: Tally) -> dict[str, CertificateType]:
 
 
 def _users(tally: Tally, dept_map, hall_map, region_map) -> dict[str, User]:
+    from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
 
+    # One hash for the one public demo password: hashing it anew for each of
+    # some eighty users would take minutes with production's hasher.
+    password = None
+    groups = {g.name: g for g in Group.objects.all()}
     out: dict[str, User] = {}
     for u in users.USERS:
         user = User.objects.filter(username=u["username"]).first()
@@ -283,7 +288,8 @@ def _users(tally: Tally, dept_map, hall_map, region_map) -> dict[str, User]:
             user = User(username=u["username"], email=f"{u['username']}@demo.invalid")
             for name, value in values.items():
                 setattr(user, name, value)
-            user.set_password(users.DEMO_PASSWORD)
+            password = password or make_password(users.DEMO_PASSWORD)
+            user.password = password
             user.save()
             tally.add(User, "created")
         else:
@@ -294,7 +300,7 @@ def _users(tally: Tally, dept_map, hall_map, region_map) -> dict[str, User]:
                 user.save(update_fields=changed)
             tally.add(User, "updated" if changed else "unchanged")
         if u["role"]:
-            group = Group.objects.get(name=u["role"])
+            group = groups[u["role"]]
             if not user.groups.filter(pk=group.pk).exists():
                 user.groups.add(group)
         where = {

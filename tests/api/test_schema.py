@@ -94,3 +94,37 @@ def test_swagger_ui_does_not_call_the_online_validator(client):
     raw = re.search(r'data-settings="([^"]*)"', page).group(1)
     assert json.loads(html.unescape(raw))["validatorUrl"] is None
     assert "/api/schema/" in page
+
+
+def test_schema_describes_the_workflow_api(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    paths = schema["paths"]
+    actions = ["claim", "release", "decide", "request-supplement", "extension"]
+    for path in [
+        "/api/v1/tasks/",
+        "/api/v1/tasks/{id}/",
+        *(f"/api/v1/tasks/{{id}}/{a}/" for a in actions),
+        "/api/v1/tasks/{id}/extension/{ext_id}/approve/",
+        "/api/v1/tasks/{id}/reassign/",
+        "/api/v1/applications/{id}/timeline/",
+    ]:
+        assert path in paths, path
+    listed = paths["/api/v1/tasks/"]["get"]
+    params = {p["name"] for p in listed["parameters"]}
+    assert params == {"state", "mark", "item", "q", "mine", "page", "page_size"}
+    assert set(paths["/api/v1/tasks/{id}/decide/"]) == {"post"}
+    decide = paths["/api/v1/tasks/{id}/decide/"]["post"]
+    assert {"200", "400", "403", "404", "409"} <= set(decide["responses"])
+    components = schema["components"]["schemas"]
+    assert {
+        "TaskList",
+        "TaskDetail",
+        "TaskDecideRequest",
+        "Extension",
+        "ExtensionDecideRequest",
+        "Timeline",
+        "PaginatedTaskListList",
+    } <= set(components)
+    outcome = components["TaskDecideRequest"]["properties"]["outcome"]
+    enum = outcome["allOf"][0]["$ref"].rsplit("/", 1)[-1]
+    assert components[enum]["enum"] == ["approve", "reject"]

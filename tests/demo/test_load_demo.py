@@ -2,6 +2,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db.models import Count
@@ -242,7 +243,53 @@ def test_multi_department_items_have_parallel_stages():
         "税务",
         "人社",
         "公积金",
+        "银行",
     }
+    for name in JOINT_ITEMS:
+        stages = list(_published(name).stages.prefetch_related("steps"))
+        assert len(stages) >= 2, name
+        for stage in stages:
+            for step in stage.steps.all():
+                assert 1 <= step.limit_days <= 10, (name, step.name)
+
+
+def _process_departments() -> set[int]:
+    """Each body a published demo step is routed to, per implementation region."""
+    out: set[int] = set()
+    for impl in m.Implementation.objects.select_related("item__current_version"):
+        steps = m.ProcessStep.objects.filter(stage__version=impl.item.current_version)
+        for step in steps:
+            if step.department_id:
+                out.add(step.department_id)
+                continue
+            bodies = list(
+                m.Department.objects.filter(
+                    kind=step.department_kind, region=impl.region
+                ).values_list("pk", flat=True)
+            )
+            assert len(bodies) == 1, (impl.code, step.name, bodies)
+            out.add(bodies[0])
+    return out
+
+
+def test_every_process_department_has_a_reviewer_and_a_head():
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    departments = _process_departments()
+    assert len(departments) >= 30
+    for role in (Role.REVIEWER, Role.DEPARTMENT_HEAD):
+        staffed = m.StaffProfile.objects.filter(
+            user__groups__name=role, department__in=departments
+        )
+        assert set(staffed.values_list("department_id", flat=True)) == departments
+        for profile in staffed.select_related("user"):
+            user = profile.user
+            assert user.check_password(DEMO_PASSWORD), user.username
+            assert f"`{user.username}`" in readme, user.username
+            # Like the other demo staff: no device yet, in with the password
+            # while OTP_DEMO_BYPASS is on (make run), asked to enrol otherwise.
+            assert not user.totpdevice_set.exists()
+    names = list(User.objects.values_list("display_name", flat=True))
+    assert len(names) == len(set(names))
 
 
 def test_implementations_in_several_counties_with_valid_codes():

@@ -112,6 +112,7 @@ COVERED = [
     "workflow/forms.py",
     "workflow/documents.py",
     "workflow/progress.py",
+    "workflow/api/*.py",
 ]
 APP_CATALOGS = ["portal", "people", "catalog", "applications", "workflow"]
 

@@ -27,7 +27,7 @@ from catalog import constants as cc
 from people.constants import EnterpriseRole
 from people.models import Enterprise, EnterpriseMember
 from portal.errors import PermissionDeniedError
-from portal.models import Article, ArticleKind
+from portal.models import Article, ArticleKind, Clock
 from tests.applications.factories import (
     ApplicationFactory,
     applicable_version,
@@ -35,6 +35,8 @@ from tests.applications.factories import (
     hall_and_implementation,
     upload,
 )
+from workflow.constants import SUBJECT_CASE
+from workflow.models import Case, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +90,19 @@ API = [
     ("post", "/api/v1/applications/{pk}/accept/"),
     ("post", "/api/v1/applications/{pk}/notify-supplement/"),
     ("post", "/api/v1/applications/{pk}/refuse/"),
+    ("get", "/api/v1/applications/{pk}/timeline/"),
+    # Workflow tasks of the application's case (987654 when it has none): no
+    # one in this world works in a department, so every one of them is 404.
+    ("get", "/api/v1/tasks/{tid}/"),
+    ("post", "/api/v1/tasks/{tid}/claim/"),
+    ("post", "/api/v1/tasks/{tid}/release/"),
+    ("post", "/api/v1/tasks/{tid}/decide/"),
+    ("post", "/api/v1/tasks/{tid}/request-supplement/"),
+    ("post", "/api/v1/tasks/{tid}/extension/"),
+    ("post", "/api/v1/tasks/{tid}/extension/{ext}/approve/"),
+    ("post", "/api/v1/tasks/{tid}/reassign/"),
+    # "Explain this deadline" of the case's statutory clock (987654: none).
+    ("get", "/api/v1/deadlines/{cid}/explain/"),
 ]
 LAPSED = {
     f"{who}_{stage}"
@@ -129,10 +144,17 @@ DESK_ROLE = {"/counter/": {"clerk1", "clerk2"}, "/agent/": AGENTS}
 def _ids(app: Application) -> dict:
     rows = list(app.materials.prefetch_related("files"))
     files = [f for row in rows for f in row.files.all()]
+    task = Task.objects.filter(case__application=app).order_by("pk").first()
+    clock = Clock.objects.filter(
+        subject_type=SUBJECT_CASE, subject_id__in=Case.objects.filter(application=app)
+    ).first()
     return {
         "pk": app.pk,
         "mid": rows[0].material_id,
         "fid": files[0].pk if files else 987654,
+        "tid": task.pk if task else 987654,
+        "ext": 987654,
+        "cid": clock.pk if clock else 987654,
     }
 
 
@@ -182,7 +204,11 @@ def test_every_object_url_of_someone_else_is_404(world, who):
             if r.status_code not in expected:
                 wrong.append((method, url, key, r.status_code))
             elif who != "anon":
-                assert r.json()["code"] in ("application_not_found", "not_found")
+                assert r.json()["code"] in (
+                    "application_not_found",
+                    "task_not_found",
+                    "not_found",
+                )
     assert wrong == []
     assert _state() == before
 
@@ -537,7 +563,25 @@ MATRIX_ELSEWHERE = (
 )
 PARAM_NAMES = {"material_id": "mid", "file_id": "fid"}
 # Routes whose id names another object than its parameter name says.
-ROUTE_ALIASES = {"/files/{pk}/": "/files/{fid}/"}
+ROUTE_ALIASES = {
+    "/files/{pk}/": "/files/{fid}/",
+    **{
+        f"/api/v1/tasks/{{pk}}/{action}": f"/api/v1/tasks/{{tid}}/{action}"
+        for action in (
+            "",
+            "claim/",
+            "release/",
+            "decide/",
+            "request-supplement/",
+            "extension/",
+            "reassign/",
+        )
+    },
+    "/api/v1/tasks/{pk}/extension/{ext_id}/approve/": (
+        "/api/v1/tasks/{tid}/extension/{ext}/approve/"
+    ),
+    "/api/v1/deadlines/{pk}/explain/": "/api/v1/deadlines/{cid}/explain/",
+}
 
 
 def _routes(patterns, prefix: str = ""):
