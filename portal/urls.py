@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("applications.urls")),
     path("accounts/", include("applications.urls_accounts")),
+    path("", include("supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin signs in through the portal's login (password, then the
     # second factor); admin:login resolves here, before the admin's own view.
@@ -60,6 +61,7 @@ urlpatterns = [
         name="api-calendar-working-days",
     ),
     path("api/v1/", include("applications.api.urls")),
+    path("api/v1/", include("supervision.api.urls")),
     path(
         "api/v1/deadlines/<int:pk>/explain/",
         DeadlineExplainView.as_view(),
