@@ -101,8 +101,12 @@ COVERED = [
     "portal/public/*.py",
     "portal/lockout.py",
     "portal/session_policy.py",
+    "supervision/*.py",
+    "supervision/services/*.py",
+    "supervision/views/*.py",
+    "supervision/api/*.py",
 ]
-APP_CATALOGS = ["portal", "people", "catalog", "applications"]
+APP_CATALOGS = ["portal", "people", "catalog", "applications", "supervision"]
 
 # Errors that carry a message, and where the message is among the arguments.
 MESSAGE_ARG = {

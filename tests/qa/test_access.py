@@ -54,6 +54,7 @@ UI_GET = [
     "/agent/applications/{pk}/form/",
     "/agent/applications/{pk}/materials/",
     "/files/{fid}/",
+    "/ratings/application/{pk}/",
 ]
 UI_POST = [
     "/my/applications/{pk}/withdraw/",
@@ -73,6 +74,7 @@ UI_POST = [
     "/agent/applications/{pk}/materials/{mid}/",
     "/agent/applications/{pk}/files/{fid}/delete/",
     "/agent/applications/{pk}/submit/",
+    "/ratings/application/{pk}/",
 ]
 API = [
     ("get", "/api/v1/applications/{pk}/"),
@@ -83,6 +85,7 @@ API = [
     ("post", "/api/v1/applications/{pk}/accept/"),
     ("post", "/api/v1/applications/{pk}/notify-supplement/"),
     ("post", "/api/v1/applications/{pk}/refuse/"),
+    ("post", "/api/v1/applications/{pk}/rating/"),
 ]
 LAPSED = {
     f"{who}_{stage}"
@@ -518,6 +521,11 @@ PUBLIC_OR_OWN_RULES = (
     "/agent/new/",
     "/admin/",
     "/i18n/",
+    # Supervision's own objects (visits, rectifications, appeals, complaints):
+    # their wrong-user 404s are in tests/supervision (test_pages, test_api).
+    "/ratings/kiosk/",
+    "/oversight/",
+    "/api/v1/complaints/",
 )
 PARAM_NAMES = {"material_id": "mid", "file_id": "fid"}
 # Routes whose id names another object than its parameter name says.
