@@ -301,3 +301,23 @@ def test_the_appeal_decision_page_is_a_supervisors(head, supervisor, department)
     logged_in(supervisor).post(url, {"upheld": "1", "note": "核实"})
     rating.refresh_from_db()
     assert rating.appeal_state == "upheld"
+
+
+def test_the_pages_and_their_errors_read_in_english(delivered, applicant, settings):
+    client = logged_in(applicant)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("supervision:rate", args=[delivered.pk])).content.decode()
+    assert "Rate the service" in page and "Very dissatisfied" in page
+    anon = Client()
+    anon.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = anon.post(
+        reverse("supervision:complaint_new"),
+        {**GOOD, "application_number": "A1", "contact_phone": "123"},
+    )
+    assert "Please enter a valid mobile number" in response.content.decode()
+
+
+def test_the_public_supervision_page_links_to_complaints():
+    page = Client().get("/supervision/").content.decode()
+    assert reverse("supervision:complaint_new") in page
+    assert reverse("supervision:complaint_track") in page
