@@ -173,3 +173,16 @@ def test_a_supervisor_cannot_rate_an_application(delivered):
     )
     assert response.status_code == 404  # supervisors do not see applications
     assert not Rating.objects.exists()
+
+
+def test_the_rectification_deadline_explains_to_supervisors_and_the_department_only(
+    delivered, applicant, head, other_head, supervisor
+):
+    from supervision.services.ratings import rating_submit
+
+    rect = rating_submit(application=delivered, user=applicant, level=1).rectification
+    path = f"/api/v1/deadlines/{rect.clock_id}/explain/"
+    assert api_client(supervisor).get(path).status_code == 200
+    assert api_client(head).get(path).status_code == 200
+    assert api_client(other_head).get(path).status_code == 404
+    assert api_client(applicant).get(path).status_code == 404

@@ -241,3 +241,29 @@ def test_a_clerk_of_another_hall_cannot_rate_or_open(clerk, applicant):
     with pytest.raises(ServiceError) as exc:
         visit_open(clerk=applicant, reference="B2")
     assert exc.value.status == 404
+
+
+def test_a_race_lost_to_another_rating_answers_rating_exists(
+    delivered, applicant, monkeypatch
+):
+    """Two requests both pass the check; the one-to-one column stops the second."""
+    Rating.objects.create(
+        application=delivered, channel="online", level=5, rater=applicant
+    )
+    real_filter = Rating.objects.filter
+
+    class NoneSeen:
+        def exists(self):
+            return False
+
+    monkeypatch.setattr(
+        Rating.objects,
+        "filter",
+        lambda *a, **k: NoneSeen() if "application" in k else real_filter(*a, **k),
+    )
+    with pytest.raises(ServiceError) as exc:
+        rating_submit(application=delivered, user=applicant, level=1)
+    assert exc.value.code == "rating_exists"
+    monkeypatch.undo()
+    assert Rating.objects.count() == 1
+    assert not Rectification.objects.exists()
