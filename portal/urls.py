@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("workflow.urls")),
     path("accounts/", include("applications.urls_accounts")),
+    path("", include("supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin signs in through the portal's login (password, then the
     # second factor); admin:login resolves here, before the admin's own view.
@@ -62,6 +63,7 @@ urlpatterns = [
     ),
     path("api/v1/", include("applications.api.urls")),
     path("api/v1/", include("workflow.api.urls")),
+    path("api/v1/", include("supervision.api.urls")),
     path(
         "api/v1/deadlines/<int:pk>/explain/",
         DeadlineExplainView.as_view(),

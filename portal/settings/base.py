@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "evidence",
     "applications",
     "workflow",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,13 @@ SUPPLEMENT_LAPSE_WORDING = (
     "申请人未在一次性告知书载明的补正期限（{due}）内补正材料，本次申请办理程序终止；"
     "申请人可以重新提出申请。"
 )
+# 好差评 (Sichuan practice): a bad rating's rectification is due in this many
+# working days; complaints are answered within their own limit. Warnings go
+# out this many working days before each due day.
+RECTIFICATION_WORKING_DAYS = 15
+RECTIFICATION_WARN_DAYS = 3
+COMPLAINT_HANDLING_WORKING_DAYS = 10
+COMPLAINT_WARN_DAYS = 2
 # X-Forwarded-For hops to trust (portal.request_context.client_ip, DRF throttles).
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT"))
 # Parallel audit hash chains (portal.audit); only ever raise it.

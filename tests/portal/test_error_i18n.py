@@ -113,8 +113,12 @@ COVERED = [
     "workflow/documents.py",
     "workflow/progress.py",
     "workflow/api/*.py",
+    "supervision/*.py",
+    "supervision/services/*.py",
+    "supervision/views/*.py",
+    "supervision/api/*.py",
 ]
-APP_CATALOGS = ["portal", "people", "catalog", "applications", "workflow"]
+APP_CATALOGS = ["portal", "people", "catalog", "applications", "workflow", "supervision"]
 
 # Errors that carry a message, and where the message is among the arguments.
 MESSAGE_ARG = {

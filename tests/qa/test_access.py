@@ -61,6 +61,7 @@ UI_GET = [
     "/desk/applications/{pk}/timeline/",
     "/my/applications/{pk}/timeline/",
     "/applications/{pk}/decision.pdf",
+    "/ratings/application/{pk}/",
 ]
 UI_POST = [
     "/my/applications/{pk}/withdraw/",
@@ -80,6 +81,7 @@ UI_POST = [
     "/agent/applications/{pk}/materials/{mid}/",
     "/agent/applications/{pk}/files/{fid}/delete/",
     "/agent/applications/{pk}/submit/",
+    "/ratings/application/{pk}/",
 ]
 API = [
     ("get", "/api/v1/applications/{pk}/"),
@@ -103,6 +105,7 @@ API = [
     ("post", "/api/v1/tasks/{tid}/reassign/"),
     # "Explain this deadline" of the case's statutory clock (987654: none).
     ("get", "/api/v1/deadlines/{cid}/explain/"),
+    ("post", "/api/v1/applications/{pk}/rating/"),
 ]
 LAPSED = {
     f"{who}_{stage}"
@@ -551,6 +554,11 @@ PUBLIC_OR_OWN_RULES = (
     "/agent/new/",
     "/admin/",
     "/i18n/",
+    # Supervision's own objects (visits, rectifications, appeals, complaints):
+    # their wrong-user 404s are in tests/supervision (test_pages, test_api).
+    "/ratings/kiosk/",
+    "/oversight/",
+    "/api/v1/complaints/",
 )
 # Object URLs whose wrong-user matrix lives with a world of their own: the
 # task, extension, supplement and deadline pages of workflow (routed cases, departments),

@@ -1,0 +1,260 @@
+"""Ratings (好差评) with their rectifications and appeals; counter visits; complaints."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import constants as c
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Visit(models.Model):
+    """One counter visit in a hall, identified by the hall and its visit reference.
+
+    The reference is what the hall already hands out (the queue ticket, 取号).
+    The rated department is the serving clerk's department, when they have one.
+    """
+
+    hall = models.ForeignKey(
+        "catalog.ServiceHall", on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(_("来访编号"), max_length=40)
+    department = models.ForeignKey(
+        "catalog.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("办理部门"),
+    )
+    served_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("窗口来访")
+        verbose_name_plural = _("窗口来访")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hall", "reference"], name="supervision_visit_unique_ref"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hall_id}:{self.reference}"
+
+
+class Rating(models.Model):
+    """One rating of one application or one counter visit (never both)."""
+
+    application = models.OneToOneField(
+        "applications.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    visit = models.OneToOneField(
+        Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="rating"
+    )
+    channel = models.CharField(max_length=16, choices=c.RatingChannel.choices)
+    department = models.ForeignKey(
+        "catalog.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("被评价部门"),
+    )
+    rater = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.PositiveSmallIntegerField(_("评价等级"), choices=c.Level.choices)
+    comment = models.CharField(_("评价内容"), max_length=500, blank=True)
+    tags = ArrayField(
+        models.CharField(max_length=16, choices=c.RatingTag.choices),
+        default=list,
+        blank=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    appeal_state = models.CharField(
+        _("申诉状态"),
+        max_length=16,
+        choices=c.AppealState.choices,
+        default=c.AppealState.NONE,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("评价")
+        verbose_name_plural = _("评价")
+        indexes = [
+            models.Index(fields=["department", "created_at"], name="supv_rating_dept")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(application__isnull=False, visit__isnull=True)
+                    | Q(application__isnull=True, visit__isnull=False)
+                ),
+                name="supervision_rating_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=5),
+                name="supervision_rating_level_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} #{self.pk}"
+
+    @property
+    def is_bad(self) -> bool:
+        return self.level in c.BAD_LEVELS
+
+
+class Rectification(models.Model):
+    """差评整改: the handling department's answer to a bad rating, on a clock."""
+
+    rating = models.OneToOneField(
+        Rating, on_delete=models.PROTECT, related_name="rectification"
+    )
+    department = models.ForeignKey(
+        "catalog.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(
+        max_length=16,
+        choices=c.RectificationState.choices,
+        default=c.RectificationState.OPEN,
+    )
+    clock = models.ForeignKey(
+        "portal.Clock", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("整改期限"), null=True)
+    overdue = models.BooleanField(_("已超期"), default=False)
+    callback_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    callback_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    callback_note = models.TextField(_("回访记录"), blank=True)
+    measures = models.TextField(_("整改措施"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_outcome = models.CharField(
+        max_length=16, choices=c.ReviewOutcome.choices, blank=True
+    )
+    review_note = models.TextField(_("复核意见"), blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("差评整改")
+        verbose_name_plural = _("差评整改")
+        indexes = [
+            models.Index(
+                fields=["department", "state", "created_at"], name="supv_rect_dept"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"rectification #{self.pk}"
+
+
+class Appeal(models.Model):
+    """申诉: the department asks a supervisor to re-check a rating it finds unfair."""
+
+    rating = models.OneToOneField(
+        Rating, on_delete=models.PROTECT, related_name="appeal"
+    )
+    filed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField()
+    reason = models.TextField(_("申诉理由"))
+    decided_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("复核结论"), blank=True)
+
+    class Meta:
+        verbose_name = _("差评申诉")
+        verbose_name_plural = _("差评申诉")
+
+    def __str__(self) -> str:
+        return f"appeal #{self.pk}"
+
+
+class Complaint(models.Model):
+    """投诉: public, about an application number or a department, on its own clock."""
+
+    number = models.CharField(_("投诉编号"), max_length=20, unique=True)
+    query_code = models.CharField(_("查询码"), max_length=8)
+    application_number = models.CharField(_("所涉办件编号"), max_length=47, blank=True)
+    application = models.ForeignKey(
+        "applications.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "catalog.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("承办部门"),
+    )
+    content = models.TextField(_("投诉内容"))
+    contact_name = models.CharField(_("联系人"), max_length=40)
+    contact_phone = models.CharField(_("联系电话"), max_length=20)
+    filed_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        max_length=16,
+        choices=c.ComplaintState.choices,
+        default=c.ComplaintState.RECEIVED,
+    )
+    clock = models.ForeignKey(
+        "portal.Clock", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("办理期限"), null=True)
+    overdue = models.BooleanField(_("已超期"), default=False)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reply = models.TextField(_("答复内容"), blank=True)
+    outcome = models.CharField(
+        max_length=16, choices=c.ComplaintOutcome.choices, blank=True
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("投诉")
+        verbose_name_plural = _("投诉")
+        indexes = [
+            models.Index(
+                fields=["department", "state", "created_at"], name="supv_complaint_dept"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
