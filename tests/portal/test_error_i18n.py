@@ -118,7 +118,14 @@ COVERED = [
     "supervision/views/*.py",
     "supervision/api/*.py",
 ]
-APP_CATALOGS = ["portal", "people", "catalog", "applications", "workflow", "supervision"]
+APP_CATALOGS = [
+    "portal",
+    "people",
+    "catalog",
+    "applications",
+    "workflow",
+    "supervision",
+]
 
 # Errors that carry a message, and where the message is among the arguments.
 MESSAGE_ARG = {
