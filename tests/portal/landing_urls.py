@@ -1,16 +1,7 @@
-"""The site's URLs plus the workflow desks' names (as after the merge)."""
-
-from django.http import HttpResponse
-from django.urls import include, path
+"""The site's URLs without the workflow desks (as before workflow is routed)."""
 
 from portal.urls import urlpatterns as site
 
-workflow = (
-    [
-        path("inbox/", lambda r: HttpResponse("inbox"), name="inbox"),
-        path("head/", lambda r: HttpResponse("head"), name="head"),
-    ],
-    "workflow",
-)
-
-urlpatterns = [path("workflow/", include(workflow)), *site]
+urlpatterns = [
+    pattern for pattern in site if getattr(pattern, "namespace", None) != "workflow"
+]

@@ -33,18 +33,18 @@ def _sign_in(user, next_url: str = "") -> str:
     ("role", "staff", "lands"),
     [
         ("clerk", False, "/counter/"),
-        ("reviewer", False, "/workflow/inbox/"),
-        ("department_head", False, "/workflow/head/"),
+        ("reviewer", False, "/desk/tasks/"),
+        ("department_head", False, "/desk/head/"),
         ("supervisor", True, "/admin/"),
         ("catalog_editor", True, "/admin/catalog/"),
     ],
 )
-@override_settings(ROOT_URLCONF="tests.portal.landing_urls")
 def test_each_role_lands_on_its_desk(role, staff, lands):
     user = UserFactory(username=f"{role}-1", roles=[role], is_staff=staff)
     assert _sign_in(user) == lands
 
 
+@override_settings(ROOT_URLCONF="tests.portal.landing_urls")
 def test_before_the_workflow_desks_exist_the_fallback_is_used():
     reviewer = UserFactory(username="reviewer-2", roles=["reviewer"])
     assert landing_url(reviewer) is None  # the site's default: the home page

@@ -72,7 +72,9 @@ def test_approval_document(world, as_user):
     assert "经2个部门并联审查" in text
     assert "行政许可法" in text  # the item's legal basis
     assert "内部：下次复查" not in text  # comments are internal
-    assert "扎西次仁" not in text  # the applicant's name is masked
+    # Handed to the applicant (or downloaded by them): their full name, like
+    # the receipt and the notices (issue 12, documents name their people).
+    assert "申请人扎西次仁" in text
     assert "track" in text and app.query_code in text  # the QR code's URL
     # Staff who see the application may download it too.
     assert as_user("reviewer").get(url).status_code == 200
