@@ -29,7 +29,13 @@ from tests.security.otp import enrol
 from .conftest import SCREENSHOTS, BrowserProblems, watch
 from .test_csp_pages import PASSWORD, settle, sign_in, visit
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures(
+        "without_workflow"
+    ),  # applications alone, as in tests/supervision
+]
 
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 1180, "height": 820}

@@ -12,6 +12,7 @@ form was read (and its files spooled to disk) by the CSRF check.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -49,9 +50,9 @@ def _api_patterns(resolver=None, prefix: str = "") -> list[str]:
 
 
 def _url(route: str, pk: int) -> str:
-    return "/" + route.replace("<int:pk>", str(pk)).replace(
-        "<str:number>", "GZ20260101000001"
-    )
+    """The route with every integer converter filled with ``pk``."""
+    route = re.sub(r"<int:\w+>", str(pk), route)
+    return "/" + route.replace("<str:number>", "GZ20260101000001")
 
 
 def _methods(route: str) -> list[str]:

@@ -100,3 +100,10 @@ def delivered(make, reviewer):
     return application_deliver(
         application=app, actor=reviewer, method=c.DeliveryMethod.WINDOW
     )
+
+
+@pytest.fixture(autouse=True)
+def _applications_alone(without_workflow):
+    """Supervision's tests complete applications with applications' own
+    lifecycle services (in review, decide, deliver), as a lower layer is
+    without workflow's routing; what routing adds is tested in tests/workflow."""
