@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("portal.public.urls")),
     path("", include("catalog.urls")),
     path("", include("applications.urls")),
+    path("", include("evidence.urls")),
     path("accounts/", include("applications.urls_accounts")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin signs in through the portal's login (password, then the
@@ -52,6 +53,7 @@ urlpatterns = [
     path("api/v1/auth/logout/", LogoutView.as_view(), name="api-logout"),
     path("api/v1/auth/", include(token_router.urls)),
     path("api/v1/catalog/", include("catalog.api.urls")),
+    path("api/v1/evidence/", include("evidence.api.urls")),
     path("api/v1/", include("applications.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The vendored documentation libraries need a little more than the site's
