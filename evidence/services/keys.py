@@ -11,6 +11,7 @@ Revoking a key (compromise) makes every signature by it fail verification.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,8 +26,10 @@ from ..models import SigningKey
 
 
 def _next_key_id(department: Department) -> str:
+    """Credit code, sequence and a random tag: a key folder that outlived its
+    database never holds a file under a new key's id."""
     count = SigningKey.objects.filter(department=department).count()
-    return f"{department.credit_code}-{count + 1:03d}"
+    return f"{department.credit_code}-{count + 1:03d}-{secrets.token_hex(2)}"
 
 
 def active_key(department: Department) -> SigningKey | None:
