@@ -25,6 +25,7 @@ from people.privacy import IdNumberError, validate_id_number
 from portal.errors import ErrorItem, NotFoundError
 
 from . import constants as c
+from .certificates import reference_problems
 from .form_privacy import form_plain
 from .models import (
     Application,
@@ -458,6 +459,8 @@ def application_problems(
                     f"materials[{i}]",
                 )
             )
+    # Once-only references are checked again: consent, validity, holder, prefill.
+    items.extend(reference_problems(application, materials))
     return items
 
 

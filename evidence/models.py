@@ -209,9 +209,15 @@ class SharingRule(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["department", "certificate_type", "item"],
-                name="evidence_sharing_rule_unique",
-                nulls_distinct=False,
-            )
+                condition=models.Q(item__isnull=False),
+                name="evidence_sharing_rule_item_unique",
+            ),
+            # One "every item" rule per department and type (NULLs differ).
+            models.UniqueConstraint(
+                fields=["department", "certificate_type"],
+                condition=models.Q(item__isnull=True),
+                name="evidence_sharing_rule_all_unique",
+            ),
         ]
         verbose_name = _("共享规则")
         verbose_name_plural = _("共享规则")

@@ -1,6 +1,6 @@
 """Refresh the per-app English catalogs: <app>/locale/en/LC_MESSAGES/django.po.
 
-Usage: .venv/bin/python scripts/app_messages.py [app ...]  (default: all four)
+Usage: .venv/bin/python scripts/app_messages.py [app ...]  (default: all five)
 
 ``manage.py makemessages`` run inside an app directory still writes to
 LOCALE_PATHS[0] (locale/, the shared catalog) when the setting is present, so
@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("portal", "people", "catalog", "applications")
+APPS = ("portal", "people", "catalog", "evidence", "applications")
 SHARED = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 

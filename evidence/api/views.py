@@ -20,6 +20,7 @@ from .serializers import (
 )
 
 
+@extend_schema(tags=["evidence"])
 class EvidenceVerifyView(APIView):
     """Whether a certificate exists and is valid, and whether signature and file check out.
 
@@ -41,6 +42,7 @@ class EvidenceVerifyView(APIView):
         return Response(EvidenceVerifySerializer(result.as_dict()).data)
 
 
+@extend_schema(tags=["evidence"])
 class EvidenceKeyListView(generics.ListAPIView):
     """Every department's public Ed25519 key with its validity (not paginated)."""
 
@@ -53,6 +55,7 @@ class EvidenceKeyListView(generics.ListAPIView):
         return selectors.public_keys()
 
 
+@extend_schema(tags=["evidence"])
 class EvidenceCertificateListView(generics.ListAPIView):
     """The caller's certificates and their enterprises'."""
 

@@ -339,6 +339,8 @@ SPECTACULAR_SETTINGS = {
         "VarianceFieldEnum": "catalog.api.serializers.variance_field_choices",
         "ApplicationStatusEnum": "applications.constants.ApplicationStatus",
         "ProvisionEnum": "applications.constants.Provision",
+        "ServedPartyEnum": "catalog.constants.ServedParty",
+        "CertificateStatusEnum": "evidence.constants.CertificateStatus",
     },
 }
 
