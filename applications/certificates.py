@@ -24,9 +24,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from catalog import constants as cc
 from evidence import selectors as evidence
 from evidence.holders import Holder, enterprise_holder, person_holder
 from evidence.models import AccessLogEntry, Certificate
@@ -39,7 +40,7 @@ from portal.models import AuditEntry
 
 from . import constants as c
 from .form_privacy import form_id_fields
-from .models import Application, UploadedFile
+from .models import Application, ApplicationMaterial, UploadedFile
 
 TRUST_A, TRUST_B, TRUST_C, TRUST_D = "A", "B", "C", "D"
 
@@ -344,3 +345,37 @@ def access_log_for_user(*, user, limit: int = 200) -> list[AccessRow]:
             )
     rows.sort(key=lambda r: r.at, reverse=True)
     return rows[:limit]
+
+
+def certificate_share_by_item() -> list[dict]:
+    """Per item: needed materials of submitted applications, and how many by certificate.
+
+    One grouped query (supervision reads it): ``[{"item_id", "item_name",
+    "materials", "by_certificate", "share"}]``, items without any submitted
+    material left out, highest share first.
+    """
+    rows = (
+        ApplicationMaterial.objects.filter(application__submitted_at__isnull=False)
+        .exclude(material__necessity=cc.MaterialNecessity.OPTIONAL)
+        .values("application__implementation__item_id", "application__version__name")
+        .annotate(
+            materials=Count("pk"),
+            by_certificate=Count("pk", filter=Q(provision=c.Provision.CERTIFICATE)),
+        )
+    )
+    out: dict[int, dict] = {}
+    for r in rows:
+        item = out.setdefault(
+            r["application__implementation__item_id"],
+            {
+                "item_id": r["application__implementation__item_id"],
+                "item_name": r["application__version__name"],
+                "materials": 0,
+                "by_certificate": 0,
+            },
+        )
+        item["materials"] += r["materials"]
+        item["by_certificate"] += r["by_certificate"]
+    for item in out.values():
+        item["share"] = item["by_certificate"] / item["materials"]
+    return sorted(out.values(), key=lambda i: (-i["share"], i["item_name"]))

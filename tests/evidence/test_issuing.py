@@ -227,3 +227,24 @@ def test_reproducible_pdf():
         data={"a": "b"},
     )
     assert certificate_pdf(**kwargs) == certificate_pdf(**kwargs)
+
+
+def test_issue_for_decision_lands_in_the_wallet_and_verifies(client):
+    from evidence.services.issuing import certificate_issue_for_decision
+
+    dep = department_with_key()
+    cert = certificate_issue_for_decision(
+        certificate_type=cert_type(),
+        issuer=dep,
+        holder_number=ENTERPRISE_CODE,
+        holder_name="康定测试餐饮有限公司",
+        data={
+            "enterprise_name": "康定测试餐饮有限公司",
+            "legal_representative": "扎西",
+        },
+        application_number="N1",
+        actor=UserFactory(username="decider"),
+    )
+    assert "N1" in cert.source
+    body = client.get(f"/api/v1/evidence/verify/{cert.identifier}/").json()
+    assert body["valid"] is True

@@ -190,3 +190,19 @@ def test_offers_api_and_wrong_user(citizen):
     assert (
         api.get(f"/api/v1/applications/{app.pk}/certificate-offers/").status_code == 404
     )
+
+
+def test_share_of_materials_by_certificate_is_counted_per_item(
+    citizen, django_assert_max_num_queries
+):
+    from applications.certificates import certificate_share_by_item
+
+    app = _food_licence(citizen)
+    _attach(app, citizen)
+    app.refresh_from_db()
+    app.submitted_at = app.created_at  # counted once submitted
+    app.save(update_fields=["submitted_at"])
+    with django_assert_max_num_queries(1):
+        rows = certificate_share_by_item()
+    row = next(r for r in rows if r["item_name"] == "食品经营许可")
+    assert row["by_certificate"] == 1 and 0 < row["share"] < 1
