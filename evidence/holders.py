@@ -48,7 +48,13 @@ def holder_from_number(kind: str, number: str, *, field: str = "holder") -> Hold
         try:
             validate_id_number(number)
         except IdNumberError as exc:
-            raise ServiceError(exc.code, exc.message, field=field) from exc
+            # people's message quotes the birth date: part of the number.
+            message = (
+                _("身份证号码中的出生日期不是真实日期")
+                if exc.code == "id_number_birth_date"
+                else exc.message
+            )
+            raise ServiceError(exc.code, message, field=field) from exc
         return Holder(kind, id_number_hash(number), mask_id_number(number))
     if kind == ServedParty.LEGAL:
         try:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from people.codes import CodeError
+from portal.api.errors import ApiErrorSerializer
 from portal.errors import ServiceError
 
 from .. import selectors
@@ -18,6 +19,18 @@ from .serializers import (
     EvidenceKeySerializer,
     EvidenceVerifySerializer,
 )
+
+ERRORS = {
+    400: "请求参数有误（如电子证照标识格式或校验位错误）",
+    401: "未登录或令牌无效",
+    429: "请求过于频繁",
+}
+
+
+def errors(*statuses: int) -> dict[int, OpenApiResponse]:
+    return {
+        s: OpenApiResponse(ApiErrorSerializer, description=ERRORS[s]) for s in statuses
+    }
 
 
 @extend_schema(tags=["evidence"])
@@ -33,7 +46,7 @@ class EvidenceVerifyView(APIView):
     authentication_classes: list = []
     throttle_classes = [VerifyThrottle]
 
-    @extend_schema(responses=EvidenceVerifySerializer)
+    @extend_schema(responses={200: EvidenceVerifySerializer, **errors(400, 429)})
     def get(self, request, identifier: str):
         try:
             result = selectors.verify(identifier)
@@ -61,6 +74,12 @@ class EvidenceCertificateListView(generics.ListAPIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = EvidenceCertificateSerializer
+
+    @extend_schema(
+        responses={200: EvidenceCertificateSerializer(many=True), **errors(400, 401)}
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.certificates_for_user(user=self.request.user)

@@ -163,3 +163,49 @@ def test_access_log_lists_each_read_exactly_once(world, django_assert_max_num_qu
     # Somebody else sees none of it.
     api.force_authenticate(staff("nosy-2", "reviewer"))
     assert api.get("/api/v1/evidence/access-log/").json() == []
+
+
+def test_another_persons_certificate_cannot_be_attached_or_kept(world):
+    from portal.errors import ServiceError
+
+    citizen, t, cert, _, _ = world
+    other_id = "51330119851212" + "001"
+    from people.privacy import make_id_number
+
+    theirs = license_for(
+        issuer=cert.issuer,
+        holder_number=make_id_number(other_id),
+        holder_name="卓玛",
+        t=t,
+        data={},
+    )
+    version = applicable_version(materials=[{"name": "户口簿", "certificate_type": t}])
+    app = application_create(
+        user=citizen, implementation=implementation_for(version), channel="online"
+    )
+    m = app.materials.get().material
+    with pytest.raises(ServiceError) as exc:
+        application_provide_material(
+            application=app,
+            user=citizen,
+            material=m,
+            provision="certificate",
+            certificate_ref=theirs.identifier,
+            certificate_consent=True,
+        )
+    assert exc.value.code == "certificate_not_offered"
+    application_provide_material(
+        application=app,
+        user=citizen,
+        material=m,
+        provision="certificate",
+        certificate_ref=cert.identifier,
+        certificate_consent=True,
+    )
+    # The certificate changes hands after it was attached: refused at submission.
+    from applications.selectors import application_problems
+    from evidence.models import Certificate
+
+    Certificate.objects.filter(pk=cert.pk).update(holder_hash=theirs.holder_hash)
+    codes = {p.code for p in application_problems(application=app)}
+    assert "certificate_no_longer_valid" in codes

@@ -124,3 +124,38 @@ def test_missing_header_and_not_xlsx(setup):
             file=SimpleUploadedFile("x.xlsx", b"not a zip"), actor=UserFactory()
         )
     assert exc.value.code == "import_not_xlsx"
+
+
+def test_person_holder_failing_gb11643_is_reported_without_the_number():
+    from people.privacy import make_id_number
+
+    t = cert_type("104", "居民户口簿", "natural", schema={})
+    dep = department_with_key()
+    good = make_id_number("51330119900101123")
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    rows = [
+        [t.code, dep.credit_code, "P1", good, "扎西", "2024-05-01", "{}", ""],
+        [t.code, dep.credit_code, "P2", bad, "卓玛", "2024-05-01", "{}", ""],
+        [
+            t.code,
+            dep.credit_code,
+            "P3",
+            "51330119901301123X",
+            "次仁",
+            "2024-05-01",
+            "{}",
+            "",
+        ],
+    ]
+    with pytest.raises(ServiceError) as exc:
+        certificate_import_xlsx(file=upload(rows), actor=UserFactory())
+    by_row = {e.field: e.code for e in exc.value.errors}
+    assert by_row == {
+        "电子证照!D3": "id_number_check",
+        "电子证照!D4": "id_number_birth_date",
+    }
+    text = " ".join(str(e.detail) for e in exc.value.errors)
+    # Neither number, nor the birth date inside the second one.
+    assert bad not in text and "51330119901301123X" not in text
+    assert "19901301" not in text
+    assert not Certificate.objects.exists()

@@ -51,6 +51,8 @@ def _api_patterns(resolver=None, prefix: str = "") -> list[str]:
 def _url(route: str, pk: int) -> str:
     return "/" + route.replace("<int:pk>", str(pk)).replace(
         "<str:number>", "GZ20260101000001"
+    ).replace("<int:material_id>", str(pk)).replace(
+        "<str:identifier>", "1.2.156.3005.2.X"
     )
 
 
