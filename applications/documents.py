@@ -27,10 +27,8 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
 from django.utils import timezone
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -124,34 +122,7 @@ def cn_date(value: dt.date | dt.datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-class QrCode(Flowable):
-    """A QR code drawn as vector squares (crisp at any print resolution)."""
-
-    QUIET_ZONE = 4
-
-    def __init__(self, data: str, size: float = 34 * mm) -> None:
-        super().__init__()
-        self.matrix = segno.make(data, error="m", micro=False).matrix
-        self.width = self.height = size
-
-    def draw(self) -> None:
-        n = len(self.matrix) + 2 * self.QUIET_ZONE
-        module = self.width / n
-        canvas = self.canv
-        canvas.setFillColor(colors.white)
-        canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
-        canvas.setFillColor(colors.black)
-        for row_index, row in enumerate(self.matrix):
-            y = self.height - (row_index + self.QUIET_ZONE + 1) * module
-            start = None
-            for col, dark in enumerate([*row, 0]):
-                if dark and start is None:
-                    start = col
-                elif not dark and start is not None:
-                    x = (start + self.QUIET_ZONE) * module
-                    # A hair wider so adjacent runs leave no white seams.
-                    canvas.rect(x, y, (col - start) * module + 0.1, module + 0.1, 0, 1)
-                    start = None
+QrCode = pdf.QrCode  # shared with evidence's certificates (portal.pdf)
 
 
 def paragraph_style(name: str, **kwargs) -> ParagraphStyle:

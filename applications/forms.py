@@ -489,12 +489,19 @@ class CommitmentForm(forms.Form):
 
 class CertificateForm(forms.Form):
     certificate_ref = forms.ChoiceField(label=_("选择电子证照"), choices=())
+    consent = forms.BooleanField(
+        label=_("同意本次办理从电子证照库调取该证照（调取记录可在“我的证照”中查看）"),
+        required=True,
+    )
 
-    def __init__(self, *args, offers=(), **kwargs):
+    def __init__(self, *args, offers=(), on_behalf: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.offers = list(offers)
         self.fields["certificate_ref"].choices = [
             (o.identifier, o.name) for o in offers
         ]
+        if on_behalf:
+            self.fields["consent"].label = _("申请人已同意本次办理调取该电子证照")
 
 
 class WithdrawForm(forms.Form):

@@ -1,10 +1,11 @@
 """Seams to later apps (docs/architecture.md: dependencies point one way).
 
 Later apps register their callables at start-up in ``AppConfig.ready()``;
-until they do, acceptance simply records the application as accepted, no
-certificate is offered and visibility is applications' own rule. No import of
-workflow or evidence here (nor of applications.models: the models module
-imports visibility, which imports this one).
+until they do, acceptance simply records the application as accepted and
+visibility is applications' own rule. No import of workflow here (nor of
+applications.models: the models module imports visibility, which imports
+this one). Evidence sits below applications, which asks it directly
+(applications.certificates): there is no certificate seam.
 
 Every seam is typed and says when it runs and what a failure does. Two kinds
 of lifecycle hook (:class:`Hook`):
@@ -45,8 +46,6 @@ hook                            phase            fired by
 
 Other seams:
 
-- the certificate finder is called while a material is shown or provided,
-  outside any lock; an exception propagates to the caller.
 - the progress provider is called while public tracking answers (the page
   and the API), outside any lock, read only; it gives the current stage and
   the promised date as the running clock has it. An exception propagates.
@@ -247,36 +246,6 @@ def unregister_acceptance_handler(handler: Callable) -> None:
     wrapped = _acceptance_handlers.pop(handler, None)
     if wrapped is not None:
         on_accepted.unregister(wrapped)
-
-
-# --- certificates --------------------------------------------------------------
-
-_certificate_finder: Callable | None = None
-
-
-@dataclass(frozen=True)
-class CertificateOffer:
-    """A held certificate that can satisfy a material (filled by evidence)."""
-
-    identifier: str
-    name: str
-    trust_level: str
-
-
-def register_certificate_finder(finder: Callable) -> None:
-    """finder(*, user, certificate_type, application) -> list[CertificateOffer]."""
-    global _certificate_finder
-    _certificate_finder = finder
-
-
-def find_certificates(*, user, certificate_type, application) -> list[CertificateOffer]:
-    if _certificate_finder is None or certificate_type is None:
-        return []
-    return list(
-        _certificate_finder(
-            user=user, certificate_type=certificate_type, application=application
-        )
-    )
 
 
 # --- visibility ----------------------------------------------------------------

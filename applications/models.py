@@ -294,7 +294,22 @@ class ApplicationMaterial(models.Model):
         _("电子证照标识"),
         max_length=100,
         blank=True,
-        help_text=_("由电子证照库提供（evidence 模块接入后启用）"),
+        help_text=_("电子证照库中申请人所持证照的标识（applications.certificates）"),
+    )
+    # Once-only: the applicant's consent to fetch the certificate (withdrawn:
+    # cleared, and submission refuses the reference), and the form fields it
+    # prefilled with their values (re-checked at submission).
+    certificate_consent_at = models.DateTimeField(
+        _("同意调取时间"), null=True, blank=True
+    )
+    certificate_prefill = models.JSONField(default=dict, blank=True)
+    trust_level = models.CharField(
+        _("可信等级"),
+        max_length=1,
+        blank=True,
+        help_text=_(
+            "国办函〔2016〕108号：A 本机关签发 · B 窗口核验原件 · C 用户上传 · D 用户承诺"
+        ),
     )
     promise_text = models.TextField(_("承诺内容"), blank=True)
     promised_by = models.DateField(_("承诺补交日期"), null=True, blank=True)

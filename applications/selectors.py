@@ -26,6 +26,7 @@ from portal.errors import ErrorItem, NotFoundError
 
 from . import constants as c
 from . import hooks
+from .certificates import reference_problems
 from .form_privacy import form_plain
 from .models import (
     Application,
@@ -489,6 +490,8 @@ def application_problems(
                     f"materials[{i}]",
                 )
             )
+    # Once-only references are checked again: consent, validity, holder, prefill.
+    items.extend(reference_problems(application, materials))
     return items
 
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import agent as views_agent
+from .views import certificates as certificate_views
 from .views import consent as views_consent
 from .views import counter as views_counter
 from .views import counter_intake
@@ -26,6 +27,17 @@ urlpatterns = [
         "my/applications/<int:pk>/materials/<int:material_id>/",
         views.provide_material,
         name="provide_material",
+    ),
+    path("my/access-log/", certificate_views.access_log, name="access_log"),
+    path(
+        "staff/certificates/<str:identifier>/",
+        certificate_views.staff_certificate,
+        name="staff_certificate",
+    ),
+    path(
+        "my/applications/<int:pk>/materials/<int:material_id>/consent/withdraw/",
+        certificate_views.certificate_consent_withdraw,
+        name="certificate_consent_withdraw",
     ),
     path(
         "my/applications/<int:pk>/files/<int:file_id>/delete/",

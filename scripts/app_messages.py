@@ -27,7 +27,15 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("portal", "people", "catalog", "applications", "workflow", "supervision")
+APPS = (
+    "portal",
+    "people",
+    "catalog",
+    "evidence",
+    "applications",
+    "workflow",
+    "supervision",
+)
 SHARED = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 

@@ -7,6 +7,13 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _evidence_key_dir(settings, tmp_path):
+    """Signing keys made by a test (evidence, load_demo) go to its own folder."""
+    settings.EVIDENCE_KEY_DIR = tmp_path / "evidence-keys"
+    settings.EVIDENCE_SIGNING_KEYS = ""
+
+
+@pytest.fixture(autouse=True)
 def _notify_dir(settings, tmp_path):
     """A fresh folder for the SMS file and the development ledgers of message
     ids: outbox ids restart with every test database."""

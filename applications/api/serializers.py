@@ -138,6 +138,9 @@ class ApplicationMaterialSerializer(_FieldsOnce, serializers.ModelSerializer):
             "provision",
             "provision_label",
             "certificate_ref",
+            "certificate_consent_at",
+            "certificate_prefill",
+            "trust_level",
             "promise_text",
             "promised_by",
             "signed_at",
@@ -239,6 +242,11 @@ class ApplicationMaterialProvisionSerializer(serializers.Serializer):
     certificate_ref = serializers.CharField(
         required=False, allow_blank=True, max_length=100
     )
+    certificate_consent = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="provision 为 certificate 时必填 true：申请人同意本次调取该电子证照",
+    )
 
 
 class ApplicationCreateSerializer(_FieldsOnce, serializers.Serializer):
@@ -276,6 +284,11 @@ class ApplicationMaterialInputSerializer(serializers.Serializer):
     promised_by = serializers.DateField(required=False, allow_null=True)
     certificate_ref = serializers.CharField(
         required=False, allow_blank=True, max_length=100
+    )
+    certificate_consent = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="provision 为 certificate 时必填 true：申请人同意本次调取该电子证照",
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import certificates, views
 
 app_name = "applications_api"
 
@@ -46,6 +46,23 @@ urlpatterns = [
         "applications/<int:pk>/refuse/",
         views.ApplicationRefuseView.as_view(),
         name="application-refuse",
+    ),
+    path(
+        "applications/<int:pk>/certificate-offers/",
+        certificates.ApplicationCertificateOffersView.as_view(),
+        name="application-certificate-offers",
+    ),
+    path(
+        "applications/<int:pk>/materials/<int:material_id>/certificate-consent/withdraw/",
+        certificates.ApplicationCertificateConsentWithdrawView.as_view(),
+        name="application-certificate-consent-withdraw",
+    ),
+    # Under /api/v1/evidence/ with evidence's own endpoints: it lists file views
+    # too, which only applications knows (portal.urls tries evidence's first).
+    path(
+        "evidence/access-log/",
+        certificates.ApplicationAccessLogView.as_view(),
+        name="evidence-access-log",
     ),
     path("track/<str:number>/", views.TrackView.as_view(), name="track"),
 ]

@@ -213,7 +213,7 @@ class ApplicationMaterialView(APIView):
         summary="提供材料（上传文件或其他方式）",
         description=(
             "multipart/form-data：material 为材料ID；provision 为 upload（默认，附 file）、"
-            "certificate（附 certificate_ref）、tolerated（附 promise_text 和 promised_by）"
+            "certificate（附 certificate_ref 与 certificate_consent=true，可选的证照见 certificate-offers/）、tolerated（附 promise_text 和 promised_by）"
             "或 commitment（附 promise_text）。文件按内容识别，只接受 PDF、JPG、PNG、OFD。"
         ),
         request={"multipart/form-data": ApplicationMaterialInputSerializer},
@@ -239,6 +239,7 @@ class ApplicationMaterialView(APIView):
             promise_text=data.get("promise_text", ""),
             promised_by=data.get("promised_by"),
             certificate_ref=data.get("certificate_ref", ""),
+            certificate_consent=data.get("certificate_consent", False),
         )
         return Response(_detail(request, pk), status=status.HTTP_201_CREATED)
 

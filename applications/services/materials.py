@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 
 from catalog import constants as cc
 from catalog.models import Material
+from evidence.constants import AccessOutcome, AccessPurpose
+from evidence.services.access import certificate_access_record
 from portal.audit import audit_record
 from portal.errors import ErrorCollector, NotFoundError, ServiceError
 
+from .. import certificates
 from .. import constants as c
-from .. import hooks
 from ..models import Application, ApplicationMaterial, UploadedFile
 from ..uploads import check_upload
 from .drafts import require_editable
@@ -74,11 +76,18 @@ def application_provide_material(
     promise_text: str = "",
     promised_by: dt.date | None = None,
     certificate_ref: str = "",
+    certificate_consent: bool = False,
 ) -> ApplicationMaterial:
     """Satisfy one material: upload, certificate, tolerated gap or commitment.
 
     An upload is checked (type by content, size, name) before any lock is
-    taken; its stored file is removed again if the transaction fails.
+    taken; its stored file is removed again if the transaction fails. A
+    certificate must be one the library offers for the application's holder
+    (applications.certificates) and needs the applicant's consent
+    (``certificate_consent``, recorded with its time); the form fields it
+    carries are written into the form and remembered as prefilled. Each way
+    records its trust level (A certificate, B counter upload, C online
+    upload, D commitment).
     """
     try:
         provision = c.Provision(provision)
@@ -126,12 +135,19 @@ def application_provide_material(
                 if kept is not old_files:
                     _delete_files_on_commit(old_files)
             elif provision == c.Provision.CERTIFICATE:
-                _check_certificate(
-                    row, user=user, application=locked, ref=certificate_ref
+                cert = _check_certificate(
+                    row,
+                    user=user,
+                    application=locked,
+                    ref=certificate_ref,
+                    consent=certificate_consent,
                 )
-                row.certificate_ref = certificate_ref
+                row.certificate_ref = cert.identifier
+                row.certificate_consent_at = now
+                row.certificate_prefill = _prefill(locked, cert)
                 row.promise_text, row.promised_by, row.signed_at = "", None, None
                 _delete_files_on_commit(old_files)
+                _record_read(locked, cert, user=user)
             elif provision == c.Provision.TOLERATED:
                 _check_tolerated(m, promise_text=promise_text, promised_by=promised_by)
                 row.promise_text, row.promised_by = promise_text, promised_by
@@ -156,7 +172,13 @@ def application_provide_material(
                 row.signed_at = now
                 row.certificate_ref = ""
                 _delete_files_on_commit(old_files)
+            if provision != c.Provision.CERTIFICATE:
+                row.certificate_consent_at = None
+                row.certificate_prefill = {}
             row.provision = provision
+            row.trust_level = certificates.trust_level_for(
+                provision, channel=locked.channel
+            )
             row.problem = ""
             row.save()
             audit_record(
@@ -177,9 +199,9 @@ def application_provide_material(
 
 
 def _check_certificate(
-    row: ApplicationMaterial, *, user, application, ref: str
-) -> None:
-    """Only identifiers the evidence library offers (hooks.find_certificates)."""
+    row: ApplicationMaterial, *, user, application, ref: str, consent: bool
+):
+    """The offered certificate ``ref`` (applications.certificates), with consent."""
     m = row.material
     if m.certificate_type_id is None:
         raise ServiceError(
@@ -187,21 +209,87 @@ def _check_certificate(
             _("材料“%(name)s”不能用电子证照替代") % {"name": m.name},
             field="provision",
         )
-    offers = hooks.find_certificates(
-        user=user, certificate_type=m.certificate_type, application=application
-    )
+    offers = certificates.held_certificates(application=application, material=m)
     if not offers:
         raise ServiceError(
             "certificate_unavailable",
             _("电子证照库中暂未找到可用的证照，请上传材料"),
             field="certificate_ref",
         )
-    if ref not in {o.identifier for o in offers}:
+    cert = next((o for o in offers if o.identifier == ref), None)
+    if cert is None:
+        # Someone else's, revoked, expired, or simply not one of these.
         raise ServiceError(
             "certificate_not_offered",
             _("所选电子证照不可用于本材料，请重新选择"),
             field="certificate_ref",
         )
+    if not consent:
+        raise ServiceError(
+            "certificate_consent_required",
+            _("使用电子证照须申请人同意本次调取"),
+            field="certificate_consent",
+        )
+    return cert
+
+
+def _prefill(locked: Application, cert) -> dict:
+    """Write the form fields the certificate carries; returns them (to re-check)."""
+    values = certificates.prefill_values(locked.version.form_schema, cert)
+    if values:
+        locked.form_data = {**(locked.form_data or {}), **values}
+        locked.save(update_fields=["form_data", "updated_at"])
+    return values
+
+
+def _record_read(locked: Application, cert, *, user) -> None:
+    """A clerk or agent attaching a citizen's certificate has read it: logged."""
+    if user.pk == locked.applicant_id:
+        return
+    profile = getattr(user, "staff_profile", None)
+    certificate_access_record(
+        certificate=cert,
+        reader=user,
+        department=profile.department if profile else None,
+        application_id=locked.pk,
+        application_number=locked.number or "",
+        item_name=locked.version.name,
+        purpose=AccessPurpose.APPLICATION,
+        outcome=AccessOutcome.GRANTED,
+    )
+
+
+def application_withdraw_certificate_consent(
+    *, application: Application, user, material: Material | int
+) -> ApplicationMaterial:
+    """The applicant withdraws consent to fetch a certificate before submission.
+
+    The reference stays visible but no longer counts: submission refuses it
+    (``certificate_consent_missing``) until consent is given again or the
+    material is provided another way.
+    """
+    with transaction.atomic():
+        locked = lock_for_update(application)
+        require_editable(locked, user)
+        row = _material_row(locked, material)
+        if (
+            row.provision != c.Provision.CERTIFICATE
+            or row.certificate_consent_at is None
+        ):
+            raise ServiceError(
+                "certificate_consent_not_given",
+                _("该材料没有待撤回的电子证照调取同意"),
+                status=409,
+            )
+        row.certificate_consent_at = None
+        row.save(update_fields=["certificate_consent_at", "updated_at"])
+        audit_record(
+            actor=user,
+            action="applications.certificate_consent_withdraw",
+            obj=locked,
+            changes={"material": row.material_id},
+        )
+    return row
 
 
 def _check_tolerated(m: Material, *, promise_text: str, promised_by) -> None:

@@ -218,6 +218,7 @@ def application_start(
                         promise_text=item.get("promise_text", ""),
                         promised_by=item.get("promised_by"),
                         certificate_ref=item.get("certificate_ref", ""),
+                        certificate_consent=item.get("certificate_consent", False),
                     )
                 except ServiceError as exc:
                     exc.field = f"materials[{i}].{exc.field or 'material'}"

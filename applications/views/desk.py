@@ -42,6 +42,7 @@ from portal.errors import ServiceError
 from portal.models import User
 
 from .. import constants as c
+from ..certificates import prefilled_fields
 from ..forms import (
     CommitmentForm,
     ToleratedForm,
@@ -360,7 +361,11 @@ class Desk:
             request,
             "form",
             application,
-            {"form": form, "error": error},
+            {
+                "form": form,
+                "error": error,
+                "prefilled": prefilled_fields(application),
+            },
             status=400 if error else 200,
         )
 
@@ -376,6 +381,14 @@ class Desk:
             card["provide_url"] = self.url("provide", application.pk, m.pk) + (
                 f"#m-{m.pk}"
             )
+            if (
+                am.provision == c.Provision.CERTIFICATE
+                and request.user.pk == application.applicant_id
+            ):
+                card["consent_withdraw_url"] = reverse(
+                    "applications:certificate_consent_withdraw",
+                    args=[application.pk, m.pk],
+                )
             card["files"] = (
                 [
                     (f, self.url("remove_file", application.pk, f.pk))
@@ -462,7 +475,10 @@ class Desk:
                 kwargs = {"promise_text": form.cleaned_data["promise_text"]}
         elif provision == c.Provision.CERTIFICATE:
             # Choices are checked by the service against what the library offers.
-            kwargs = {"certificate_ref": post.get(f"{prefix}-certificate_ref", "")}
+            kwargs = {
+                "certificate_ref": post.get(f"{prefix}-certificate_ref", ""),
+                "certificate_consent": bool(post.get(f"{prefix}-consent")),
+            }
         else:
             bound["errors"] = [_("材料提供方式无效")]
         if bound.get("errors") or (form is not None and not form.is_valid()):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from catalog import constants as cc
 from portal.errors import ServiceError
 
-from .. import hooks
+from ..certificates import certificate_offers
 from ..forms import (
     CertificateForm,
     CommitmentForm,
@@ -115,11 +115,7 @@ def material_cards(request, application: Application, bound: dict | None = None)
         m = am.material
         offers = []
         if m.certificate_type_id:
-            offers = hooks.find_certificates(
-                user=request.user,
-                certificate_type=m.certificate_type,
-                application=application,
-            )
+            offers = certificate_offers(application=application, material=m)
         forms_ = bound.get(m.pk, {})
         prefix = f"m{m.pk}"
         commitment_form = None
@@ -140,7 +136,13 @@ def material_cards(request, application: Application, bound: dict | None = None)
                 prefix=prefix, latest=latest_promise_date(application.version)
             )
         certificate_form = (
-            CertificateForm(prefix=prefix, offers=offers) if offers else None
+            CertificateForm(
+                prefix=prefix,
+                offers=offers,
+                on_behalf=request.user.pk != application.applicant_id,
+            )
+            if offers
+            else None
         )
         cards.append(
             {

@@ -185,6 +185,12 @@ FILE_UPLOAD_HANDLERS = [
 SERVICE_UNAVAILABLE_RETRY_AFTER = 30
 ID_HASH_KEY = env("ID_HASH_KEY")
 ID_ENCRYPTION_KEY = env("ID_ENCRYPTION_KEY")
+# E-certificates (evidence.signing): the departments' private keys live outside
+# the database, in this folder (one <key id>.pem each) or in the environment.
+EVIDENCE_KEY_DIR = Path(env("EVIDENCE_KEY_DIR") or VAR_DIR / "evidence-keys")
+EVIDENCE_SIGNING_KEYS = env("EVIDENCE_SIGNING_KEYS")
+# The public site's address, printed in certificate QR codes (no request there).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL").rstrip("/")
 # Local practice (not statute): the one-time notice gives this many working days.
 SUPPLEMENT_DUE_WORKING_DAYS = int(env("SUPPLEMENT_DUE_WORKING_DAYS"))
 # The latest a clerk may set it to, and the words of a close when it lapsed.
@@ -294,6 +300,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.close_lapsed_supplements",
         "schedule": 300.0,
     },
+    # A certificate past its valid_until becomes expired (evidence.services).
+    "evidence-expire-certificates": {
+        "task": "evidence.tasks.expire_certificates",
+        "schedule": 3600.0,
+    },
 }
 
 # --- DRF ------------------------------------------------------------------
@@ -350,6 +361,8 @@ SPECTACULAR_SETTINGS = {
         "ClockStateEnum": "portal.models.clocks.ClockState",
         "ClockSegmentStateEnum": "portal.models.clocks.SegmentState",
         "SuspensionReasonEnum": "portal.models.clocks.SuspensionReason",
+        "ServedPartyEnum": "catalog.constants.ServedParty",
+        "CertificateStatusEnum": "evidence.constants.CertificateStatus",
     },
 }
 

@@ -52,6 +52,20 @@ VARIABLES: dict[str, Var] = {
         "dev-id-encryption-key",
         "Secret from which the key encrypting stored ID numbers is derived.",
     ),
+    "EVIDENCE_KEY_DIR": Var(
+        "",
+        "Folder of the departments' Ed25519 private keys (<key id>.pem, mode 0600); "
+        "default VAR_DIR/evidence-keys (development key store).",
+    ),
+    "EVIDENCE_SIGNING_KEYS": Var(
+        "",
+        "Private signing keys from the environment: comma-separated "
+        "<key id>=<base64 of the 32-byte Ed25519 seed>; wins over the folder.",
+    ),
+    "PUBLIC_BASE_URL": Var(
+        "http://127.0.0.1:8000",
+        "Absolute address of the public site, printed in certificate QR codes.",
+    ),
     "EMAIL_BACKEND": Var(
         "",
         "Django e-mail backend; empty: files in VAR_DIR/mail in development, "

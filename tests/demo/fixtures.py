@@ -17,8 +17,14 @@ from django.test import override_settings
 
 
 @pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    # The demo's signing keys go to a folder of the module, not var/.
+    keys = tmp_path_factory.mktemp("evidence-keys")
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEBUG=True, EVIDENCE_KEY_DIR=keys, MEDIA_ROOT=media),
+    ):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:

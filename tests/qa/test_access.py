@@ -68,6 +68,7 @@ UI_POST = [
     "/my/applications/{pk}/form/",
     "/my/applications/{pk}/materials/{mid}/",
     "/my/applications/{pk}/files/{fid}/delete/",
+    "/my/applications/{pk}/materials/{mid}/consent/withdraw/",
     "/my/applications/{pk}/review/",
     "/counter/applications/{pk}/reveal/",
     "/counter/applications/{pk}/accept/",
@@ -87,6 +88,8 @@ API = [
     ("get", "/api/v1/applications/{pk}/"),
     ("patch", "/api/v1/applications/{pk}/"),
     ("post", "/api/v1/applications/{pk}/materials/"),
+    ("get", "/api/v1/applications/{pk}/certificate-offers/"),
+    ("post", "/api/v1/applications/{pk}/materials/{mid}/certificate-consent/withdraw/"),
     ("post", "/api/v1/applications/{pk}/submit/"),
     ("post", "/api/v1/applications/{pk}/withdraw/"),
     ("post", "/api/v1/applications/{pk}/accept/"),
@@ -559,6 +562,12 @@ PUBLIC_OR_OWN_RULES = (
     "/ratings/kiosk/",
     "/oversight/",
     "/api/v1/complaints/",
+    # E-certificates by identifier: public verification, and the holder's and
+    # staff's own rules (tests/evidence: wrong user 404, refusals logged).
+    "/evidence/verify/",
+    "/api/v1/evidence/verify/",
+    "/my/certificates/",
+    "/staff/certificates/",
 )
 # Object URLs whose wrong-user matrix lives with a world of their own: the
 # task, extension, supplement and deadline pages of workflow (routed cases, departments),

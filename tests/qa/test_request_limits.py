@@ -52,7 +52,9 @@ def _api_patterns(resolver=None, prefix: str = "") -> list[str]:
 def _url(route: str, pk: int) -> str:
     """The route with every integer converter filled with ``pk``."""
     route = re.sub(r"<int:\w+>", str(pk), route)
-    return "/" + route.replace("<str:number>", "GZ20260101000001")
+    return "/" + route.replace("<str:number>", "GZ20260101000001").replace(
+        "<str:identifier>", "1.2.156.3005.2.X"
+    )
 
 
 def _methods(route: str) -> list[str]:

@@ -1,7 +1,7 @@
 """manage.py load_demo: the demo data for development (refuses with DEBUG off).
 
-Portal top: it runs each app's demo loader in order (catalog, people, then
-applications) in one transaction. No app imports this module.
+Portal top: it runs each app's demo loader in order (catalog, people, evidence,
+then applications) in one transaction. No app imports this module.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.db import transaction
 
 from applications.demo import load_applications_demo
 from catalog.demo.loader import DemoError, DemoRefusedError, load_demo
+from evidence.demo import load_evidence_demo
 from people.demo import load_people_demo
 
 
@@ -27,7 +28,11 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 tally = load_demo()
-                extra = {**load_people_demo(), **load_applications_demo()}
+                extra = {
+                    **load_people_demo(),
+                    **load_evidence_demo(),
+                    **load_applications_demo(),
+                }
         except (DemoRefusedError, DemoError) as exc:
             raise CommandError(str(exc)) from exc
         if options["verbosity"] >= 2:

@@ -4,7 +4,6 @@ import pytest
 from django.utils import timezone
 
 from applications import constants as c
-from applications import hooks
 from applications.models import (
     Application,
     IdempotencyRecord,
@@ -129,7 +128,8 @@ def test_commitment_only_where_the_material_allows_it(implementation, applicant)
     assert row.signed_at is not None
 
 
-def test_certificate_needs_an_offer_from_the_evidence_seam(applicant, monkeypatch):
+def test_certificate_needs_a_held_certificate(applicant):
+    """Holding none of the type: refused (offers and references: tests/evidence)."""
     from catalog.models import CertificateType
     from people.codes import make_credit_code
 
@@ -145,7 +145,6 @@ def test_certificate_needs_an_offer_from_the_evidence_seam(applicant, monkeypatc
     _, impl = hall_and_implementation(version)
     app = _draft(impl, applicant)
     material = app.materials.get().material
-    monkeypatch.setattr(hooks, "_certificate_finder", None)
     with pytest.raises(ServiceError) as exc:
         application_provide_material(
             application=app,
@@ -153,30 +152,9 @@ def test_certificate_needs_an_offer_from_the_evidence_seam(applicant, monkeypatc
             material=material,
             provision=c.Provision.CERTIFICATE,
             certificate_ref="1.2.156.anything",
+            certificate_consent=True,
         )
     assert exc.value.code == "certificate_unavailable"
-
-    offer = hooks.CertificateOffer(
-        identifier="1.2.156.3005.2.X", name="户口簿", trust_level="A"
-    )
-    monkeypatch.setattr(hooks, "_certificate_finder", lambda **kw: [offer])
-    with pytest.raises(ServiceError) as exc:
-        application_provide_material(
-            application=app,
-            user=applicant,
-            material=material,
-            provision=c.Provision.CERTIFICATE,
-            certificate_ref="1.2.156.forged",
-        )
-    assert exc.value.code == "certificate_not_offered"
-    row = application_provide_material(
-        application=app,
-        user=applicant,
-        material=material,
-        provision=c.Provision.CERTIFICATE,
-        certificate_ref=offer.identifier,
-    )
-    assert row.certificate_ref == offer.identifier
 
 
 def test_unknown_material_is_refused(implementation, applicant):
