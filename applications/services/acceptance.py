@@ -29,6 +29,7 @@ from .time_limits import (
     supplement_due_latest,
     supplement_due_provisional,
 )
+from .tolerance import tolerance_clocks_start
 
 S = c.ApplicationStatus
 
@@ -106,6 +107,8 @@ def accept_locked(
             ),
         },
     )
+    # Each tolerated material's promise date is watched from acceptance.
+    tolerance_clocks_start(locked, accepted_on=accepted_on, actor=actor)
     hooks.on_accepted.fire(
         hooks.Accepted(
             application=locked, actor=actor, accepted_on=accepted_on, deemed=deemed

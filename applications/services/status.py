@@ -31,6 +31,7 @@ from .. import constants as c
 from ..models import Application, StatusChange
 from ..selectors import application_not_found
 from .notify import Recipient, notification_enqueue, notification_wanted
+from .tolerance import STOPPING_STATUSES, tolerance_clocks_stop
 
 S = c.ApplicationStatus
 
@@ -112,6 +113,13 @@ def transition_locked(
         obj=application,
         changes={"from": from_status, "to": to_status, **(changes or {})},
     )
+    if to_status in STOPPING_STATUSES:
+        tolerance_clocks_stop(
+            application,
+            on=timezone.localdate(change.at),
+            outcome=to_status,
+            actor=actor,
+        )
     if notification_wanted(application=application, event=to_status):
         # After the StatusChange row (the message counts it) and in the same
         # transaction: the outbox rows roll back with a failed change.
