@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from applications import constants as c
+from applications.services.decision import application_decide
 from applications.services.notify import application_recipients
+from applications.services.timers import applications_deem_overdue
 from applications.services.tolerance import KIND, SUBJECT, gap_clocks
 from applications.services.withdrawal import application_withdraw
 from people.constants import OutboxChannel
@@ -22,6 +25,7 @@ from tests.applications.factories import (
     applicable_version,
     clerk_at,
 )
+from tests.applications.lifecycle.helpers import in_review
 from tests.factories import ServiceHallFactory, implementation_for, staff
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +139,33 @@ def test_explain_access_applicant_and_hall_clerk_only(make, clerk, hall):
     stranger = staff("stranger-reviewer", Role.REVIEWER)
     with pytest.raises(NotFoundError):
         clock_for_user(user=stranger, pk=clock.pk)
+
+
+def test_deemed_acceptance_starts_it_from_the_day_materials_arrived(make, reviewer):
+    with time_machine.travel(dt.datetime(2026, 9, 30, 2, tzinfo=dt.UTC), tick=False):
+        app = make(submitted=True)
+    row = app.materials.get(provision=c.Provision.TOLERATED)
+    assert not gap_clocks(app).exists()  # submitted, not accepted: nothing yet
+    with time_machine.travel(dt.datetime(2026, 10, 14, 2, tzinfo=dt.UTC), tick=False):
+        assert applications_deem_overdue() == 1
+    app.refresh_from_db()
+    assert app.acceptance_deemed
+    clock = gap_clocks(app).get()
+    assert clock.started_on == timezone.localdate(app.accepted_at)
+    assert clock.due_on == row.promised_by
+
+
+def test_a_decision_stops_the_clock(make, reviewer):
+    app = in_review(make(accepted=True), reviewer)
+    clock = gap_clocks(app).get()
+    assert clock.state == ClockState.RUNNING
+    application_decide(
+        application=app,
+        actor=reviewer,
+        outcome=c.DecisionOutcome.REJECTED,
+        basis="不符合条件",
+    )
+    clock.refresh_from_db()
+    assert clock.state == ClockState.STOPPED
+    assert clock.outcome == c.ApplicationStatus.REJECTED
+    assert not clock.deadlines.filter(state=DeadlineState.OPEN).exists()
