@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -75,11 +74,9 @@ class Rating(models.Model):
     )
     level = models.PositiveSmallIntegerField(_("评价等级"), choices=c.Level.choices)
     comment = models.CharField(_("评价内容"), max_length=500, blank=True)
-    tags = ArrayField(
-        models.CharField(max_length=16, choices=c.RatingTag.choices),
-        default=list,
-        blank=True,
-    )
+    # A JSON list of RatingTag values, checked by the services (clean_tags):
+    # JSON rather than an ARRAY so make run's SQLite database takes it too.
+    tags = models.JSONField(_("评价标签"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     appeal_state = models.CharField(
         _("申诉状态"),
