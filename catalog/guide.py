@@ -8,10 +8,16 @@ loaded: no queries here beyond what the caller prefetched.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal.workdays import add_working_days
 
 from . import constants as c
 from .models import Implementation, ServiceItemVersion
@@ -223,6 +229,55 @@ class Guide:
             (_("收费"), self.fee_summary),
             (_("网办深度"), self.depth),
         ]
+
+
+@dataclass
+class PromiseDate:
+    """When an application accepted today would be finished at the latest."""
+
+    due: dt.date
+    provisional: bool  # rests on a year whose holiday notice is not published
+    explain_url: str  # the public calculator's explanation ('' for natural days)
+
+    @property
+    def text(self) -> str:
+        return _("如今天受理，承诺于%(date)s前办结") % {
+            "date": _("%(y)d年%(m)d月%(d)d日")
+            % {"y": self.due.year, "m": self.due.month, "d": self.due.day}
+        }
+
+    @property
+    def provisional_text(self) -> str:
+        return _("（节假日安排以公布为准）") if self.provisional else ""
+
+    @property
+    def explain_text(self) -> str:
+        return _("查看工作日如何计算")
+
+    @property
+    def note(self) -> str:
+        return _("期限从受理次日起算，以实际受理之日为准。")
+
+
+def promise_date(
+    version: ServiceItemVersion, today: dt.date | None = None
+) -> PromiseDate | None:
+    """The promised limit counted from today (today itself not counted).
+
+    None for an immediate item or one without a promised limit. Natural days
+    are plain date arithmetic; working days use the current working-day
+    calendar (portal.workdays), as the clocks of an accepted case do.
+    """
+    value = version.promised_limit_value
+    if version.is_immediate or not value:
+        return None
+    today = today or timezone.localdate()
+    if version.promised_limit_unit == c.LimitUnit.NATURAL_DAYS:
+        return PromiseDate(today + dt.timedelta(days=value), False, "")
+    due, provisional = add_working_days(today, value)
+    query = urlencode({"from": today.isoformat(), "days": value})
+    url = f"{reverse('api-calendar-working-days')}?{query}"
+    return PromiseDate(due, provisional, url)
 
 
 def _file_url(f) -> str:

@@ -21,7 +21,7 @@ from portal.errors import ServiceError
 
 from . import constants as c
 from .forms import ItemFilterForm
-from .guide import Guide, build_guide, depth_text, parties_text
+from .guide import Guide, build_guide, depth_text, parties_text, promise_date
 from .models import (
     Department,
     IntermediaryAgency,
@@ -156,6 +156,7 @@ def item_detail(request: HttpRequest, basic_code: str) -> HttpResponse:
             "item": guide.item,
             "intermediaries": intermediaries,
             "apply_choice": chosen,
+            "promise": promise_date(guide.version),
         },
     )
 

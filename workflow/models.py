@@ -448,6 +448,17 @@ class Card(models.Model):
     raised_at = models.DateTimeField(_("亮牌时间"))
     escalated_at = models.DateTimeField(_("督办时间"), null=True, blank=True)
     cleared_at = models.DateTimeField(_("撤牌时间"), null=True, blank=True)
+    # A red card's answer by the department head (答复督办), once.
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("答复人"),
+    )
+    answer = models.TextField(_("督办答复"), blank=True)
 
     class Meta:
         ordering = ["-raised_at", "id"]

@@ -212,6 +212,7 @@ def head_desk_for(user) -> HeadDesk:
             department_id=department_id,
             colour=c.CardColour.RED,
             cleared_at__isnull=True,
+            answered_at__isnull=True,
         )
         .select_related("case__application__version", "task")
         .order_by("-raised_at", "id"),

@@ -37,6 +37,7 @@ urlpatterns = [
     ),
     # The department head's desk.
     path("desk/head/", head.head_desk, name="head"),
+    path("desk/cards/<int:pk>/answer/", head.card_answer_view, name="card_answer"),
     path("desk/tasks/<int:pk>/reassign/", head.reassign, name="reassign"),
     path("desk/tasks/<int:pk>/consult/", head.invite_consultant, name="consult"),
     path(

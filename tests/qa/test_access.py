@@ -570,12 +570,13 @@ PUBLIC_OR_OWN_RULES = (
     "/staff/certificates/",
 )
 # Object URLs whose wrong-user matrix lives with a world of their own: the
-# task, extension, supplement and deadline pages of workflow (routed cases, departments),
+# task, extension, supplement, red card and deadline pages of workflow (routed cases, departments),
 # tests/workflow/pages/test_access.py, which checks it covers each of them.
 MATRIX_ELSEWHERE = (
     "/desk/tasks/",
     "/desk/extensions/",
     "/desk/supplements/",
+    "/desk/cards/",
     "/deadlines/",
 )
 PARAM_NAMES = {"material_id": "mid", "file_id": "fid"}

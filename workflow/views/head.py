@@ -33,9 +33,10 @@ from ..forms import (
     InspectionForm,
     ReassignForm,
 )
-from ..models import Extension
+from ..models import Card, Extension
 from ..selectors import head_desk_for, inbox_for
 from ..services.consultations import consultation_invite
+from ..services.escalations import card_answer
 from ..services.extensions import extension_approve, extension_refuse
 from ..services.inspections import inspection_schedule
 from ..services.tasks import task_reassign
@@ -129,6 +130,26 @@ def _extension(request, pk: int, *, approve: bool):
     if user_has_role(request.user, Role.DEPARTMENT_HEAD) or not extension.task_id:
         return redirect(reverse("workflow:head") + "#extensions")
     return redirect(reverse("workflow:task", args=[extension.task_id]) + "#extension")
+
+
+@login_required
+@require_POST
+def card_answer_view(request, pk: int):
+    """A head answers a red card; it then leaves the desk's list."""
+    card = Card.objects.filter(pk=pk).first()
+    if card is None:
+        raise not_found()
+    try:
+        card_answer(
+            card=card, actor=request.user, note=request.POST.get("answer-note", "")
+        )
+    except NotFoundError as exc:
+        raise not_found(exc) from exc
+    except ServiceError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("已答复督办"))
+    return redirect(reverse("workflow:head") + "#escalations")
 
 
 @login_required

@@ -9,10 +9,18 @@ changes, and a POST on another department's task is audited.
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from portal.models import AuditEntry, Clock
 from workflow import constants as c
-from workflow.models import Consultation, Extension, Inspection, Opinion, Task
+from workflow.models import (
+    Card,
+    Consultation,
+    Extension,
+    Inspection,
+    Opinion,
+    Task,
+)
 from workflow.services.extensions import extension_request
 from workflow.services.inspections import inspection_schedule
 from workflow.services.supplements import task_request_supplement
@@ -45,7 +53,17 @@ def ids(world):
     case_clock = Clock.objects.filter(
         subject_type=c.SUBJECT_CASE, subject_id=world.case.pk
     ).first()
+    card = Card.objects.create(
+        case=world.case,
+        task=task,
+        department=task.department,
+        colour=c.CardColour.RED,
+        clock_kind="task",
+        clock_id=task.clock_id,
+        raised_at=timezone.now(),
+    )
     return {
+        "card": card.pk,
         "task": task.pk,
         "app": world.application.pk,
         "ext": extension.pk,
@@ -79,6 +97,7 @@ POST = [
     "/desk/extensions/{ext}/approve/",
     "/desk/extensions/{ext}/refuse/",
     "/desk/supplements/{supp}/received/",
+    "/desk/cards/{card}/answer/",
 ]
 FORM = {
     "decision-outcome": "approve",
@@ -94,6 +113,7 @@ FORM = {
     "inspection-on": "2026-12-20",
     "inspection-place": "现场",
     "ext-note": "不同意",
+    "answer-note": "已督促办结",
 }
 
 
@@ -107,6 +127,7 @@ def _state():
         Inspection.objects.count(),
         Opinion.objects.count(),
         Consultation.objects.count(),
+        list(Card.objects.values_list("pk", "answered_at")),
     )
 
 
@@ -191,6 +212,7 @@ def test_every_workflow_page_url_is_in_this_matrix():
         "/deadlines/{pk}/": "/deadlines/{task_clock}/",
         "/desk/extensions/{pk}/": "/desk/extensions/{ext}/",
         "/desk/supplements/{pk}/": "/desk/supplements/{supp}/",
+        "/desk/cards/{pk}/": "/desk/cards/{card}/",
     }
 
     def ours(template: str) -> str:
