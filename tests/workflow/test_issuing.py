@@ -7,6 +7,7 @@ type requires: nothing is issued (the last two roll the decision back)."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from applications import constants as ac
@@ -16,6 +17,7 @@ from evidence.services.keys import signing_key_rotate
 from people.models import ApplicantProfile
 from portal.errors import ServiceError
 from portal.models import AuditEntry
+from tests.applications.factories import citizen
 from tests.evidence.factories import cert_type
 from tests.factories import UserFactory
 from workflow import constants as c
@@ -139,3 +141,110 @@ def test_a_form_lacking_required_data_refuses_the_approval(permit):
     assert [e.field for e in exc.value.errors] == ["data.area_code"]
     assert case_of(app).state == c.CaseState.OPEN
     assert not Certificate.objects.exists()
+
+
+def _approved(permit):
+    _, rev, app = _world(permit)
+    _decide(app, rev)
+    app = Application.objects.get(pk=app.pk)
+    return app, Certificate.objects.get(application_number=app.number)
+
+
+def test_public_tracking_links_the_certificate_without_personal_data(
+    permit, settings_base
+):
+    app, cert = _approved(permit)
+    profile = ApplicantProfile.objects.get(user=app.applicant)
+    body = (
+        APIClient()
+        .get(f"/api/v1/track/{app.number}/", {"query_code": app.query_code})
+        .json()
+    )
+    assert body["certificates"] == [
+        {
+            "identifier": cert.identifier,
+            "verify_url": "https://zwfw.example.gov.cn"
+            f"/evidence/verify/{cert.identifier}/",
+        }
+    ]
+    page = Client().post(
+        "/track/", {"number": app.number, "query_code": app.query_code}
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"/evidence/verify/{cert.identifier}/" in html
+    assert profile.full_name not in html and profile.id_number_masked not in html
+    wrong = APIClient().get(f"/api/v1/track/{app.number}/", {"query_code": "ZZZZZZZZ"})
+    assert wrong.status_code == 404 and cert.identifier not in wrong.content.decode()
+
+
+def test_the_applicants_page_links_the_certificate_and_no_one_elses(permit):
+    app, cert = _approved(permit)
+    own = Client()
+    own.force_login(app.applicant)
+    r = own.get(f"/my/applications/{app.pk}/")
+    assert r.status_code == 200
+    assert f"/evidence/verify/{cert.identifier}/" in r.content.decode()
+    other = Client()
+    other.force_login(citizen("someone-else"))
+    r = other.get(f"/my/applications/{app.pk}/")
+    assert r.status_code == 404 and cert.identifier not in r.content.decode()
+
+
+def test_a_legal_person_application_issues_to_the_enterprise(settings_base):
+    from applications.services.acceptance import application_accept
+    from applications.services.drafts import application_create
+    from applications.services.submission import application_submit
+    from catalog import constants as cc
+    from evidence.holders import enterprise_holder
+    from people.codes import make_credit_code
+    from people.models import Enterprise, EnterpriseMember
+    from tests.applications.factories import GOOD_FORM, clerk_at, fill_materials
+
+    licence = cert_type(
+        "052",
+        name="测试食品经营许可证",
+        holder="legal",
+        schema={
+            "type": "object",
+            "properties": {
+                "entity_name": {"type": "string", "title": "经营者名称"},
+                "license_no": {"type": "string", "title": "许可证编号"},
+            },
+            "required": ["entity_name", "license_no"],
+        },
+    )
+    dep = department("市场监管局")
+    signing_key_rotate(department=dep, actor=UserFactory(username="key-admin"))
+    impl = routed_item(
+        [[dep]],
+        lead=dep,
+        result_certificate_type=licence,
+        served_parties=[cc.ServedParty.NATURAL, cc.ServedParty.LEGAL],
+    )
+    enterprise = Enterprise.objects.create(
+        name="康定雪域测试餐饮有限公司",
+        credit_code=make_credit_code("91513301MA0000002"),
+        legal_representative="扎西",
+    )
+    handler = citizen("handler")
+    EnterpriseMember.objects.create(enterprise=enterprise, user=handler, role="handler")
+    app = application_create(
+        user=handler,
+        implementation=impl,
+        channel=ac.IntakeChannel.ONLINE,
+        enterprise=enterprise,
+        form_data=dict(GOOD_FORM),
+    )
+    fill_materials(app, handler)
+    app = application_submit(application=app, user=handler)
+    application_accept(application=app, clerk=clerk_at(app.hall, "clerk-legal"))
+    _decide(app, reviewer(dep))
+    app = Application.objects.get(pk=app.pk)
+    cert = Certificate.objects.get(application_number=app.number)
+    holder = enterprise_holder(enterprise)
+    assert (cert.holder_kind, cert.holder_hash) == holder.key
+    assert cert.holder_name == enterprise.name
+    assert cert.data == {"entity_name": enterprise.name, "license_no": app.number}
+    body = APIClient().get(f"/api/v1/evidence/verify/{cert.identifier}/").json()
+    assert body["valid"] and body["signature_ok"] and body["file_hash_ok"]
