@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from applications import constants as ac
@@ -185,9 +186,14 @@ def test_the_applicants_page_links_the_certificate_and_no_one_elses(permit):
     r = own.get(f"/my/applications/{app.pk}/")
     assert r.status_code == 200
     assert f"/evidence/verify/{cert.identifier}/" in r.content.decode()
+    timeline = own.get(reverse("workflow:my_timeline", args=[app.pk]))
+    assert timeline.status_code == 200
+    assert f"/evidence/verify/{cert.identifier}/" in timeline.content.decode()
     other = Client()
     other.force_login(citizen("someone-else"))
     r = other.get(f"/my/applications/{app.pk}/")
+    assert r.status_code == 404 and cert.identifier not in r.content.decode()
+    r = other.get(reverse("workflow:my_timeline", args=[app.pk]))
     assert r.status_code == 404 and cert.identifier not in r.content.decode()
 
 
