@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog import constants as cc
+from evidence.documents import verification_url
+from evidence.models import Certificate
 from people.models import EnterpriseMember
 from people.privacy import IdNumberError, validate_id_number
 from portal.errors import ErrorItem, NotFoundError
@@ -506,6 +508,24 @@ class TrackEvent:
 
 
 @dataclass
+class TrackCertificate:
+    identifier: str
+    verify_url: str
+
+
+def issued_certificates(application: Application) -> list[TrackCertificate]:
+    """The certificates issued on this application's approval (evidence)."""
+    if not application.number:
+        return []
+    return [
+        TrackCertificate(identifier=i, verify_url=verification_url(i))
+        for i in Certificate.objects.filter(application_number=application.number)
+        .order_by("pk")
+        .values_list("identifier", flat=True)
+    ]
+
+
+@dataclass
 class TrackResult:
     """What anyone holding the number and query code may see: no personal data."""
 
@@ -524,6 +544,9 @@ class TrackResult:
     supplement_due: dt.date | None = None
     closure_label: str = ""
     stage: str = ""  # the current stage once routed (hooks.progress_of)
+    # E-certificates the approval issued: identifier and public verification
+    # address only (the holder stays out of tracking).
+    certificates: list[TrackCertificate] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -616,4 +639,5 @@ def application_track(*, number: str, query_code: str) -> TrackResult:
         supplement_due=supplement_due,
         closure_label=application.get_closure_reason_display(),
         stage=progress.stage if progress is not None else "",
+        certificates=issued_certificates(application),
     )

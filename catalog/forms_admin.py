@@ -105,6 +105,7 @@ VERSION_EDITABLE_FIELDS = [
     "fees",
     "results",
     "result_by_post",
+    "result_certificate_type",
     "consult_channels",
     "complaint_channels",
     "review_body",

@@ -264,4 +264,12 @@ def load_evidence_demo() -> dict[str, int]:
                 source="演示数据",
             )
             created["certificates"] += 1
+        # Departments that issue a certificate on approval (an item whose
+        # version names a result type, implemented by them) need a key, or
+        # approving their cases fails with signing_key_missing.
+        issuing = Department.objects.filter(
+            implementations__item__versions__result_certificate_type__isnull=False
+        ).distinct()
+        for dep in issuing:
+            _ensure_key(dep, actor)
     return created

@@ -148,6 +148,11 @@ class Certificate(models.Model):
     statement = models.TextField(help_text=_("签名内容（规范化JSON）"))
     signature = models.CharField(_("签名（Base64）"), max_length=100)
     source = models.CharField(_("来源"), max_length=200, blank=True)
+    # The application (办件编号) whose approval issued it, if any: how the
+    # decision notice and tracking find it (applications sits above evidence).
+    application_number = models.CharField(
+        _("办件编号"), max_length=47, blank=True, db_index=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CertificateQuerySet.as_manager()

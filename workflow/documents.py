@@ -36,6 +36,8 @@ from applications.documents import (
     seal_block,
 )
 from catalog import constants as cc
+from evidence.documents import verification_url
+from evidence.models import Certificate
 from portal import pdf
 
 from . import constants as c
@@ -174,6 +176,23 @@ def decision_pdf(case: Case, *, tracking_url: str) -> bytes:
         table.append(["—", "", parties.department, outcome_text, ""])
     story += [pdf.table(table, col_widths=[0.5, 1.4, 1.8, 0.8, 3.6]), pdf.spacer(3)]
     if approved:
+        issued = (
+            Certificate.objects.filter(application_number=application.number)
+            .order_by("pk")
+            .only("identifier")
+            .first()
+            if application.number
+            else None
+        )
+        if issued is not None:
+            story.append(
+                pdf.kv_table(
+                    [
+                        ("电子证照标识", issued.identifier),
+                        ("核验地址", verification_url(issued.identifier)),
+                    ]
+                )
+            )
         delivery = ""
         if application.delivery_due:
             delivery = f"，本机关将于{cn_date(application.delivery_due)}前送达"

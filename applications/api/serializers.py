@@ -324,6 +324,11 @@ class TrackEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
+class TrackCertificateSerializer(serializers.Serializer):
+    identifier = serializers.CharField(help_text="电子证照标识")
+    verify_url = serializers.URLField(help_text="公开核验地址")
+
+
 class TrackResultSerializer(serializers.Serializer):
     number = serializers.CharField()
     item_name = serializers.CharField()
@@ -343,3 +348,6 @@ class TrackResultSerializer(serializers.Serializer):
         allow_null=True, help_text="待补正时：一次性告知书载明的补正期限"
     )
     closure_label = serializers.CharField(help_text="已归档时：归档原因")
+    certificates = TrackCertificateSerializer(
+        many=True, help_text="批准后签发的电子证照（仅标识与核验地址）"
+    )

@@ -77,7 +77,10 @@ VERSION_FIELDSETS = [
             )
         },
     ),
-    (_("收费与结果"), {"fields": ("fees", "results", "result_by_post")}),
+    (
+        _("收费与结果"),
+        {"fields": ("fees", "results", "result_by_post", "result_certificate_type")},
+    ),
     (
         _("咨询与监督"),
         {

@@ -294,6 +294,7 @@ def item(
     form_schema: dict[str, Any],
     faqs: list[dict[str, str]],
     visits_reason: str = "",
+    result_cert: str = "",
     fees: list[dict[str, Any]] | None = None,
     hot: int = 0,
     themes: tuple[str, ...] = (),
@@ -375,6 +376,7 @@ def item(
         "stages": stages,
         "impls": impls if impls is not None else [lead],
         "points": points,
+        "result_cert": result_cert,
     }
 
 

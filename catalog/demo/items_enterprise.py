@@ -283,6 +283,7 @@ ITEMS = [
             }
         ],
         results=[result("食品经营许可证（纸质及电子证照）")],
+        result_cert="food_license",
         by_post=True,
         courier=True,
         materials=[
@@ -394,6 +395,7 @@ ITEMS = [
             }
         ],
         results=[result("药品经营许可证", sample="")],
+        result_cert="drug_license",
         materials=[
             mat("药品经营许可证申请表", medium="electronic", source="government"),
             licence(),
@@ -884,6 +886,7 @@ ITEMS = [
         flags=[1, 2, 3, 4, 5, 6, 7],
         visits=0,
         results=[result("建筑工程施工许可证（电子证照）")],
+        result_cert="construction",
         by_post=True,
         materials=[
             mat("建筑工程施工许可申请表", medium="electronic", source="government"),
@@ -1018,6 +1021,7 @@ ITEMS = [
         visits=1,
         visits_reason="需现场核查停车场地及车辆设备",
         results=[result("道路运输经营许可证")],
+        result_cert="transport",
         materials=[
             mat("道路危险货物运输经营申请表", source="government"),
             licence(),

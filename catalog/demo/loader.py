@@ -408,6 +408,11 @@ def _item_publish(item, d, editor, dept_map, cert_map) -> ServiceItem:
             )
             step.full_clean()
             step.save()
+    result_cert = d.get("result_cert")
+    if result_cert:
+        # The approval of this item issues an e-certificate of this type.
+        version.result_certificate_type = cert_map[result_cert]
+        version.save(update_fields=["result_certificate_type"])
     published = version_publish(version=version, actor=editor)
     return published.item
 

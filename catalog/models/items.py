@@ -196,6 +196,15 @@ class ServiceItemVersion(models.Model):
         help_text=_('[{"type": "证照", "name": "", "sample": ""}]'),
     )
     result_by_post = models.BooleanField(_("结果可快递送达"), default=False)
+    result_certificate_type = models.ForeignKey(
+        CertificateType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resulting_versions",
+        verbose_name=_("审批结果电子证照类型"),
+        help_text=_("批准后签发该类型的电子证照；为空则不签发"),
+    )
     place = models.CharField(_("办理地点"), max_length=300, blank=True)
     hours = models.CharField(_("办理时间"), max_length=300, blank=True)
     appointment = models.BooleanField(_("支持预约办理"), default=False)

@@ -310,6 +310,7 @@ def certificate_issue(
     valid_until: dt.date | None = None,
     serial: str | None = None,
     source: str = "",
+    application_number: str = "",
 ) -> Certificate:
     """Issue one signed certificate into its holder's wallet.
 
@@ -346,6 +347,9 @@ def certificate_issue(
                     status=409,
                 )
             cert = write_certificate(draft, stored=stored, source=source)
+            if application_number:
+                cert.application_number = application_number
+                cert.save(update_fields=["application_number"])
             audit_record(
                 actor=actor,
                 action="evidence.issue",
@@ -475,4 +479,5 @@ def certificate_issue_for_decision(
         data=data,
         actor=actor,
         source=_("办件 %(number)s 审批结果") % {"number": application_number},
+        application_number=application_number,
     )

@@ -27,3 +27,15 @@ def test_demo_citizen_and_enterprise_hold_verifiable_certificates():
     results = [selectors.verify(c.identifier) for c in Certificate.objects.all()]
     assert results and all(r.signature_ok and r.status == "valid" for r in results)
     assert CertificateSpec.objects.filter(certificate_type__name="营业执照").exists()
+
+
+def test_demo_items_issuing_a_certificate_have_keyed_departments():
+    from catalog.models import Implementation, ServiceItemVersion
+    from evidence.services.keys import active_key
+
+    food = ServiceItemVersion.objects.get(
+        name="食品经营许可", status="published", result_certificate_type__isnull=False
+    )
+    assert food.result_certificate_type.name == "食品经营许可证"
+    impls = Implementation.objects.filter(item=food.item).select_related("department")
+    assert impls and all(active_key(i.department) for i in impls)

@@ -68,6 +68,7 @@ COVERED = [
     "evidence/*.py",
     "evidence/services/*.py",
     "evidence/api/*.py",
+    "workflow/services/certificates.py",
     "applications/certificates.py",
     "applications/views/certificates.py",
     "applications/api/certificates.py",

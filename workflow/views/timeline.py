@@ -21,6 +21,7 @@ from django.utils.http import (
 from django.utils.translation import gettext as _
 
 from applications.documents import tracking_query
+from applications.selectors import issued_certificates
 from applications.views.common import get_visible
 from applications.views.common import timeline as status_timeline
 from portal import clocks
@@ -82,6 +83,7 @@ def _timeline(request, pk: int, *, audience: str):
             ],
             "own_task_ids": own,
             "events": status_timeline(application),
+            "certificates": issued_certificates(application),
             "decision_url": reverse("workflow:decision_pdf", args=[application.pk])
             if documents.decision_available(timeline.case)
             else "",
