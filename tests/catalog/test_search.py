@@ -7,7 +7,7 @@ from catalog.models import Department, Region, ServiceItem
 from catalog.search import build_search_text, pinyin_forms, plan_query
 from catalog.selectors import item_search, validate_query
 from portal.errors import ServiceError
-from tests.demo.fixtures import demo_data  # noqa: F401
+from tests.demo.fixtures import demo_data, demo_keys  # noqa: F401
 from tests.factories import VersionFactory
 
 PASSPORT = "普通护照签发"

@@ -17,9 +17,22 @@ from django.test import override_settings
 
 
 @pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    # The demo's signing keys go to a folder of the module, not var/.
-    keys = tmp_path_factory.mktemp("evidence-keys")
+def demo_keys(tmp_path_factory):
+    """The demo's signing keys: a folder of the module, not var/."""
+    return tmp_path_factory.mktemp("evidence-keys")
+
+
+@pytest.fixture
+def demo_key_dir(settings, demo_keys):
+    """A test that runs load_demo again uses the module's keys, as a second
+    `make run` uses var/'s (tests/conftest.py gives every test a fresh folder,
+    where the demo's keys would be missing and rotated)."""
+    settings.EVIDENCE_KEY_DIR = demo_keys
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory, demo_keys):
+    keys = demo_keys
     media = tmp_path_factory.mktemp("demo-media")
     with (
         django_db_blocker.unblock(),

@@ -7,7 +7,7 @@ import pytest
 
 from catalog import models as m
 from portal.roles import Role
-from tests.demo.fixtures import demo_data  # noqa: F401
+from tests.demo.fixtures import demo_data, demo_keys  # noqa: F401
 from workflow.services.routing import _resolve_departments
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]

@@ -22,7 +22,7 @@ from catalog.models import Implementation
 from people.models import EnterpriseMember
 from people.privacy import make_id_number
 from portal.models import User
-from tests.demo.fixtures import demo_data  # noqa: F401
+from tests.demo.fixtures import demo_data, demo_keys  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 

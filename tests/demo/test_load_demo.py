@@ -20,9 +20,12 @@ from people.codes import validate_credit_code, validate_region_code
 from portal.audit import audit_verify
 from portal.models import Article, ArticleKind, AuditEntry, User
 from portal.roles import STAFF_ROLES, Role
-from tests.demo.fixtures import demo_data  # noqa: F401
+from tests.demo.fixtures import demo_data, demo_key_dir, demo_keys  # noqa: F401
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo_data", "demo_key_dir"),
+]
 
 NAMED_ITEMS = [
     "普通护照签发",

@@ -5,7 +5,7 @@ import pytest
 from evidence import selectors
 from evidence.models import Certificate, CertificateSpec
 from portal.models import User
-from tests.demo.fixtures import demo_data  # noqa: F401
+from tests.demo.fixtures import demo_data, demo_keys  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 

@@ -21,7 +21,7 @@ from evidence.models import AccessLogEntry, Certificate
 from people.models import Enterprise
 from portal.errors import ServiceError
 from portal.models import User
-from tests.demo.fixtures import demo_data  # noqa: F401
+from tests.demo.fixtures import demo_data, demo_keys  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 

@@ -8,7 +8,7 @@ from catalog import constants as cc
 from catalog.models import Implementation, ServiceItemVersion
 from evidence.models import CertificateSpec
 from evidence.services.keys import active_key
-from tests.demo.fixtures import demo_data  # noqa: F401
+from tests.demo.fixtures import demo_data, demo_keys  # noqa: F401
 from workflow.services.certificates import NAME_FIELDS, NUMBER_FIELDS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
