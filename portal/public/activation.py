@@ -9,8 +9,6 @@ A refusal for too many tries is 429 with Retry-After.
 
 from __future__ import annotations
 
-import time
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -31,6 +29,7 @@ from portal.request_context import client_ip
 from portal.responses import render_page
 
 from .password_reset import ResetCompleteForm
+from .pending_code import pending_forget, pending_id, pending_remember
 
 PENDING = "_activation"
 
@@ -78,27 +77,17 @@ def activate_request(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
-            request.session[PENDING] = {"id": request_id, "at": int(time.time())}
+            pending_remember(request, PENDING, request_id)
             return redirect("portal:activate_code")
     return render_page(
         request, "portal/activate.html", {"form": form}, retry_after=retry_after
     )
 
 
-def _pending_id(request: HttpRequest) -> int | None:
-    data = request.session.get(PENDING)
-    if not isinstance(data, dict):
-        return None
-    if time.time() - data.get("at", 0) > settings.ONE_TIME_CODE_MINUTES * 60:
-        request.session.pop(PENDING, None)
-        return None
-    return data.get("id")
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def activate_code(request: HttpRequest) -> HttpResponse:
-    request_id = _pending_id(request)
+    request_id = pending_id(request, PENDING)
     if request_id is None:
         messages.info(request, _("验证码已失效，请重新获取。"))
         return redirect("portal:activate")
@@ -119,7 +108,7 @@ def activate_code(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             apply_service_error(form, exc, {"password": "password1"})
         else:
-            request.session.pop(PENDING, None)
+            pending_forget(request, PENDING)
             messages.success(request, _("账号已开通，请用您设置的用户名和密码登录。"))
             return redirect(settings.LOGIN_URL)
     return render_page(

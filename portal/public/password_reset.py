@@ -11,8 +11,6 @@ Retry-After.
 
 from __future__ import annotations
 
-import time
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -31,6 +29,8 @@ from portal.errors import ServiceError, ThrottledError
 from portal.forms import apply_service_error
 from portal.request_context import client_ip
 from portal.responses import render_page
+
+from .pending_code import pending_forget, pending_id, pending_remember
 
 PENDING = "_password_reset"
 
@@ -96,27 +96,17 @@ def reset_request(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
-            request.session[PENDING] = {"id": request_id, "at": int(time.time())}
+            pending_remember(request, PENDING, request_id)
             return redirect("portal:password_reset_code")
     return render_page(
         request, "portal/password_reset.html", {"form": form}, retry_after=retry_after
     )
 
 
-def _pending_id(request: HttpRequest) -> int | None:
-    data = request.session.get(PENDING)
-    if not isinstance(data, dict):
-        return None
-    if time.time() - data.get("at", 0) > settings.ONE_TIME_CODE_MINUTES * 60:
-        request.session.pop(PENDING, None)
-        return None
-    return data.get("id")
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reset_code(request: HttpRequest) -> HttpResponse:
-    request_id = _pending_id(request)
+    request_id = pending_id(request, PENDING)
     if request_id is None:
         messages.info(request, _("验证码已失效，请重新获取。"))
         return redirect("portal:password_reset")
@@ -136,7 +126,7 @@ def reset_code(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             apply_service_error(form, exc, {"password": "password1"})
         else:
-            request.session.pop(PENDING, None)
+            pending_forget(request, PENDING)
             messages.success(request, _("密码已重置，请用新密码登录。"))
             return redirect(settings.LOGIN_URL)
     return render_page(
