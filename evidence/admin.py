@@ -19,6 +19,7 @@ from catalog.admin.base import can_edit_catalog, download, xlsx_import_view
 from catalog.forms_admin import CatalogImportForm
 from portal.admin import (
     AuditedAdminMixin,
+    ReadOnlyAdminMixin,
     ServiceErrorAdminMixin,
 )
 
@@ -64,21 +65,8 @@ class SharingRuleAdmin(EvidenceModelAdmin):
         return str(obj.item) if obj.item_id else gettext("该部门办理的全部事项")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable, never changed here (the services own these rows)."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnlyAdmin):
+class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "identifier",
         "certificate_type",
@@ -155,14 +143,14 @@ class CertificateAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SigningKey)
-class SigningKeyAdmin(ReadOnlyAdmin):
+class SigningKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("key_id", "department", "valid_from", "valid_until", "revoked_at")
     search_fields = ("key_id", "department__name")
     list_select_related = ("department",)
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(ReadOnlyAdmin):
+class AccessLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "at",
         "certificate",
