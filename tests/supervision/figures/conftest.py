@@ -1,6 +1,10 @@
 import pytest
 
 from supervision import figures
+from tests.integration.conftest import (  # noqa: F401 - the real worker's fixtures
+    celery_worker_process,
+    real_celery,
+)
 
 from . import dataset
 
