@@ -16,6 +16,7 @@ from catalog.constants import RegionLevel
 from catalog.models import Department, Region, ServiceItem
 from portal.errors import ServiceError
 from supervision.models import (
+    WD_BUCKETS,
     ApplicationFact,
     CellGrain,
     FeedCursor,
@@ -24,7 +25,7 @@ from supervision.models import (
 )
 from supervision.scope import SupervisorScope
 
-from .cells import CELL_FIELDS, _next_month, add_hist, month_of
+from .cells import CELL_FIELDS, _next_month, month_of
 from .metrics import BY_NAME, METRIC_BY_KEY, METRICS, NOW, NOW_COUNTERS
 
 MAX_YEARS = 5
@@ -287,11 +288,30 @@ def cell_q(period: Period) -> Q:
 
 def _sums() -> dict:
     # Prefixed (s_): an annotation must not shadow the field a filter reads.
-    return {f"s_{f}": Sum(f) for f in CELL_FIELDS} | {
-        "s_items_n": Count("item_id", distinct=True, filter=Q(received__gt=0)),
-        "s_items_3": Count("item_id", distinct=True, filter=Q(received_depth3__gt=0)),
-        "s_items_4": Count("item_id", distinct=True, filter=Q(received_depth4__gt=0)),
-    }
+    return {f"s_{f}": Sum(f) for f in CELL_FIELDS}
+
+
+def _distinct_items(cells, by_field: str) -> tuple[dict, tuple[int, int, int]]:
+    """Per row key and in total: (items received, at depth >= III, at IV).
+
+    From a narrow (key, item) grouping: distinct counts do not add up."""
+    per: dict = {}
+    every: tuple[set, set, set] = (set(), set(), set())
+    rows = (
+        cells.values_list(by_field, "item_id")
+        .annotate(
+            r=Sum("received"), d3=Sum("received_depth3"), d4=Sum("received_depth4")
+        )
+        .order_by()
+    )
+    for key, item, r, d3, d4 in rows:
+        sets = per.setdefault(key, (set(), set(), set()))
+        for flag, mine, all_ in zip((r, d3, d4), sets, every, strict=True):
+            if flag:
+                mine.add(item)
+                all_.add(item)
+    counts = {k: tuple(len(x) for x in v) for k, v in per.items()}
+    return counts, tuple(len(x) for x in every)
 
 
 def _zero() -> dict:
@@ -301,6 +321,20 @@ def _zero() -> dict:
 def _clean(row: dict) -> dict:
     """Sums with None as 0 and the s_ prefix taken off."""
     return {k.removeprefix("s_"): (v or 0) for k, v in row.items()}
+
+
+def _hist(row: dict) -> list[int]:
+    return [row[f"wd_{i}"] for i in range(WD_BUCKETS)]
+
+
+def _with_over(hist: list[int], values: list[int]) -> list[int]:
+    """The buckets with the exact values above the last bucket added."""
+    if not values:
+        return hist
+    out = hist + [0] * (max(values) + 1 - len(hist))
+    for v in values:
+        out[v] += 1
+    return out
 
 
 def as_of() -> dt.datetime:
@@ -323,54 +357,71 @@ def _check_by(by: str) -> str:
     return BY_FIELDS[by]
 
 
+def _over(filters: Filters, period: Period, by_field: str) -> dict:
+    """Completions above the last bucket, exactly, from the facts (rare)."""
+    out: dict = {}
+    rows = ApplicationFact.objects.filter(
+        filters.q(),
+        completed_on__gte=period.start,
+        completed_on__lte=period.end,
+        working_days__gte=WD_BUCKETS,
+    ).values_list(by_field, "working_days")
+    for key, wd in rows:
+        out.setdefault(key, []).append(wd)
+    return out
+
+
 def summary(filters: Filters, period: Period, by: str = "department") -> Summary:
-    """Every metric per department (or item) and in total, for the period."""
+    """Every metric per department (or item) and in total, for the period.
+
+    One query sums the cells per row (the total is their sum), a narrow one
+    counts distinct items per row, one counts the open facts (the figures of
+    now); the rare completions above the last working-days bucket are read
+    from the facts.
+    """
     by_field = _check_by(by)
     cells = FigureCell.objects.filter(cell_q(period), filters.q())
-    grouped = {
-        r[by_field]: _clean(r)
-        for r in cells.values(by_field).annotate(**_sums()).order_by()
-    }
-    total = _clean(cells.aggregate(**_sums()))
-    hists: dict[int, list[int]] = {}
-    for key, hist in cells.filter(completed__gt=0).values_list(by_field, "wd_hist"):
-        add_hist(hists.setdefault(key, []), hist)
-    total_hist: list[int] = []
-    for hist in hists.values():
-        add_hist(total_hist, hist)
-    now_ann = {c.name: Count("pk", filter=c.q) for c in NOW_COUNTERS}  # no clash
+    names = [f"s_{f}" for f in CELL_FIELDS]
+    grouped: dict[int, dict] = {}
+    total = _zero()
+    for key, *sums in (
+        cells.values_list(by_field)
+        .annotate(**_sums())
+        .order_by()
+        .values_list(by_field, *names)
+    ):
+        row = dict(zip(CELL_FIELDS, (v or 0 for v in sums), strict=True))
+        grouped[key] = row
+        for f, v in row.items():
+            total[f] += v
+    items, items_total = _distinct_items(cells, by_field)
+    over = _over(filters, period, by_field) if total["wd_over"] else {}
+    now_ann = {c.name: Count("pk", filter=c.q) for c in NOW_COUNTERS}
     facts_now = ApplicationFact.objects.filter(filters.q(), is_open=True)
     now = {
         r[by_field]: r
         for r in facts_now.values(by_field).annotate(**now_ann).order_by()
     }
-    now_total = facts_now.aggregate(**now_ann)
+    now_total = {c.name: sum(r[c.name] for r in now.values()) for c in NOW_COUNTERS}
     keys = set(grouped) | set(now)
     labels = _labels(by, keys)
-    rows = [
-        Row(
-            key,
-            labels.get(key, ""),
-            _values(
-                grouped.get(key) or _zero(),
-                hists.get(key, []),
-                _items(grouped.get(key)),
-                now.get(key, {}),
-            ),
+    rows = []
+    for key in keys:
+        row = grouped.get(key) or _zero()
+        hist = _with_over(_hist(row), over.get(key, []))
+        rows.append(
+            Row(
+                key,
+                labels.get(key, ""),
+                _values(row, hist, items.get(key, (0, 0, 0)), now.get(key, {})),
+            )
         )
-        for key in keys
-    ]
     rows.sort(key=lambda r: (r.label, r.key or 0))
+    total_hist = _with_over(_hist(total), [v for vs in over.values() for v in vs])
     totals = Row(
-        None, str(_("合计")), _values(total, total_hist, _items(total), now_total)
+        None, str(_("合计")), _values(total, total_hist, items_total, now_total)
     )
     return Summary(rows=rows, totals=totals, as_of=as_of())
-
-
-def _items(row: dict | None) -> tuple[int, int, int]:
-    if not row:
-        return (0, 0, 0)
-    return (row.get("items_n", 0), row.get("items_3", 0), row.get("items_4", 0))
 
 
 def weekly(filters: Filters, period: Period) -> list[WeekRow]:

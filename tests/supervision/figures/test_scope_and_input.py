@@ -127,10 +127,11 @@ def test_public_rows_suppress_small_cells(march):
 
 def _snapshot():
     def rows(model, order):
-        return [
+        out = [
             {k: v for k, v in r.items() if k not in ("id", "refreshed_at")}
             for r in model.objects.order_by(*order).values()
         ]
+        return sorted(out, key=lambda r: tuple(str(v) for v in r.values()))
 
     return (
         rows(ApplicationFact, ["application_id"]),
