@@ -22,17 +22,19 @@ from supervision.models import (
     FeedCursor,
     FigureCell,
     StepFact,
+    VisitRatingFact,
 )
 from supervision.scope import SupervisorScope
 
 from .cells import CELL_FIELDS, _next_month, month_of
-from .metrics import BY_NAME, METRIC_BY_KEY, METRICS, NOW, NOW_COUNTERS
+from .metrics import BY_NAME, GOOD_MIN_LEVEL, METRIC_BY_KEY, METRICS, NOW, NOW_COUNTERS
 
 MAX_YEARS = 5
 DEFAULT_DAYS = 30
 SUPPRESS_BELOW = 5
 NOT_MEASURED = _("尚未计量")
 NO_SAMPLE = _("无样本")
+NOT_APPLICABLE = _("不适用")
 SUPPRESSED = _("样本不足5件，不予公布")
 _PREFIX = {
     RegionLevel.PROVINCE: 2,
@@ -233,13 +235,31 @@ def nearest_rank(hist: list[int], p: float) -> int | None:
     return len(hist) - 1
 
 
+VISIT_METRICS = ("counter_ratings", "counter_good_rate")
+
+
 def _values(
-    c: dict, hist: list[int], items: tuple[int, int, int], now: dict, *, weekly=False
+    c: dict,
+    hist: list[int],
+    items: tuple[int, int, int],
+    now: dict,
+    *,
+    weekly=False,
+    visits: tuple[int, int] | None = None,
 ) -> dict[str, Value]:
     out: dict[str, Value] = {}
     n_hist = sum(hist)
     for m in METRICS:
-        if m.key in ("items_online", "items_full_online"):
+        if m.key in VISIT_METRICS:
+            if weekly:
+                continue
+            if visits is None:  # per item: a visit has no item
+                out[m.key] = Value(None, None, None, str(NOT_APPLICABLE))
+            elif m.key == "counter_ratings":
+                out[m.key] = Value(visits[0], visits[0], None)
+            else:
+                out[m.key] = _ratio(visits[1], visits[0])
+        elif m.key in ("items_online", "items_full_online"):
             if weekly:
                 continue
             num = items[1] if m.key == "items_online" else items[2]
@@ -371,6 +391,19 @@ def _over(filters: Filters, period: Period, by_field: str) -> dict:
     return out
 
 
+def _visits(filters: Filters, period: Period) -> dict[int | None, tuple[int, int]]:
+    """Counter-visit ratings per department: (ratings, good)."""
+    rows = (
+        VisitRatingFact.objects.filter(
+            filters.q(), rated_on__gte=period.start, rated_on__lte=period.end
+        )
+        .values("department_id")
+        .annotate(n=Count("pk"), good=Count("pk", filter=Q(level__gte=GOOD_MIN_LEVEL)))
+        .order_by()
+    )
+    return {r["department_id"]: (r["n"], r["good"]) for r in rows}
+
+
 def summary(filters: Filters, period: Period, by: str = "department") -> Summary:
     """Every metric per department (or item) and in total, for the period.
 
@@ -403,7 +436,16 @@ def summary(filters: Filters, period: Period, by: str = "department") -> Summary
         for r in facts_now.values(by_field).annotate(**now_ann).order_by()
     }
     now_total = {c.name: sum(r[c.name] for r in now.values()) for c in NOW_COUNTERS}
-    keys = set(grouped) | set(now)
+    all_visits = _visits(filters, period)
+    visits_total = tuple(sum(v[i] for v in all_visits.values()) for i in (0, 1))
+    # Per item a visit has no row; per department, those of no department
+    # count in the total only.
+    visits = (
+        {k: v for k, v in all_visits.items() if k is not None}
+        if by == "department"
+        else {}
+    )
+    keys = set(grouped) | set(now) | set(visits)
     labels = _labels(by, keys)
     rows = []
     for key in keys:
@@ -413,13 +455,21 @@ def summary(filters: Filters, period: Period, by: str = "department") -> Summary
             Row(
                 key,
                 labels.get(key, ""),
-                _values(row, hist, items.get(key, (0, 0, 0)), now.get(key, {})),
+                _values(
+                    row,
+                    hist,
+                    items.get(key, (0, 0, 0)),
+                    now.get(key, {}),
+                    visits=visits.get(key, (0, 0)) if by == "department" else None,
+                ),
             )
         )
     rows.sort(key=lambda r: (r.label, r.key or 0))
     total_hist = _with_over(_hist(total), [v for vs in over.values() for v in vs])
     totals = Row(
-        None, str(_("合计")), _values(total, total_hist, items_total, now_total)
+        None,
+        str(_("合计")),
+        _values(total, total_hist, items_total, now_total, visits=visits_total),
     )
     return Summary(rows=rows, totals=totals, as_of=as_of())
 

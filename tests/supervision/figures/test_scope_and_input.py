@@ -191,3 +191,18 @@ def test_a_run_that_finds_another_writing_leaves_the_entries_to_it():
         thread.join()
     assert figures.refresh_pending()["facts"] >= 1
     assert ApplicationFact.objects.filter(pk=app.pk).exists()
+
+
+def test_the_rebuild_command(march):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("supervision_rebuild", stdout=out)
+    assert "facts=8 " in out.getvalue()
+    call_command("supervision_rebuild", "--since=2026-03-10", stdout=out)
+    with pytest.raises(CommandError):
+        call_command("supervision_rebuild", "--since=March")
+    filters = figures.resolve_filters(SupervisorScope(), None, None)
+    assert figures.summary(filters, MARCH).totals.values["completed"].value == 5
