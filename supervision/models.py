@@ -452,6 +452,29 @@ class StepFact(models.Model):
         return f"step #{self.task_id}"
 
 
+class StepCell(models.Model):
+    """Steps done (and late) per day or month x task department x region code."""
+
+    grain = models.CharField(max_length=8, choices=CellGrain.choices)
+    start = models.DateField()
+    department = models.ForeignKey(
+        "catalog.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    region_code = models.CharField(max_length=12)
+    done = _counter()
+    late = _counter()
+
+    class Meta:
+        verbose_name = _("环节统计单元")
+        verbose_name_plural = _("环节统计单元")
+        indexes = [
+            models.Index(fields=["grain", "start", "department"], name="supv_stepcell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.start} d{self.department_id}"
+
+
 class VisitRatingFact(models.Model):
     """One counter-visit rating (no application behind it)."""
 

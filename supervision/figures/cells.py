@@ -20,7 +20,14 @@ from operator import or_
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 
-from supervision.models import WD_BUCKETS, ApplicationFact, CellGrain, FigureCell
+from supervision.models import (
+    WD_BUCKETS,
+    ApplicationFact,
+    CellGrain,
+    FigureCell,
+    StepCell,
+    StepFact,
+)
 
 from .insert_select import insert_select
 from .metrics import ANCHORS, COMPLETED, COUNTERS, SUMS
@@ -161,3 +168,86 @@ def rebuild_cells(start: dt.date | None = None) -> int:
     if start is not None:
         day_cells = day_cells.filter(start__gte=month_of(start))
     return written + _insert_months(day_cells)
+
+
+# --- steps, by the task's department -------------------------------------------------
+
+STEP_COLUMNS = ["start", "department_id", "region_code", "grain", "done", "late"]
+
+
+def _insert_step_days(where: Q | None) -> int:
+    qs = StepFact.objects.filter(done_on__isnull=False)
+    if where is not None:
+        qs = qs.filter(where)
+    select = (
+        qs.values("done_on", "department_id", "region_code")
+        .annotate(
+            grain_v=Value(CellGrain.DAY),
+            n_done=Count("pk"),
+            n_late=Count("pk", filter=Q(late=True)),
+        )
+        .order_by()
+    )
+    return insert_select(StepCell, STEP_COLUMNS, select)
+
+
+def _insert_step_months(day_cells) -> int:
+    select = (
+        day_cells.annotate(month=TruncMonth("start"))
+        .values("month", "department_id", "region_code")
+        .annotate(
+            grain_v=Value(CellGrain.MONTH), s_done=Sum("done"), s_late=Sum("late")
+        )
+        .order_by()
+    )
+    return insert_select(StepCell, STEP_COLUMNS, select)
+
+
+def refresh_step_cells(pairs: set[tuple[dt.date, int]]) -> int:
+    """Recompute the step cells of these (day, task department) pairs and months."""
+    if not pairs:
+        return 0
+    written = 0
+    ordered = sorted(pairs)
+    for i in range(0, len(ordered), CHUNK):
+        chunk = ordered[i : i + CHUNK]
+        StepCell.objects.filter(
+            reduce(or_, (Q(start=d, department_id=dep) for d, dep in chunk)),
+            grain=CellGrain.DAY,
+        ).delete()
+        written += _insert_step_days(
+            reduce(or_, (Q(done_on=d, department_id=dep) for d, dep in chunk))
+        )
+    months = sorted(_months(pairs))
+    for i in range(0, len(months), CHUNK):
+        chunk = months[i : i + CHUNK]
+        StepCell.objects.filter(
+            reduce(or_, (Q(start=m, department_id=dep) for m, dep in chunk)),
+            grain=CellGrain.MONTH,
+        ).delete()
+        written += _insert_step_months(
+            StepCell.objects.filter(
+                reduce(
+                    or_,
+                    (
+                        Q(start__gte=m, start__lt=_next_month(m), department_id=dep)
+                        for m, dep in chunk
+                    ),
+                ),
+                grain=CellGrain.DAY,
+            )
+        )
+    return written
+
+
+def rebuild_step_cells(start: dt.date | None = None) -> int:
+    old = StepCell.objects.all()
+    where = None
+    days = StepCell.objects.filter(grain=CellGrain.DAY)
+    if start is not None:
+        first = month_of(start)
+        old = old.filter(start__gte=first)
+        where = Q(done_on__gte=first)
+        days = days.filter(start__gte=first)
+    old.delete()
+    return _insert_step_days(where) + _insert_step_months(days)

@@ -21,7 +21,7 @@ from supervision.models import (
     CellGrain,
     FeedCursor,
     FigureCell,
-    StepFact,
+    StepCell,
     VisitRatingFact,
 )
 from supervision.scope import SupervisorScope
@@ -550,12 +550,10 @@ def drilldown(
 
 def steps(filters: Filters, period: Period) -> list[Row]:
     """Steps (tasks) done in the period by the task's department, and how many late."""
-    qs = StepFact.objects.filter(
-        filters.q(), done_on__gte=period.start, done_on__lte=period.end
-    )
+    qs = StepCell.objects.filter(cell_q(period), filters.q())
     rows = list(
         qs.values("department_id")
-        .annotate(done=Count("pk"), late=Count("pk", filter=Q(late=True)))
+        .annotate(done=Sum("done"), late=Sum("late"))
         .order_by()
     )
     labels = _labels("department", [r["department_id"] for r in rows])

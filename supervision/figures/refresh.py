@@ -45,7 +45,12 @@ from workflow.models import (
 )
 
 from .builder import build_facts, build_visit_ratings
-from .cells import rebuild_cells, refresh_day_cells
+from .cells import (
+    rebuild_cells,
+    rebuild_step_cells,
+    refresh_day_cells,
+    refresh_step_cells,
+)
 from .metrics import ANCHORS
 
 logger = logging.getLogger(__name__)
@@ -185,12 +190,20 @@ def _refresh_ids(ids: list[int]) -> int:
                 "department_id", *ANCHORS
             )
         )
+        old_steps = set(
+            StepFact.objects.filter(
+                application_id__in=chunk, done_on__isnull=False
+            ).values_list("done_on", "department_id")
+        )
         facts, steps = build_facts(chunk)
         ApplicationFact.objects.filter(application_id__in=chunk).delete()
         StepFact.objects.filter(application_id__in=chunk).delete()
         ApplicationFact.objects.bulk_create(facts)
         StepFact.objects.bulk_create(steps)
         refresh_day_cells(_pairs(old) | _pairs(facts))
+        refresh_step_cells(
+            old_steps | {(s.done_on, s.department_id) for s in steps if s.done_on}
+        )
         done += len(facts)
     return done
 
@@ -296,7 +309,7 @@ def rebuild(start: dt.date | None = None) -> dict:
         visits = len(
             VisitRatingFact.objects.bulk_create(build_visit_ratings(visit_ids))
         )
-        cells = rebuild_cells(start)
+        cells = rebuild_cells(start) + rebuild_step_cells(start)
         for chain, seq in heads.items():
             cursor, _ = FeedCursor.objects.select_for_update().get_or_create(
                 chain=chain

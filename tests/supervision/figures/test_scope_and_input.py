@@ -6,7 +6,13 @@ import pytest
 
 from portal.errors import ServiceError
 from supervision import figures
-from supervision.models import ApplicationFact, FeedCursor, FigureCell, StepFact
+from supervision.models import (
+    ApplicationFact,
+    FeedCursor,
+    FigureCell,
+    StepCell,
+    StepFact,
+)
 from supervision.scope import SupervisorScope
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +143,7 @@ def _snapshot():
         rows(ApplicationFact, ["application_id"]),
         rows(FigureCell, ["grain", "start", "department_id", "item_id", "region_id"]),
         rows(StepFact, ["task_id"]),
+        rows(StepCell, ["grain", "start", "department_id"]),
     )
 
 
