@@ -255,3 +255,232 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+# --- figures (supervision.figures, docs/adr/0010-supervision-figures.md) ------------
+
+
+class ApplicationFact(models.Model):
+    """What the dashboard knows of one submitted application, derived, never edited.
+
+    Built by supervision.figures.builder from the application, its case,
+    tasks, cards and clocks, its materials and its rating; rebuilt whenever
+    the audit feed shows one of them changed. Dates are local days.
+    """
+
+    application = models.OneToOneField(
+        "applications.Application",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "catalog.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    item = models.ForeignKey(
+        "catalog.ServiceItem", on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey(
+        "catalog.Region", on_delete=models.CASCADE, related_name="+"
+    )
+    # The implementation region's code: a county supervisor's prefix filter.
+    region_code = models.CharField(max_length=12)
+    channel = models.CharField(max_length=16)
+    depth = models.PositiveSmallIntegerField(default=1)
+    submitted_on = models.DateField()
+    accepted_on = models.DateField(null=True, blank=True)
+    deemed = models.BooleanField(default=False)
+    refused_on = models.DateField(null=True, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    decision = models.CharField(max_length=16, blank=True)
+    # Completed (办结) = decided; the day the case's clocks stopped.
+    completed_on = models.DateField(null=True, blank=True)
+    promised_due = models.DateField(null=True, blank=True)
+    statutory_due = models.DateField(null=True, blank=True)
+    # None: not measured (not completed, or no promised/statutory clock).
+    on_time = models.BooleanField(null=True)
+    statutory_breach = models.BooleanField(null=True)
+    # Working days from acceptance (not counted) to the decision, net of
+    # suspensions; None until completed.
+    working_days = models.PositiveIntegerField(null=True, blank=True)
+    suspended_days = models.PositiveIntegerField(default=0)
+    extension_days = models.PositiveIntegerField(default=0)
+    late_steps = models.PositiveSmallIntegerField(default=0)
+    steps = models.PositiveSmallIntegerField(default=0)
+    materials_total = models.PositiveSmallIntegerField(default=0)
+    materials_certificate = models.PositiveSmallIntegerField(default=0)
+    # Now (as of the last refresh): open case and its live cards.
+    is_open = models.BooleanField(default=False)
+    card_now = models.CharField(max_length=8, blank=True)
+    rated_on = models.DateField(null=True, blank=True)
+    rating_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    rectification_state = models.CharField(max_length=16, blank=True)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("办件统计事实")
+        verbose_name_plural = _("办件统计事实")
+        indexes = [
+            models.Index(fields=["submitted_on", "department"], name="supv_fact_sub"),
+            models.Index(fields=["accepted_on", "department"], name="supv_fact_acc"),
+            models.Index(fields=["completed_on", "department"], name="supv_fact_done"),
+            models.Index(fields=["withdrawn_on", "department"], name="supv_fact_wd"),
+            models.Index(fields=["rated_on", "department"], name="supv_fact_rated"),
+            models.Index(
+                fields=["department"],
+                condition=Q(is_open=True),
+                name="supv_fact_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"fact #{self.application_id}"
+
+
+class CellGrain(models.TextChoices):
+    DAY = "day", _("日")
+    MONTH = "month", _("月")
+
+
+class FigureCell(models.Model):
+    """The counters of the facts of one day (or month) x department x item x region.
+
+    Channel is a counter per channel rather than a key (four times fewer
+    cells). ``wd_hist[i]`` counts the completions of ``i`` working days, so
+    median and P90 over any set of cells are exact. A month cell is the sum
+    of its day cells; the reader takes whole months from month cells.
+    """
+
+    grain = models.CharField(max_length=8, choices=CellGrain.choices)
+    start = models.DateField()
+    department = models.ForeignKey(
+        "catalog.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    item = models.ForeignKey(
+        "catalog.ServiceItem", on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey(
+        "catalog.Region", on_delete=models.CASCADE, related_name="+"
+    )
+    region_code = models.CharField(max_length=12)
+    received = models.PositiveIntegerField(default=0)
+    received_online = models.PositiveIntegerField(default=0)
+    received_counter = models.PositiveIntegerField(default=0)
+    received_agent = models.PositiveIntegerField(default=0)
+    received_api = models.PositiveIntegerField(default=0)
+    received_depth3 = models.PositiveIntegerField(default=0)
+    received_depth4 = models.PositiveIntegerField(default=0)
+    materials_total = models.PositiveIntegerField(default=0)
+    materials_certificate = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    deemed = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    on_time_measured = models.PositiveIntegerField(default=0)
+    breach = models.PositiveIntegerField(default=0)
+    breach_measured = models.PositiveIntegerField(default=0)
+    late_step_apps = models.PositiveIntegerField(default=0)
+    wd_hist = models.JSONField(default=list)
+    ratings = models.PositiveIntegerField(default=0)
+    ratings_good = models.PositiveIntegerField(default=0)
+    ratings_bad = models.PositiveIntegerField(default=0)
+    rect_due = models.PositiveIntegerField(default=0)
+    rect_done = models.PositiveIntegerField(default=0)
+    rating_5 = models.PositiveIntegerField(default=0)
+    rating_4 = models.PositiveIntegerField(default=0)
+    rating_3 = models.PositiveIntegerField(default=0)
+    rating_2 = models.PositiveIntegerField(default=0)
+    rating_1 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("统计单元")
+        verbose_name_plural = _("统计单元")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "start", "department", "item", "region"],
+                name="supv_cell_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["grain", "start", "region_code"], name="supv_cell_read"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.start} d{self.department_id} i{self.item_id}"
+
+
+class StepFact(models.Model):
+    """One decided task (step) of a case, by the task's department."""
+
+    task = models.OneToOneField(
+        "workflow.Task", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="+"
+    )
+    department = models.ForeignKey(
+        "catalog.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    region_code = models.CharField(max_length=12)
+    done_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    late = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("环节统计事实")
+        verbose_name_plural = _("环节统计事实")
+        indexes = [
+            models.Index(fields=["done_on", "department"], name="supv_step_done"),
+            models.Index(fields=["application"], name="supv_step_app"),
+        ]
+
+    def __str__(self) -> str:
+        return f"step #{self.task_id}"
+
+
+class VisitRatingFact(models.Model):
+    """One counter-visit rating (no application behind it)."""
+
+    rating = models.OneToOneField(
+        Rating, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    department = models.ForeignKey(
+        "catalog.Department",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    region_code = models.CharField(max_length=12)
+    rated_on = models.DateField()
+    level = models.PositiveSmallIntegerField()
+    rectification_state = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("窗口评价统计事实")
+        verbose_name_plural = _("窗口评价统计事实")
+        indexes = [
+            models.Index(fields=["rated_on", "department"], name="supv_vrate_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"visit rating #{self.rating_id}"
+
+
+class FeedCursor(models.Model):
+    """How far the figures have read one audit chain (its last seq applied)."""
+
+    chain = models.PositiveIntegerField(primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("统计读取进度")
+        verbose_name_plural = _("统计读取进度")
+
+    def __str__(self) -> str:
+        return f"chain {self.chain} @ {self.last_seq}"
