@@ -1,0 +1,158 @@
+"""The supervisor dashboard, its drill-downs and xlsx exports (supervisors only;
+a county supervisor sees their county, anything else is a 404)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from portal.errors import ServiceError
+
+from .. import dashboard as d
+from ..exports import XLSX_TYPE, table_xlsx
+from ..scope import SupervisorScope, supervisor_scope
+
+PAGE_SIZE = 50
+TABLES = ("department", "item", "weekly_counts", "weekly_rates")
+
+
+def _scope(request) -> SupervisorScope:
+    scope = supervisor_scope(request.user)
+    if scope is None:
+        raise PermissionDenied
+    return scope
+
+
+def _query(scope, request):
+    """(query, error): a bad period is shown on the page (400); a region or
+    department outside the scope is a 404."""
+    try:
+        return d.parse_query(scope, request.GET), None
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        return None, exc
+
+
+def _filter_context(scope, request) -> dict:
+    return {
+        "regions": d.regions_in(scope),
+        "departments": d.departments_in(scope),
+        "chosen": {
+            "from": request.GET.get("from", ""),
+            "to": request.GET.get("to", ""),
+            "region": request.GET.get("region", ""),
+            "department": request.GET.get("department", ""),
+        },
+        "scope": scope,
+        "supervisor": True,
+    }
+
+
+@login_required
+def dashboard(request):
+    scope = _scope(request)
+    query, error = _query(scope, request)
+    context = _filter_context(scope, request)
+    if error is not None:
+        context["error"] = error
+        return render(request, "supervision/dashboard.html", context, status=400)
+    by_department, as_of = d.summary_table(query, "department")
+    by_item, _as_of = d.summary_table(query, "item")
+    context.update(
+        {
+            "query": query,
+            "as_of": as_of,
+            "tables": [by_department, by_item],
+            "weekly": d.weekly_tables(query),
+            "metrics": d.figures.METRICS,
+        }
+    )
+    if not context["chosen"]["from"]:
+        context["chosen"].update(
+            {"from": query.params["from"], "to": query.params["to"]}
+        )
+    return render(request, "supervision/dashboard.html", context)
+
+
+@login_required
+def dashboard_export(request, table: str):
+    scope = _scope(request)
+    if table not in TABLES:
+        raise Http404
+    query, error = _query(scope, request)
+    if error is not None:
+        return render(
+            request,
+            "supervision/dashboard.html",
+            {**_filter_context(scope, request), "error": error},
+            status=400,
+        )
+    as_of = None
+    if table in ("department", "item"):
+        chosen, as_of = d.summary_table(query, table)
+    else:
+        chosen = next((t for t in d.weekly_tables(query) if t.key == table), None)
+        if chosen is None:
+            raise Http404
+    body = table_xlsx(
+        title=_("监督看板 · %(table)s") % {"table": chosen.title},
+        about=d.about_lines(query, as_of),
+        headers=chosen.headers,
+        rows=chosen.export_rows(),
+    )
+    response = HttpResponse(body, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{d.export_filename(table, query)}"'
+    )
+    return response
+
+
+@login_required
+def dashboard_drill(request, metric: str):
+    scope = _scope(request)
+    try:
+        chosen = d.metric_or_404(metric)
+    except ServiceError as exc:
+        raise Http404 from exc
+    if not chosen.drill:
+        raise Http404
+    query, error = _query(scope, request)
+    if error is not None:
+        return render(
+            request,
+            "supervision/dashboard.html",
+            {**_filter_context(scope, request), "error": error},
+            status=400,
+        )
+    item_id = request.GET.get("item") or None
+    if item_id is not None:
+        try:
+            item_id = int(item_id)
+        except ValueError:
+            raise Http404 from None
+    applications = d.figures.drilldown(
+        query.filters, query.period, chosen.key, item_id=item_id
+    ).select_related(
+        "implementation__department",
+        "implementation__region",
+        "implementation__item",
+    )
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/dashboard_drill.html",
+        {
+            "metric": chosen,
+            "query": query,
+            "page": page,
+            "about": d.about_lines(query, None),
+            "item_id": item_id,
+            "back": query.url("supervision:dashboard"),
+            "supervisor": True,
+        },
+    )

@@ -1,0 +1,97 @@
+"""The supervisor dashboard with its charts, a drill-down reached from a figure,
+and the public performance report at phone size, in Chromium.
+
+Each page passes the Content-Security-Policy (the conftest watch: the vendored
+Chart.js must draw without inline code), and is photographed
+(tests/e2e/screenshots, or SUPERVISION_SHOTS when set).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.roles import Role
+from supervision import figures
+from tests.applications.factories import applicable_version, citizen
+from tests.factories import ganzi_regions, staff
+from tests.security.otp import enrol
+from tests.supervision.dashboard.data import applications, county
+
+from .test_csp_pages import PASSWORD, settle, sign_in, visit
+from .test_supervision_pages import PHONE, _done, _page, _shot
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("without_workflow"),
+]
+
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def _prefecture():
+    regions = ganzi_regions()
+    version = applicable_version()
+    kd = county(regions["513301"], version, "kd")
+    ld = county(regions["513322"], version, "ld")
+    applications(kd, citizen("e2e-a"), submitted=3, accepted=2, delivered_=2)
+    applications(ld, citizen("e2e-b"), submitted=1, accepted=1, delivered_=1)
+    figures.rebuild()
+    return regions
+
+
+def test_the_dashboard_charts_and_a_drill_down(browser, live_server):
+    regions = _prefecture()
+    supervisor = staff("sv-e2e", Role.SUPERVISOR, region=regions["513300"])
+    supervisor.set_password(PASSWORD)
+    supervisor.save()
+    device = enrol(supervisor)
+
+    context, page, problems = _page(browser, live_server, DESKTOP, mobile=False)
+    sign_in(page, "sv-e2e", device=device)
+    # A supervisor lands on the dashboard, and finds it in the menu.
+    page.wait_for_url("**/oversight/dashboard/")
+    settle(page)
+    assert page.locator("#site-nav a[href='/oversight/dashboard/']").count() == 1
+    # The charts were drawn (Chart.js sized the canvases) from their tables.
+    drawn = page.eval_on_selector_all(
+        "canvas[data-chart-for]",
+        "cs => cs.map(c => c.width > 0 && !!Chart.getChart(c))",
+    )
+    assert drawn and all(drawn)
+    _shot(page, "dashboard-desktop")
+    figure = page.locator("table.figures tr.total td a").first
+    count = figure.inner_text().strip()
+    figure.click()
+    settle(page)
+    assert "/oversight/dashboard/drill/" in page.url
+    _shot(page, "dashboard-drill")
+    assert page.locator(".dash-count").inner_text().strip().startswith("共")
+    _done(context, page, problems)
+    assert count
+
+
+def test_the_dashboard_on_a_phone(browser, live_server):
+    regions = _prefecture()
+    supervisor = staff("sv-e2e-phone", Role.SUPERVISOR, region=regions["513301"])
+    supervisor.set_password(PASSWORD)
+    supervisor.save()
+    device = enrol(supervisor)
+    context, page, problems = _page(browser, live_server, PHONE, mobile=True)
+    sign_in(page, "sv-e2e-phone", device=device)
+    visit(page, "/oversight/dashboard/")
+    _shot(page, "dashboard-phone")
+    # The page itself does not scroll sideways: wide tables scroll in their box.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1
+    _done(context, page, problems)
+
+
+def test_the_public_report_on_a_phone(browser, live_server):
+    _prefecture()
+    context, page, problems = _page(browser, live_server, PHONE, mobile=True)
+    visit(page, "/performance/")
+    _shot(page, "performance-phone")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1
+    _done(context, page, problems)
