@@ -22,9 +22,8 @@ class MetricSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="指标代码（稳定）")
     label = serializers.CharField()
     definition = serializers.CharField(help_text="口径")
-    kind = serializers.ChoiceField(
-        choices=["count", "rate", "share", "days"],
-        help_text="count 件数；rate/share 为 0–1 的比率；days 为工作日",
+    kind = serializers.CharField(
+        help_text="count 件数；rate、share 为 0–1 的比率；days 为工作日数"
     )
     drill = serializers.BooleanField(help_text="是否可下钻到办件清单")
 
@@ -163,7 +162,7 @@ class PublicMetricSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     definition = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["count", "rate", "share", "days"])
+    kind = serializers.CharField(help_text="count 件数；rate、share 为 0–1 的比率")
 
 
 class MonthlySerializer(serializers.Serializer):

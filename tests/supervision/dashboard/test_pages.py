@@ -242,3 +242,11 @@ def test_the_chart_tables_carry_the_numbers_the_script_draws(
     text = logged_in(prefecture_supervisor).get(DASH).content.decode()
     values = re.findall(r'data-value="([^"]*)"', text)
     assert values and any(v not in ("", "0") for v in values)
+
+
+def test_the_dashboard_in_english(prefecture_supervisor, data):
+    client = logged_in(prefecture_supervisor)
+    client.cookies["django_language"] = "en"
+    text = client.get(DASH, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Supervision dashboard" in text and "Export to Excel" in text
+    assert "监督看板" not in text
