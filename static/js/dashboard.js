@@ -52,6 +52,7 @@
         borderWidth: 2,
         pointRadius: 3,
         spanGaps: false,
+        clip: false,
         tension: 0
       };
     });

@@ -8,11 +8,15 @@ Chart.js must draw without inline code), and is photographed
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.utils import timezone
 
 from portal.roles import Role
 from supervision import figures
+from supervision.services.ratings import rating_submit
 from tests.applications.factories import applicable_version, citizen
 from tests.factories import ganzi_regions, staff
 from tests.security.otp import enrol
@@ -30,13 +34,34 @@ pytestmark = [
 DESKTOP = {"width": 1366, "height": 900}
 
 
+# (days ago, Kangding's submitted/accepted/delivered, Luding's delivered):
+# four weeks of applications, so the weekly charts have a shape.
+HISTORY = ((21, (1, 1, 2), 0), (14, (2, 1, 3), 1), (7, (1, 2, 1), 0), (0, (2, 1, 1), 1))
+
+
 def _prefecture():
     regions = ganzi_regions()
     version = applicable_version()
     kd = county(regions["513301"], version, "kd")
     ld = county(regions["513322"], version, "ld")
-    applications(kd, citizen("e2e-a"), submitted=3, accepted=2, delivered_=2)
-    applications(ld, citizen("e2e-b"), submitted=1, accepted=1, delivered_=1)
+    now = timezone.now()
+    n = 0
+    for days, (sub, acc, done), ld_done in HISTORY:
+        with time_machine.travel(now - timedelta(days=days), tick=True):
+            for where, counts in ((kd, (sub, acc, done)), (ld, (0, 0, ld_done))):
+                n += 1
+                applicant = citizen(f"e2e-{n}")
+                made = applications(
+                    where,
+                    applicant,
+                    submitted=counts[0],
+                    accepted=counts[1],
+                    delivered_=counts[2],
+                )
+                for level, app in zip(
+                    (5, 4, 2), made[-counts[2] :] if counts[2] else [], strict=False
+                ):
+                    rating_submit(application=app, user=applicant, level=level)
     figures.rebuild()
     return regions
 
@@ -91,10 +116,12 @@ def test_the_dashboard_on_a_phone(browser, live_server):
 def test_the_public_report_on_a_phone(browser, live_server):
     _prefecture()
     context, page, problems = _page(browser, live_server, PHONE, mobile=True)
-    today = timezone.localdate()
-    visit(page, f"/performance/?year={today.year}&month={today.month}")
-    # Kangding's 7 applications are published, Luding's 3 are not.
+    # The whole year (of most of the history): Kangding's months with 5 or
+    # more applications are published, Luding's (one a month) never are.
+    year = (timezone.localdate() - timedelta(days=14)).year
+    visit(page, f"/performance/?year={year}")
     assert page.locator(".suppressed").count() > 0
+    assert page.locator("table.figures td:not(:has(.suppressed))").count() > 0
     _shot(page, "performance-phone")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1
