@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from catalog.constants import RegionLevel
-from catalog.models import Department, Region
+from catalog.models import Department, Region, ServiceItem
 from portal.errors import NotFoundError, ServiceError
 
 from . import figures
@@ -340,6 +340,13 @@ def about_lines(query: Query, as_of: datetime | None) -> list[str]:
     if as_of is not None:
         lines.append(_("数据截至：%(t)s") % {"t": as_of.strftime("%Y-%m-%d %H:%M")})
     return lines
+
+
+def item_name(item_id: int) -> str:
+    return (
+        ServiceItem.objects.filter(pk=item_id).values_list("name", flat=True).first()
+        or ""
+    )
 
 
 def export_filename(table: str, query: Query) -> str:

@@ -135,13 +135,20 @@ def dashboard_drill(request, metric: str):
             item_id = int(item_id)
         except ValueError:
             raise Http404 from None
-    applications = d.figures.drilldown(
-        query.filters, query.period, chosen.key, item_id=item_id
-    ).select_related(
+    try:
+        applications = d.figures.drilldown(
+            query.filters, query.period, chosen.key, item_id=item_id
+        )
+    except ServiceError as exc:  # item_unknown
+        raise Http404 from exc
+    applications = applications.select_related(
         "implementation__department",
         "implementation__region",
         "implementation__item",
-    )
+    ).order_by("-submitted_at", "-pk")
+    about = d.about_lines(query, None)
+    if item_id is not None:
+        about.append(_("事项：%(name)s") % {"name": d.item_name(item_id)})
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -150,7 +157,7 @@ def dashboard_drill(request, metric: str):
             "metric": chosen,
             "query": query,
             "page": page,
-            "about": d.about_lines(query, None),
+            "about": about,
             "item_id": item_id,
             "back": query.url("supervision:dashboard"),
             "supervisor": True,

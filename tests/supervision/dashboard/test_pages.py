@@ -250,3 +250,10 @@ def test_the_dashboard_in_english(prefecture_supervisor, data):
     text = client.get(DASH, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Supervision dashboard" in text and "Export to Excel" in text
     assert "监督看板" not in text
+
+
+def test_a_drill_down_of_an_unknown_item_is_404(prefecture_supervisor, data):
+    client = logged_in(prefecture_supervisor)
+    metric = a_drill_metric().key
+    for item in ("999999", "abc", "-1"):
+        assert client.get(drill(metric, item=item)).status_code == 404
