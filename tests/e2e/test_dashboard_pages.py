@@ -110,6 +110,11 @@ def test_the_dashboard_on_a_phone(browser, live_server):
     # The page itself does not scroll sideways: wide tables scroll in their box.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1
+    page.locator("table.figures tbody tr:first-child td a").first.click()
+    settle(page)
+    assert "/oversight/dashboard/drill/" in page.url
+    _shot(page, "dashboard-drill-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
     _done(context, page, problems)
 
 
