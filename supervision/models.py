@@ -343,13 +343,22 @@ class CellGrain(models.TextChoices):
     MONTH = "month", _("月")
 
 
-class FigureCell(models.Model):
-    """The counters of the facts of one day (or month) x department x item x region.
+WD_BUCKETS = 61  # working days 0..60 counted per bucket; above 60: wd_over
 
-    Channel is a counter per channel rather than a key (four times fewer
-    cells). ``wd_hist[i]`` counts the completions of ``i`` working days, so
-    median and P90 over any set of cells are exact. A month cell is the sum
-    of its day cells; the reader takes whole months from month cells.
+
+def _counter(**kwargs):
+    return models.PositiveIntegerField(default=0, db_default=0, **kwargs)
+
+
+class FigureCell(models.Model):
+    """Counters of the facts of one day (or month) x department x item x region.
+
+    Written only by supervision.figures.cells with INSERT ... SELECT, one row
+    per anchor of a key in day cells (the reader sums them), one per key in
+    month cells (the sums of their days). Channel is a counter per channel
+    rather than a key. ``wd_<i>`` counts the completions of ``i`` working
+    days (``wd_over`` those above 60, read exactly from the facts), so median
+    and P90 over any set of cells are exact.
     """
 
     grain = models.CharField(max_length=8, choices=CellGrain.choices)
@@ -364,50 +373,50 @@ class FigureCell(models.Model):
         "catalog.Region", on_delete=models.CASCADE, related_name="+"
     )
     region_code = models.CharField(max_length=12)
-    received = models.PositiveIntegerField(default=0)
-    received_online = models.PositiveIntegerField(default=0)
-    received_counter = models.PositiveIntegerField(default=0)
-    received_agent = models.PositiveIntegerField(default=0)
-    received_api = models.PositiveIntegerField(default=0)
-    received_depth3 = models.PositiveIntegerField(default=0)
-    received_depth4 = models.PositiveIntegerField(default=0)
-    materials_total = models.PositiveIntegerField(default=0)
-    materials_certificate = models.PositiveIntegerField(default=0)
-    accepted = models.PositiveIntegerField(default=0)
-    deemed = models.PositiveIntegerField(default=0)
-    refused = models.PositiveIntegerField(default=0)
-    withdrawn = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
-    on_time = models.PositiveIntegerField(default=0)
-    on_time_measured = models.PositiveIntegerField(default=0)
-    breach = models.PositiveIntegerField(default=0)
-    breach_measured = models.PositiveIntegerField(default=0)
-    late_step_apps = models.PositiveIntegerField(default=0)
-    wd_hist = models.JSONField(default=list)
-    ratings = models.PositiveIntegerField(default=0)
-    ratings_good = models.PositiveIntegerField(default=0)
-    ratings_bad = models.PositiveIntegerField(default=0)
-    rect_due = models.PositiveIntegerField(default=0)
-    rect_done = models.PositiveIntegerField(default=0)
-    rating_5 = models.PositiveIntegerField(default=0)
-    rating_4 = models.PositiveIntegerField(default=0)
-    rating_3 = models.PositiveIntegerField(default=0)
-    rating_2 = models.PositiveIntegerField(default=0)
-    rating_1 = models.PositiveIntegerField(default=0)
+    received = _counter()
+    received_online = _counter()
+    received_counter = _counter()
+    received_agent = _counter()
+    received_api = _counter()
+    received_depth3 = _counter()
+    received_depth4 = _counter()
+    materials_total = _counter()
+    materials_certificate = _counter()
+    accepted = _counter()
+    deemed = _counter()
+    refused = _counter()
+    withdrawn = _counter()
+    completed = _counter()
+    on_time = _counter()
+    on_time_measured = _counter()
+    breach = _counter()
+    breach_measured = _counter()
+    late_step_apps = _counter()
+    ratings = _counter()
+    ratings_good = _counter()
+    ratings_bad = _counter()
+    rect_due = _counter()
+    rect_done = _counter()
+    rating_5 = _counter()
+    rating_4 = _counter()
+    rating_3 = _counter()
+    rating_2 = _counter()
+    rating_1 = _counter()
+    for _i in range(WD_BUCKETS):
+        locals()[f"wd_{_i}"] = _counter()
+    del _i
+    wd_over = _counter()
 
     class Meta:
         verbose_name = _("统计单元")
         verbose_name_plural = _("统计单元")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["grain", "start", "department", "item", "region"],
-                name="supv_cell_key",
-            )
-        ]
         indexes = [
             models.Index(
                 fields=["grain", "start", "region_code"], name="supv_cell_read"
-            )
+            ),
+            models.Index(
+                fields=["grain", "start", "department"], name="supv_cell_dept"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -441,6 +450,29 @@ class StepFact(models.Model):
 
     def __str__(self) -> str:
         return f"step #{self.task_id}"
+
+
+class StepCell(models.Model):
+    """Steps done (and late) per day or month x task department x region code."""
+
+    grain = models.CharField(max_length=8, choices=CellGrain.choices)
+    start = models.DateField()
+    department = models.ForeignKey(
+        "catalog.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    region_code = models.CharField(max_length=12)
+    done = _counter()
+    late = _counter()
+
+    class Meta:
+        verbose_name = _("环节统计单元")
+        verbose_name_plural = _("环节统计单元")
+        indexes = [
+            models.Index(fields=["grain", "start", "department"], name="supv_stepcell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.start} d{self.department_id}"
 
 
 class VisitRatingFact(models.Model):

@@ -289,5 +289,19 @@ METRICS: tuple[Metric, ...] = (
         "rect_done",
         "rect_due",
     ),
+    _m(
+        "counter_ratings",
+        _("窗口评价数"),
+        _("期间内对窗口来访的评价数（按评价日、服务窗口人员所在部门），不对应办件。"),
+        "count",
+        drill=False,
+    ),
+    _m(
+        "counter_good_rate",
+        _("窗口好评率"),
+        _("窗口来访评价中非常满意、满意、基本满意的数 ÷ 窗口评价数。"),
+        "rate",
+        drill=False,
+    ),
 )
 METRIC_BY_KEY = {m.key: m for m in METRICS}

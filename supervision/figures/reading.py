@@ -16,22 +16,25 @@ from catalog.constants import RegionLevel
 from catalog.models import Department, Region, ServiceItem
 from portal.errors import ServiceError
 from supervision.models import (
+    WD_BUCKETS,
     ApplicationFact,
     CellGrain,
     FeedCursor,
     FigureCell,
-    StepFact,
+    StepCell,
+    VisitRatingFact,
 )
 from supervision.scope import SupervisorScope
 
-from .cells import CELL_FIELDS, _next_month, add_hist, month_of
-from .metrics import BY_NAME, METRIC_BY_KEY, METRICS, NOW, NOW_COUNTERS
+from .cells import CELL_FIELDS, _next_month, month_of
+from .metrics import BY_NAME, GOOD_MIN_LEVEL, METRIC_BY_KEY, METRICS, NOW, NOW_COUNTERS
 
 MAX_YEARS = 5
 DEFAULT_DAYS = 30
 SUPPRESS_BELOW = 5
 NOT_MEASURED = _("尚未计量")
 NO_SAMPLE = _("无样本")
+NOT_APPLICABLE = _("不适用")
 SUPPRESSED = _("样本不足5件，不予公布")
 _PREFIX = {
     RegionLevel.PROVINCE: 2,
@@ -232,13 +235,31 @@ def nearest_rank(hist: list[int], p: float) -> int | None:
     return len(hist) - 1
 
 
+VISIT_METRICS = ("counter_ratings", "counter_good_rate")
+
+
 def _values(
-    c: dict, hist: list[int], items: tuple[int, int, int], now: dict, *, weekly=False
+    c: dict,
+    hist: list[int],
+    items: tuple[int, int, int],
+    now: dict,
+    *,
+    weekly=False,
+    visits: tuple[int, int] | None = None,
 ) -> dict[str, Value]:
     out: dict[str, Value] = {}
     n_hist = sum(hist)
     for m in METRICS:
-        if m.key in ("items_online", "items_full_online"):
+        if m.key in VISIT_METRICS:
+            if weekly:
+                continue
+            if visits is None:  # per item: a visit has no item
+                out[m.key] = Value(None, None, None, str(NOT_APPLICABLE))
+            elif m.key == "counter_ratings":
+                out[m.key] = Value(visits[0], visits[0], None)
+            else:
+                out[m.key] = _ratio(visits[1], visits[0])
+        elif m.key in ("items_online", "items_full_online"):
             if weekly:
                 continue
             num = items[1] if m.key == "items_online" else items[2]
@@ -287,11 +308,30 @@ def cell_q(period: Period) -> Q:
 
 def _sums() -> dict:
     # Prefixed (s_): an annotation must not shadow the field a filter reads.
-    return {f"s_{f}": Sum(f) for f in CELL_FIELDS} | {
-        "s_items_n": Count("item_id", distinct=True, filter=Q(received__gt=0)),
-        "s_items_3": Count("item_id", distinct=True, filter=Q(received_depth3__gt=0)),
-        "s_items_4": Count("item_id", distinct=True, filter=Q(received_depth4__gt=0)),
-    }
+    return {f"s_{f}": Sum(f) for f in CELL_FIELDS}
+
+
+def _distinct_items(cells, by_field: str) -> tuple[dict, tuple[int, int, int]]:
+    """Per row key and in total: (items received, at depth >= III, at IV).
+
+    From a narrow (key, item) grouping: distinct counts do not add up."""
+    per: dict = {}
+    every: tuple[set, set, set] = (set(), set(), set())
+    rows = (
+        cells.values_list(by_field, "item_id")
+        .annotate(
+            r=Sum("received"), d3=Sum("received_depth3"), d4=Sum("received_depth4")
+        )
+        .order_by()
+    )
+    for key, item, r, d3, d4 in rows:
+        sets = per.setdefault(key, (set(), set(), set()))
+        for flag, mine, all_ in zip((r, d3, d4), sets, every, strict=True):
+            if flag:
+                mine.add(item)
+                all_.add(item)
+    counts = {k: tuple(len(x) for x in v) for k, v in per.items()}
+    return counts, tuple(len(x) for x in every)
 
 
 def _zero() -> dict:
@@ -301,6 +341,20 @@ def _zero() -> dict:
 def _clean(row: dict) -> dict:
     """Sums with None as 0 and the s_ prefix taken off."""
     return {k.removeprefix("s_"): (v or 0) for k, v in row.items()}
+
+
+def _hist(row: dict) -> list[int]:
+    return [row[f"wd_{i}"] for i in range(WD_BUCKETS)]
+
+
+def _with_over(hist: list[int], values: list[int]) -> list[int]:
+    """The buckets with the exact values above the last bucket added."""
+    if not values:
+        return hist
+    out = hist + [0] * (max(values) + 1 - len(hist))
+    for v in values:
+        out[v] += 1
+    return out
 
 
 def as_of() -> dt.datetime:
@@ -323,54 +377,101 @@ def _check_by(by: str) -> str:
     return BY_FIELDS[by]
 
 
+def _over(filters: Filters, period: Period, by_field: str) -> dict:
+    """Completions above the last bucket, exactly, from the facts (rare)."""
+    out: dict = {}
+    rows = ApplicationFact.objects.filter(
+        filters.q(),
+        completed_on__gte=period.start,
+        completed_on__lte=period.end,
+        working_days__gte=WD_BUCKETS,
+    ).values_list(by_field, "working_days")
+    for key, wd in rows:
+        out.setdefault(key, []).append(wd)
+    return out
+
+
+def _visits(filters: Filters, period: Period) -> dict[int | None, tuple[int, int]]:
+    """Counter-visit ratings per department: (ratings, good)."""
+    rows = (
+        VisitRatingFact.objects.filter(
+            filters.q(), rated_on__gte=period.start, rated_on__lte=period.end
+        )
+        .values("department_id")
+        .annotate(n=Count("pk"), good=Count("pk", filter=Q(level__gte=GOOD_MIN_LEVEL)))
+        .order_by()
+    )
+    return {r["department_id"]: (r["n"], r["good"]) for r in rows}
+
+
 def summary(filters: Filters, period: Period, by: str = "department") -> Summary:
-    """Every metric per department (or item) and in total, for the period."""
+    """Every metric per department (or item) and in total, for the period.
+
+    One query sums the cells per row (the total is their sum), a narrow one
+    counts distinct items per row, one counts the open facts (the figures of
+    now); the rare completions above the last working-days bucket are read
+    from the facts.
+    """
     by_field = _check_by(by)
     cells = FigureCell.objects.filter(cell_q(period), filters.q())
-    grouped = {
-        r[by_field]: _clean(r)
-        for r in cells.values(by_field).annotate(**_sums()).order_by()
-    }
-    total = _clean(cells.aggregate(**_sums()))
-    hists: dict[int, list[int]] = {}
-    for key, hist in cells.filter(completed__gt=0).values_list(by_field, "wd_hist"):
-        add_hist(hists.setdefault(key, []), hist)
-    total_hist: list[int] = []
-    for hist in hists.values():
-        add_hist(total_hist, hist)
-    now_ann = {c.name: Count("pk", filter=c.q) for c in NOW_COUNTERS}  # no clash
+    names = [f"s_{f}" for f in CELL_FIELDS]
+    grouped: dict[int, dict] = {}
+    total = _zero()
+    for key, *sums in (
+        cells.values_list(by_field)
+        .annotate(**_sums())
+        .order_by()
+        .values_list(by_field, *names)
+    ):
+        row = dict(zip(CELL_FIELDS, (v or 0 for v in sums), strict=True))
+        grouped[key] = row
+        for f, v in row.items():
+            total[f] += v
+    items, items_total = _distinct_items(cells, by_field)
+    over = _over(filters, period, by_field) if total["wd_over"] else {}
+    now_ann = {c.name: Count("pk", filter=c.q) for c in NOW_COUNTERS}
     facts_now = ApplicationFact.objects.filter(filters.q(), is_open=True)
     now = {
         r[by_field]: r
         for r in facts_now.values(by_field).annotate(**now_ann).order_by()
     }
-    now_total = facts_now.aggregate(**now_ann)
-    keys = set(grouped) | set(now)
+    now_total = {c.name: sum(r[c.name] for r in now.values()) for c in NOW_COUNTERS}
+    all_visits = _visits(filters, period)
+    visits_total = tuple(sum(v[i] for v in all_visits.values()) for i in (0, 1))
+    # Per item a visit has no row; per department, those of no department
+    # count in the total only.
+    visits = (
+        {k: v for k, v in all_visits.items() if k is not None}
+        if by == "department"
+        else {}
+    )
+    keys = set(grouped) | set(now) | set(visits)
     labels = _labels(by, keys)
-    rows = [
-        Row(
-            key,
-            labels.get(key, ""),
-            _values(
-                grouped.get(key) or _zero(),
-                hists.get(key, []),
-                _items(grouped.get(key)),
-                now.get(key, {}),
-            ),
+    rows = []
+    for key in keys:
+        row = grouped.get(key) or _zero()
+        hist = _with_over(_hist(row), over.get(key, []))
+        rows.append(
+            Row(
+                key,
+                labels.get(key, ""),
+                _values(
+                    row,
+                    hist,
+                    items.get(key, (0, 0, 0)),
+                    now.get(key, {}),
+                    visits=visits.get(key, (0, 0)) if by == "department" else None,
+                ),
+            )
         )
-        for key in keys
-    ]
     rows.sort(key=lambda r: (r.label, r.key or 0))
+    total_hist = _with_over(_hist(total), [v for vs in over.values() for v in vs])
     totals = Row(
-        None, str(_("合计")), _values(total, total_hist, _items(total), now_total)
+        None,
+        str(_("合计")),
+        _values(total, total_hist, items_total, now_total, visits=visits_total),
     )
     return Summary(rows=rows, totals=totals, as_of=as_of())
-
-
-def _items(row: dict | None) -> tuple[int, int, int]:
-    if not row:
-        return (0, 0, 0)
-    return (row.get("items_n", 0), row.get("items_3", 0), row.get("items_4", 0))
 
 
 def weekly(filters: Filters, period: Period) -> list[WeekRow]:
@@ -449,12 +550,10 @@ def drilldown(
 
 def steps(filters: Filters, period: Period) -> list[Row]:
     """Steps (tasks) done in the period by the task's department, and how many late."""
-    qs = StepFact.objects.filter(
-        filters.q(), done_on__gte=period.start, done_on__lte=period.end
-    )
+    qs = StepCell.objects.filter(cell_q(period), filters.q())
     rows = list(
         qs.values("department_id")
-        .annotate(done=Count("pk"), late=Count("pk", filter=Q(late=True)))
+        .annotate(done=Sum("done"), late=Sum("late"))
         .order_by()
     )
     labels = _labels("department", [r["department_id"] for r in rows])

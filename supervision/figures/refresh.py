@@ -45,13 +45,23 @@ from workflow.models import (
 )
 
 from .builder import build_facts, build_visit_ratings
-from .cells import rebuild_cells, refresh_day_cells
+from .cells import (
+    rebuild_cells,
+    rebuild_step_cells,
+    refresh_day_cells,
+    refresh_step_cells,
+)
 from .metrics import ANCHORS
 
 logger = logging.getLogger(__name__)
 
 FEED_BATCH = 2000
 BUILD_CHUNK = 1000
+# The cursor row with this chain number (no audit chain has it) is the
+# writers' lock: every transaction that writes facts or cells locks it first,
+# so two feed runs (or a run and a rebuild) never rebuild the same facts at
+# once; its updated_at is when the figures were last brought up to date.
+LOCK_CHAIN = 0
 
 # Audit object types of a case's parts: object_id -> case_id.
 _CASE_PARTS = {
@@ -161,9 +171,17 @@ def _pairs(facts: Iterable) -> set[tuple[dt.date, int]]:
 def refresh_applications(ids: Iterable[int]) -> int:
     """Rebuild the facts of ``ids`` and every cell they counted in before or now.
 
-    Must run inside the caller's transaction (the feed's).
+    In one transaction holding the writers' lock (the feed's, or its own).
     """
     ids = sorted(set(ids))
+    done = 0
+    with transaction.atomic():
+        _writers_lock(wait=True)
+        done = _refresh_ids(ids)
+    return done
+
+
+def _refresh_ids(ids: list[int]) -> int:
     done = 0
     for i in range(0, len(ids), BUILD_CHUNK):
         chunk = ids[i : i + BUILD_CHUNK]
@@ -172,12 +190,20 @@ def refresh_applications(ids: Iterable[int]) -> int:
                 "department_id", *ANCHORS
             )
         )
+        old_steps = set(
+            StepFact.objects.filter(
+                application_id__in=chunk, done_on__isnull=False
+            ).values_list("done_on", "department_id")
+        )
         facts, steps = build_facts(chunk)
         ApplicationFact.objects.filter(application_id__in=chunk).delete()
         StepFact.objects.filter(application_id__in=chunk).delete()
         ApplicationFact.objects.bulk_create(facts)
         StepFact.objects.bulk_create(steps)
         refresh_day_cells(_pairs(old) | _pairs(facts))
+        refresh_step_cells(
+            old_steps | {(s.done_on, s.department_id) for s in steps if s.done_on}
+        )
         done += len(facts)
     return done
 
@@ -188,17 +214,25 @@ def refresh_visit_ratings(ids: Iterable[int]) -> int:
     return len(VisitRatingFact.objects.bulk_create(build_visit_ratings(ids)))
 
 
-def _refresh_chain(chain: int, batch: int) -> tuple[int, int]:
-    """One batch of one chain in one transaction: (entries read, facts rebuilt)."""
+def _writers_lock(*, wait: bool) -> bool:
+    """Lock the writers' row in the current transaction (False: another has it)."""
+    FeedCursor.objects.get_or_create(chain=LOCK_CHAIN)
+    qs = FeedCursor.objects.filter(pk=LOCK_CHAIN)
+    qs = qs.select_for_update() if wait else qs.select_for_update(skip_locked=True)
+    return qs.exists()
+
+
+def _mark_current() -> None:
+    FeedCursor.objects.filter(pk=LOCK_CHAIN).update(updated_at=timezone.now())
+
+
+def _refresh_chain(chain: int, batch: int) -> tuple[int, int] | None:
+    """One batch of one chain in one transaction: (entries read, facts rebuilt),
+    or None when another run holds the writers' lock."""
     with transaction.atomic():
+        if not _writers_lock(wait=False):
+            return None
         cursor, _ = FeedCursor.objects.get_or_create(chain=chain)
-        cursor = (
-            FeedCursor.objects.select_for_update(skip_locked=True)
-            .filter(pk=chain)
-            .first()
-        )
-        if cursor is None:  # another worker has this chain right now
-            return 0, 0
         rows = list(
             AuditEntry.objects.filter(chain=chain, seq__gt=cursor.last_seq)
             .order_by("seq")
@@ -207,22 +241,32 @@ def _refresh_chain(chain: int, batch: int) -> tuple[int, int]:
         if not rows:
             return 0, 0
         apps, visits = applications_of((t, i) for _s, t, i in rows)
-        rebuilt = refresh_applications(apps) + refresh_visit_ratings(visits)
+        rebuilt = _refresh_ids(sorted(apps)) + refresh_visit_ratings(visits)
         cursor.last_seq = rows[-1][0]
         cursor.save(update_fields=["last_seq", "updated_at"])
         return len(rows), rebuilt
 
 
 def refresh_pending(*, batch: int = FEED_BATCH, max_batches: int = 50) -> dict:
-    """Apply every audit entry not yet seen; {"entries": n, "facts": n}."""
+    """Apply every audit entry not yet seen; {"entries": n, "facts": n}.
+
+    A run that finds another one writing returns at once (that one, or the
+    next beat, applies the rest).
+    """
     entries = facts = 0
     for chain in AuditChainHead.objects.order_by("pk").values_list("pk", flat=True):
         for _ in range(max_batches):
-            read, rebuilt = _refresh_chain(chain, batch)
+            done = _refresh_chain(chain, batch)
+            if done is None:
+                return {"entries": entries, "facts": facts}
+            read, rebuilt = done
             entries += read
             facts += rebuilt
             if read < batch:
                 break
+    with transaction.atomic():
+        if _writers_lock(wait=False):
+            _mark_current()
     if entries:
         logger.info("supervision.figures_refreshed entries=%s facts=%s", entries, facts)
     return {"entries": entries, "facts": facts}
@@ -238,6 +282,7 @@ def rebuild(start: dt.date | None = None) -> dict:
     # the entry).
     heads = dict(AuditChainHead.objects.values_list("pk", "last_seq"))
     with transaction.atomic():
+        _writers_lock(wait=True)
         apps = Application.objects.filter(submitted_at__isnull=False)
         facts_qs = ApplicationFact.objects.all()
         if start is not None:
@@ -264,7 +309,7 @@ def rebuild(start: dt.date | None = None) -> dict:
         visits = len(
             VisitRatingFact.objects.bulk_create(build_visit_ratings(visit_ids))
         )
-        cells = rebuild_cells(start)
+        cells = rebuild_cells(start) + rebuild_step_cells(start)
         for chain, seq in heads.items():
             cursor, _ = FeedCursor.objects.select_for_update().get_or_create(
                 chain=chain
@@ -272,6 +317,7 @@ def rebuild(start: dt.date | None = None) -> dict:
             if cursor.last_seq < seq:
                 cursor.last_seq = seq
                 cursor.save(update_fields=["last_seq", "updated_at"])
+        _mark_current()
     logger.info("supervision.figures_rebuilt facts=%s cells=%s", count, cells)
     return {
         "facts": count,

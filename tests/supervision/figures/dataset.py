@@ -24,6 +24,7 @@ submitted and accepted on Monday 2 March at 10:00.
         2 Mar; still open.
   app7  B rejects on 5 Mar (A's task cancelled): decided 5 Mar, 3 working
         days, on time. Rated 非常不满意 on 6 Mar (a rectification opens).
+  visit a counter visit served by A's clerk, rated 满意 on 6 Mar (no application).
   other a Luding (513322) application of a department there, received and
         accepted 2 Mar, open: only the prefecture sees it.
 """
@@ -41,7 +42,7 @@ from applications.services.decision import application_deliver
 from applications.services.timers import application_deem_accepted
 from applications.services.withdrawal import application_withdraw
 from catalog.models import Department
-from supervision.services.ratings import rating_submit
+from supervision.services.ratings import rating_submit, visit_open, visit_rate
 from tests.applications.factories import ApplicationFactory, citizen, clerk_at
 from tests.factories import ServiceHallFactory, ganzi_regions
 from tests.workflow.factories import (
@@ -94,6 +95,8 @@ def build() -> DataSet:
     impl = routed_item([[a, b]], lead=a)
     rev_a, rev_b, head_a = reviewer(a), reviewer(b), head(a)
     clerk = clerk_at(impl.hall, "clerk-figures")
+    clerk.staff_profile.department = a
+    clerk.staff_profile.save()
     ld = regions["513322"]
     luding = department("泸定局", region=ld)
     impl_ld = routed_item([[luding]], lead=luding, hall=ServiceHallFactory(region=ld))
@@ -142,6 +145,8 @@ def build() -> DataSet:
             user=people["1"],
             level=5,
         )
+        visit = visit_open(clerk=clerk, reference="A-017")
+        visit_rate(visit=visit, clerk=clerk, level=4)
         rating_submit(
             application=Application.objects.get(pk=apps["7"].pk),
             user=people["7"],

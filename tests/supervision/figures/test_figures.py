@@ -57,8 +57,14 @@ def test_the_prefecture_summary_for_march(march):
     rect = t["rectification_rate"]
     assert (rect.numerator, rect.denominator, rect.value) == (0, 1, 0.0)
     assert t["certificate_share"].denominator == 8 and _v(t, "certificate_share") == 0.0
+    assert _v(t, "counter_ratings") == 1 and _v(t, "counter_good_rate") == 1.0
     by_dept = {r.key: r for r in s.rows}
     assert set(by_dept) == {march.a.pk, march.luding.pk}
+    assert _v(by_dept[march.a.pk].values, "counter_ratings") == 1
+    assert _v(by_dept[march.luding.pk].values, "counter_ratings") == 0
+    by_item = figures.summary(filters, MARCH, by="item")
+    assert by_item.rows[0].values["counter_ratings"].value is None
+    assert by_item.totals.values["counter_ratings"].value == 1
     assert _v(by_dept[march.a.pk].values, "received") == 7
     assert _v(by_dept[march.luding.pk].values, "received") == 1
 

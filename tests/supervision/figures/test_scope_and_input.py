@@ -6,7 +6,13 @@ import pytest
 
 from portal.errors import ServiceError
 from supervision import figures
-from supervision.models import ApplicationFact, FeedCursor, FigureCell, StepFact
+from supervision.models import (
+    ApplicationFact,
+    FeedCursor,
+    FigureCell,
+    StepCell,
+    StepFact,
+)
 from supervision.scope import SupervisorScope
 
 pytestmark = pytest.mark.django_db
@@ -127,15 +133,17 @@ def test_public_rows_suppress_small_cells(march):
 
 def _snapshot():
     def rows(model, order):
-        return [
+        out = [
             {k: v for k, v in r.items() if k not in ("id", "refreshed_at")}
             for r in model.objects.order_by(*order).values()
         ]
+        return sorted(out, key=lambda r: tuple(str(v) for v in r.values()))
 
     return (
         rows(ApplicationFact, ["application_id"]),
         rows(FigureCell, ["grain", "start", "department_id", "item_id", "region_id"]),
         rows(StepFact, ["task_id"]),
+        rows(StepCell, ["grain", "start", "department_id"]),
     )
 
 
@@ -156,3 +164,52 @@ def test_the_feed_is_idempotent_and_resumes_after_its_cursor(march):
     assert again["entries"] > 0
     assert _snapshot() == before
     assert dict(FeedCursor.objects.values_list("chain", "last_seq")) == cursors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_that_finds_another_writing_leaves_the_entries_to_it():
+    import threading
+
+    from django.db import connection, transaction
+
+    from supervision.figures.refresh import LOCK_CHAIN
+    from tests.workflow.factories import accepted, department, routed_item
+
+    dep = department("甲局")
+    app = accepted(routed_item([[dep]], lead=dep))
+    FeedCursor.objects.get_or_create(chain=LOCK_CHAIN)
+    held, release = threading.Event(), threading.Event()
+
+    def other_writer():
+        with transaction.atomic():
+            FeedCursor.objects.select_for_update().get(pk=LOCK_CHAIN)
+            held.set()
+            release.wait(10)
+        connection.close()
+
+    thread = threading.Thread(target=other_writer)
+    thread.start()
+    held.wait(10)
+    try:
+        assert figures.refresh_pending() == {"entries": 0, "facts": 0}
+        assert not ApplicationFact.objects.filter(pk=app.pk).exists()
+    finally:
+        release.set()
+        thread.join()
+    assert figures.refresh_pending()["facts"] >= 1
+    assert ApplicationFact.objects.filter(pk=app.pk).exists()
+
+
+def test_the_rebuild_command(march):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("supervision_rebuild", stdout=out)
+    assert "facts=8 " in out.getvalue()
+    call_command("supervision_rebuild", "--since=2026-03-10", stdout=out)
+    with pytest.raises(CommandError):
+        call_command("supervision_rebuild", "--since=March")
+    filters = figures.resolve_filters(SupervisorScope(), None, None)
+    assert figures.summary(filters, MARCH).totals.values["completed"].value == 5
