@@ -13,7 +13,8 @@ timed). Data are re-used on later runs unless --regenerate.
 
 Each round times ``supervision.figures.summary`` for the whole prefecture
 and the calendar year (by department: the dashboard's first table), plus by
-item, a week, a county supervisor's year and a year not on month bounds.
+item, a year not on month bounds, a week, 30 days, a county supervisor's
+year, the weekly rows of the year and a drill-down's count.
 Target: the whole-year summary under 300 ms at 1M and within 3x of 100k.
 
     .venv/bin/python bench/dashboard.py [--sizes 100000,1000000] [--rounds 5]
@@ -314,11 +315,14 @@ def run_one(size: int, rounds: int, regenerate: bool) -> dict:
     year = figures.Period(dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
     unaligned = figures.Period(dt.date(YEAR, 1, 15), dt.date(YEAR, 12, 14))
     week = figures.Period(dt.date(YEAR, 6, 1), dt.date(YEAR, 6, 7))
+    days30 = figures.Period(dt.date(YEAR, 6, 10), dt.date(YEAR, 7, 9))
     cases = {
         "year, prefecture, by department": lambda: figures.summary(whole, year),
         "year, prefecture, by item": lambda: figures.summary(whole, year, by="item"),
         "year not on month bounds": lambda: figures.summary(whole, unaligned),
         "week, prefecture": lambda: figures.summary(whole, week),
+        "30 days (10 Jun-9 Jul), prefecture": lambda: figures.summary(whole, days30),
+        "weekly rows, year, prefecture": lambda: figures.weekly(whole, year),
         "year, one county": lambda: figures.summary(county, year),
         "drill-down count (completed, year)": lambda: figures.drilldown(
             whole, year, "completed"

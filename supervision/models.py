@@ -340,6 +340,7 @@ class ApplicationFact(models.Model):
 
 class CellGrain(models.TextChoices):
     DAY = "day", _("日")
+    WEEK = "week", _("周")
     MONTH = "month", _("月")
 
 
