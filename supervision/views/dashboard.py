@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.errors import ServiceError
@@ -17,6 +18,7 @@ from ..exports import XLSX_TYPE, table_xlsx
 from ..scope import SupervisorScope, supervisor_scope
 
 PAGE_SIZE = 50
+EXPORT_ROWS = 10_000
 TABLES = ("department", "item", "weekly_counts", "weekly_rates")
 
 
@@ -149,6 +151,8 @@ def dashboard_drill(request, metric: str):
     about = d.about_lines(query, None)
     if item_id is not None:
         about.append(_("事项：%(name)s") % {"name": d.item_name(item_id)})
+    if request.GET.get("format") == "xlsx":
+        return _drill_xlsx(chosen, query, applications, about)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -160,6 +164,54 @@ def dashboard_drill(request, metric: str):
             "about": about,
             "item_id": item_id,
             "back": query.url("supervision:dashboard"),
+            "export": f"{request.path}?{_with(request.GET, format='xlsx')}",
             "supervisor": True,
         },
     )
+
+
+def _with(get, **extra) -> str:
+    params = get.copy()
+    params.pop("page", None)
+    for key, value in extra.items():
+        params[key] = value
+    return params.urlencode()
+
+
+def _drill_xlsx(metric, query, applications, about):
+    """The drill-down list as xlsx: the first EXPORT_ROWS applications (the
+    count above them is the whole list's, which is the figure)."""
+    total = applications.count()
+    rows = [
+        [
+            a.number or "—",
+            a.implementation.item.name,
+            a.implementation.department.name,
+            a.implementation.region.name,
+            timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M")
+            if a.submitted_at
+            else "—",
+            a.get_status_display(),
+        ]
+        for a in applications[:EXPORT_ROWS]
+    ]
+    lines = [*about, _("清单合计 %(n)s 件") % {"n": total}]
+    if total > EXPORT_ROWS:
+        lines.append(_("仅导出前 %(n)s 件") % {"n": EXPORT_ROWS})
+    body = table_xlsx(
+        title=str(metric.label),
+        about=lines,
+        headers=[
+            _("办件编号"),
+            _("事项"),
+            _("部门"),
+            _("实施区划"),
+            _("提交时间"),
+            _("状态"),
+        ],
+        rows=rows,
+    )
+    response = HttpResponse(body, content_type=XLSX_TYPE)
+    name = d.export_filename(f"drill-{metric.key}", query)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

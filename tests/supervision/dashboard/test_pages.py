@@ -257,3 +257,18 @@ def test_a_drill_down_of_an_unknown_item_is_404(prefecture_supervisor, data):
     metric = a_drill_metric().key
     for item in ("999999", "abc", "-1"):
         assert client.get(drill(metric, item=item)).status_code == 404
+
+
+def test_a_drill_down_exports_its_whole_list(prefecture_supervisor, data):
+    client = logged_in(prefecture_supervisor)
+    url = drill(_received_metric())
+    page = client.get(url)
+    assert page.context["export"] in page.content.decode().replace("&amp;", "&")
+    response = client.get(f"{url}?format=xlsx")
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "办件编号")
+    numbers = {r[0] for r in rows[header + 1 :]}
+    assert numbers == {a.number for a in page.context["page"].paginator.object_list}
+    assert len(numbers) == page.context["page"].paginator.count == len(data)
