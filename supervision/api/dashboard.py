@@ -36,7 +36,11 @@ class ValueSerializer(serializers.Serializer):
     denominator = serializers.IntegerField(allow_null=True)
     note = serializers.CharField(allow_blank=True)
     drilldown = serializers.URLField(
-        allow_null=True, help_text="该数字背后的办件清单（页面），件数与 value 相同"
+        allow_null=True,
+        help_text=(
+            "该数字背后的办件清单（页面）：件数的清单件数等于 value，"
+            "比率的清单为其分子（件数等于 numerator）"
+        ),
     )
 
 
