@@ -356,8 +356,7 @@ class FigureCell(models.Model):
     """Counters of the facts of one day (or month) x department x item x region.
 
     Written only by supervision.figures.cells with INSERT ... SELECT, one row
-    per anchor of a key in day cells (the reader sums them), one per key in
-    month cells (the sums of their days). Channel is a counter per channel
+    per key (week and month cells: the sums of their days). Channel is a counter per channel
     rather than a key. ``wd_<i>`` counts the completions of ``i`` working
     days (``wd_over`` those above 60, read exactly from the facts), so median
     and P90 over any set of cells are exact.
