@@ -1,13 +1,14 @@
 """Day, week and month cells from the facts (the roll-up the dashboard reads).
 
-A day cell row (day, department, item, region) holds, for the counters of
-one anchor (supervision.figures.metrics: submitted, accepted, refused,
-withdrawn, completed, rated), the number of facts whose anchor day is that
-day and which match each counter's predicate, and for the completions the
-working-days buckets. A key has up to one row per anchor; readers sum. A
-week (Monday to Sunday) or month cell is the sum of its day cells, one row
-per key. All are written only here, in the database (INSERT ... SELECT), recomputed from
-the facts for the (day, department) pairs a change touched, or all.
+A day cell (day, department, item, region) holds, for each counter of
+supervision.figures.metrics, the number of facts whose anchor day
+(submitted, accepted, refused, withdrawn, completed, rated) is that day and
+which match the counter's predicate, and for the completions the
+working-days buckets: counted per anchor, then merged into one row per key.
+A week (Monday to Sunday) or month cell is the sum of its day cells, one
+row per key. All are written only here, in the database (INSERT ... SELECT),
+recomputed from the facts for the (day, department) pairs a change touched,
+or all of them.
 """
 
 from __future__ import annotations
@@ -77,9 +78,12 @@ def _anchor_annotations(anchor: str) -> dict:
     return out
 
 
+PART = "part"  # a day cell's rows of one anchor, before they are merged
+
+
 def _insert_days(where) -> int:
-    """Day cells of the facts matching ``where(anchor)`` on each anchor."""
-    written = 0
+    """Day cells of the facts matching ``where(anchor)`` on each anchor: a row
+    per anchor and key first, then merged into one row per key."""
     for anchor in ANCHORS:
         qs = ApplicationFact.objects.filter(**{f"{anchor}__isnull": False})
         if where is not None:
@@ -87,23 +91,27 @@ def _insert_days(where) -> int:
         annotations = _anchor_annotations(anchor)
         select = (
             qs.values(anchor, *DIMS)
-            .annotate(grain_v=Value(CellGrain.DAY), **annotations)
+            .annotate(grain_v=Value(PART), **annotations)
             .order_by()
         )
-        written += insert_select(
-            FigureCell, KEY_COLUMNS + [n[2:] for n in annotations], select
-        )
+        insert_select(FigureCell, KEY_COLUMNS + [n[2:] for n in annotations], select)
+    parts = FigureCell.objects.filter(grain=PART)
+    written = _insert_grain(CellGrain.DAY, parts)
+    parts.delete()
     return written
 
 
 def _insert_grain(grain: str, day_cells) -> int:
-    trunc = GRAINS[grain][0]
-    select = (
-        day_cells.annotate(period=trunc("start"))
-        .values("period", *DIMS)
-        .annotate(grain_v=Value(grain), **{f"s_{f}": Sum(f) for f in CELL_FIELDS})
-        .order_by()
-    )
+    """Cells of ``grain`` as the sums of ``day_cells`` per key (day: per day)."""
+    if grain == CellGrain.DAY:
+        grouped = day_cells.values("start", *DIMS)
+    else:
+        grouped = day_cells.annotate(period=GRAINS[grain][0]("start")).values(
+            "period", *DIMS
+        )
+    select = grouped.annotate(
+        grain_v=Value(grain), **{f"s_{f}": Sum(f) for f in CELL_FIELDS}
+    ).order_by()
     return insert_select(FigureCell, KEY_COLUMNS + CELL_FIELDS, select)
 
 

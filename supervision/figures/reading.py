@@ -27,7 +27,16 @@ from supervision.models import (
 from supervision.scope import SupervisorScope
 
 from .cells import CELL_FIELDS, GRAINS, _next_month, month_of
-from .metrics import BY_NAME, GOOD_MIN_LEVEL, METRIC_BY_KEY, METRICS, NOW, NOW_COUNTERS
+from .metrics import (
+    BY_NAME,
+    GOOD_MIN_LEVEL,
+    METRIC_BY_KEY,
+    METRICS,
+    NOW,
+    NOW_BASE,
+    NOW_COUNTERS,
+    NOW_EXTRA,
+)
 
 MAX_YEARS = 5
 DEFAULT_DAYS = 30
@@ -456,8 +465,13 @@ def summary(filters: Filters, period: Period, by: str = "department") -> Summary
             total[f] += v
     items, items_total = _distinct_items(cells, by_field)
     over = _over(filters, period, by_field) if total["wd_over"] else {}
-    now_ann = {c.name: Count("pk", filter=c.q) for c in NOW_COUNTERS}
-    facts_now = ApplicationFact.objects.filter(filters.q(), is_open=True)
+    # Columns of supv_fact_open_now only (department_id is never NULL): an
+    # index-only scan of the open facts.
+    now_ann = {
+        name: Count("department_id", filter=extra) if extra else Count("department_id")
+        for name, extra in NOW_EXTRA.items()
+    }
+    facts_now = ApplicationFact.objects.filter(filters.q(), NOW_BASE)
     now = {
         r[by_field]: r
         for r in facts_now.values(by_field).annotate(**now_ann).order_by()
