@@ -40,6 +40,7 @@ ROLE_PAGES: list[tuple[str, list[tuple[object, str, dict]]]] = [
     (
         Role.SUPERVISOR,
         [
+            (_("监督看板"), "supervision:dashboard", {}),
             (_("监督管理"), "admin:index", {}),
             (_("公开监督信息"), "portal:supervision", {}),
         ],

@@ -327,10 +327,11 @@ class ApplicationFact(models.Model):
             models.Index(fields=["completed_on", "department"], name="supv_fact_done"),
             models.Index(fields=["withdrawn_on", "department"], name="supv_fact_wd"),
             models.Index(fields=["rated_on", "department"], name="supv_fact_rated"),
+            # The figures of now: an index-only scan of the open facts.
             models.Index(
-                fields=["department"],
+                fields=["department", "item", "card_now", "region_code"],
                 condition=Q(is_open=True),
-                name="supv_fact_open",
+                name="supv_fact_open_now",
             ),
         ]
 
@@ -340,6 +341,7 @@ class ApplicationFact(models.Model):
 
 class CellGrain(models.TextChoices):
     DAY = "day", _("日")
+    WEEK = "week", _("周")
     MONTH = "month", _("月")
 
 
@@ -354,8 +356,7 @@ class FigureCell(models.Model):
     """Counters of the facts of one day (or month) x department x item x region.
 
     Written only by supervision.figures.cells with INSERT ... SELECT, one row
-    per anchor of a key in day cells (the reader sums them), one per key in
-    month cells (the sums of their days). Channel is a counter per channel
+    per key (week and month cells: the sums of their days). Channel is a counter per channel
     rather than a key. ``wd_<i>`` counts the completions of ``i`` working
     days (``wd_over`` those above 60, read exactly from the facts), so median
     and P90 over any set of cells are exact.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public, staff
+from .views import dashboard, performance, public, staff
 
 app_name = "supervision"
 
@@ -40,4 +40,16 @@ urlpatterns = [
         staff.complaint_act,
         name="complaint_act",
     ),
+    path("oversight/dashboard/", dashboard.dashboard, name="dashboard"),
+    path(
+        "oversight/dashboard/drill/<slug:metric>/",
+        dashboard.dashboard_drill,
+        name="dashboard_drill",
+    ),
+    path(
+        "oversight/dashboard/export/<slug:table>/",
+        dashboard.dashboard_export,
+        name="dashboard_export",
+    ),
+    path("performance/", performance.performance, name="performance"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dashboard, views
 
 app_name = "supervision_api"
 
@@ -15,5 +15,15 @@ urlpatterns = [
         "complaints/<str:number>/",
         views.ComplaintTrackView.as_view(),
         name="complaint-track",
+    ),
+    path(
+        "supervision/summary/",
+        dashboard.SummaryView.as_view(),
+        name="supervision-summary",
+    ),
+    path(
+        "performance/monthly/",
+        dashboard.PerformanceMonthlyView.as_view(),
+        name="performance-monthly",
     ),
 ]

@@ -70,10 +70,15 @@ SUMS: tuple[tuple[str, str, str], ...] = (
     ("materials_total", SUBMITTED, "materials_total"),
     ("materials_certificate", SUBMITTED, "materials_certificate"),
 )
-NOW_COUNTERS: tuple[Counter, ...] = (
-    Counter("open_now", NOW, Q(is_open=True)),
-    Counter("yellow_now", NOW, Q(is_open=True, card_now="yellow")),
-    Counter("red_now", NOW, Q(is_open=True, card_now="red")),
+# The figures of now: the open facts (NOW_BASE), and among them (NOW_EXTRA).
+NOW_BASE = Q(is_open=True)
+NOW_EXTRA = {
+    "open_now": Q(),
+    "yellow_now": Q(card_now="yellow"),
+    "red_now": Q(card_now="red"),
+}
+NOW_COUNTERS: tuple[Counter, ...] = tuple(
+    Counter(name, NOW, NOW_BASE & extra) for name, extra in NOW_EXTRA.items()
 )
 BY_NAME = {c.name: c for c in COUNTERS + NOW_COUNTERS}
 

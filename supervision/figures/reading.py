@@ -26,8 +26,17 @@ from supervision.models import (
 )
 from supervision.scope import SupervisorScope
 
-from .cells import CELL_FIELDS, _next_month, month_of
-from .metrics import BY_NAME, GOOD_MIN_LEVEL, METRIC_BY_KEY, METRICS, NOW, NOW_COUNTERS
+from .cells import CELL_FIELDS, GRAINS, _next_month, month_of
+from .metrics import (
+    BY_NAME,
+    GOOD_MIN_LEVEL,
+    METRIC_BY_KEY,
+    METRICS,
+    NOW,
+    NOW_BASE,
+    NOW_COUNTERS,
+    NOW_EXTRA,
+)
 
 MAX_YEARS = 5
 DEFAULT_DAYS = 30
@@ -267,8 +276,6 @@ def _values(
         elif m.key == "certificate_share":
             out[m.key] = _ratio(c["materials_certificate"], c["materials_total"])
         elif m.kind == "days":
-            if weekly:
-                continue
             p = 0.5 if m.key == "median_days" else 0.9
             out[m.key] = Value(
                 nearest_rank(hist, p), None, n_hist, "" if n_hist else str(NO_SAMPLE)
@@ -287,22 +294,51 @@ def _values(
 # --- cells ----------------------------------------------------------------------
 
 
+def _whole(grain: str, start: dt.date, end: dt.date) -> list[dt.date]:
+    """The first days of the grain's periods lying wholly within [start, end]."""
+    _trunc, first_of, following = GRAINS[grain]
+    first = first_of(start)
+    if first < start:
+        first = following(first)
+    out = []
+    while following(first) - dt.timedelta(days=1) <= end:
+        out.append(first)
+        first = following(first)
+    return out
+
+
+def cell_segments(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """[start, end] as (grain, first, last) pieces: whole months from month
+    cells, whole weeks of what is left from week cells, the other days from
+    day cells (at most six on each side of a run of weeks)."""
+    months = _whole(CellGrain.MONTH, start, end)
+    if months:
+        rest = [(start, months[0] - dt.timedelta(days=1))]
+        rest.append((_next_month(months[-1]), end))
+        pieces = [(CellGrain.MONTH, months[0], months[-1])]
+    else:
+        rest, pieces = [(start, end)], []
+    for a, b in rest:
+        if a > b:
+            continue
+        weeks = _whole(CellGrain.WEEK, a, b)
+        if not weeks:
+            pieces.append((CellGrain.DAY, a, b))
+            continue
+        pieces.append((CellGrain.WEEK, weeks[0], weeks[-1]))
+        if a < weeks[0]:
+            pieces.append((CellGrain.DAY, a, weeks[0] - dt.timedelta(days=1)))
+        after = weeks[-1] + dt.timedelta(days=7)
+        if after <= b:
+            pieces.append((CellGrain.DAY, after, b))
+    return pieces
+
+
 def cell_q(period: Period) -> Q:
-    """Whole months of the period from month cells, the other days from day cells."""
-    first_full = period.start if period.start.day == 1 else _next_month(period.start)
-    months = []
-    m = first_full
-    while _next_month(m) - dt.timedelta(days=1) <= period.end:
-        months.append(m)
-        m = _next_month(m)
-    if not months:
-        return Q(grain=CellGrain.DAY, start__gte=period.start, start__lte=period.end)
-    q = Q(grain=CellGrain.MONTH, start__gte=months[0], start__lte=months[-1])
-    if period.start < months[0]:
-        q |= Q(grain=CellGrain.DAY, start__gte=period.start, start__lt=months[0])
-    after = _next_month(months[-1])
-    if after <= period.end:
-        q |= Q(grain=CellGrain.DAY, start__gte=after, start__lte=period.end)
+    """The cells that together cover the period exactly once (cell_segments)."""
+    q = Q(pk__in=[])
+    for grain, first, last in cell_segments(period.start, period.end):
+        q |= Q(grain=grain, start__gte=first, start__lte=last)
     return q
 
 
@@ -429,8 +465,13 @@ def summary(filters: Filters, period: Period, by: str = "department") -> Summary
             total[f] += v
     items, items_total = _distinct_items(cells, by_field)
     over = _over(filters, period, by_field) if total["wd_over"] else {}
-    now_ann = {c.name: Count("pk", filter=c.q) for c in NOW_COUNTERS}
-    facts_now = ApplicationFact.objects.filter(filters.q(), is_open=True)
+    # Columns of supv_fact_open_now only (department_id is never NULL): an
+    # index-only scan of the open facts.
+    now_ann = {
+        name: Count("department_id", filter=extra) if extra else Count("department_id")
+        for name, extra in NOW_EXTRA.items()
+    }
+    facts_now = ApplicationFact.objects.filter(filters.q(), NOW_BASE)
     now = {
         r[by_field]: r
         for r in facts_now.values(by_field).annotate(**now_ann).order_by()
@@ -476,29 +517,36 @@ def summary(filters: Filters, period: Period, by: str = "department") -> Summary
 
 def weekly(filters: Filters, period: Period) -> list[WeekRow]:
     """Per week (Monday first; the first and last week cut to the period) the
-    counts, rates and shares of the day cells; no medians, items or "now"."""
-    cells = FigureCell.objects.filter(
-        filters.q(),
-        grain=CellGrain.DAY,
-        start__gte=period.start,
-        start__lte=period.end,
-    )
-    sums = {f"s_{f}": Sum(f) for f in CELL_FIELDS}
-    found = {
-        r["week"]: _clean(r)
-        for r in cells.annotate(week=TruncWeek("start"))
+    counts, rates, shares and working days; no distinct items, visits or "now".
+
+    Whole weeks come from week cells, the cut ones from their day cells.
+    """
+    weeks = _whole(CellGrain.WEEK, period.start, period.end)
+    q = Q(grain=CellGrain.DAY, start__gte=period.start, start__lte=period.end)
+    if weeks:
+        q = Q(grain=CellGrain.WEEK, start__gte=weeks[0], start__lte=weeks[-1])
+        q |= Q(grain=CellGrain.DAY, start__gte=period.start, start__lt=weeks[0])
+        q |= Q(
+            grain=CellGrain.DAY,
+            start__gt=weeks[-1] + dt.timedelta(days=6),
+            start__lte=period.end,
+        )
+    rows = (
+        FigureCell.objects.filter(q, filters.q())
+        .annotate(week=TruncWeek("start"))
         .values("week")
-        .annotate(**sums)
+        .annotate(**_sums())
         .order_by()
-    }
+    )
+    found = {r["week"]: _clean(r) for r in rows}
     out = []
     monday = period.start - dt.timedelta(days=period.start.weekday())
     while monday <= period.end:
-        row = found.get(monday)
+        row = found.get(monday) or _zero()
         out.append(
             WeekRow(
                 max(monday, period.start),
-                _values(row or _zero(), [], (0, 0, 0), {}, weekly=True),
+                _values(row, _hist(row), (0, 0, 0), {}, weekly=True),
             )
         )
         monday += dt.timedelta(days=7)

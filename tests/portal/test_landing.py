@@ -35,7 +35,7 @@ def _sign_in(user, next_url: str = "") -> str:
         ("clerk", False, "/counter/"),
         ("reviewer", False, "/desk/tasks/"),
         ("department_head", False, "/desk/head/"),
-        ("supervisor", True, "/admin/"),
+        ("supervisor", True, "/oversight/dashboard/"),
         ("catalog_editor", True, "/admin/catalog/"),
     ],
 )

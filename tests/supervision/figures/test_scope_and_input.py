@@ -213,3 +213,48 @@ def test_the_rebuild_command(march):
         call_command("supervision_rebuild", "--since=March")
     filters = figures.resolve_filters(SupervisorScope(), None, None)
     assert figures.summary(filters, MARCH).totals.values["completed"].value == 5
+
+
+def test_cell_segments_cover_each_day_once():
+    from supervision.figures.reading import cell_segments
+
+    start = dt.date(2025, 12, 20)
+    for length in (1, 6, 7, 13, 30, 31, 45, 60, 90, 370):
+        for shift in range(0, 40, 3):
+            a = start + dt.timedelta(days=shift)
+            b = a + dt.timedelta(days=length - 1)
+            seen = []
+            for grain, first, last in cell_segments(a, b):
+                if grain == "day":
+                    seen += [
+                        first + dt.timedelta(days=i)
+                        for i in range((last - first).days + 1)
+                    ]
+                elif grain == "week":
+                    assert first.weekday() == 0
+                    days = (last - first).days + 7
+                    seen += [first + dt.timedelta(days=i) for i in range(days)]
+                else:
+                    assert first.day == 1
+                    m = first
+                    while m <= last:
+                        nxt = (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+                        seen += [
+                            m + dt.timedelta(days=i) for i in range((nxt - m).days)
+                        ]
+                        m = nxt
+            expected = [a + dt.timedelta(days=i) for i in range(length)]
+            assert sorted(seen) == expected, (a, b)
+
+
+def test_weeks_read_from_week_cells_equal_their_days(march):
+    from supervision.models import CellGrain
+
+    filters = figures.resolve_filters(SupervisorScope(), None, None)
+    week = figures.Period(dt.date(2026, 3, 2), dt.date(2026, 3, 8))
+    assert FigureCell.objects.filter(grain=CellGrain.WEEK, start=week.start).exists()
+    t = figures.summary(filters, week).totals.values
+    assert t["received"].value == 8 and t["completed"].value == 2
+    assert t["median_days"].value == 3
+    weekly = figures.weekly(filters, MARCH)
+    assert weekly[1].values["median_days"].value == 3
