@@ -568,6 +568,9 @@ PUBLIC_OR_OWN_RULES = (
     "/api/v1/evidence/verify/",
     "/my/certificates/",
     "/staff/certificates/",
+    # The issuing department's desk: other departments 404, other roles 403
+    # (tests/evidence/test_desk.py).
+    "/desk/certificates/",
 )
 # Object URLs whose wrong-user matrix lives with a world of their own: the
 # task, extension, supplement, red card and deadline pages of workflow (routed cases, departments),
