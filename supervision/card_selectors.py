@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,6 +78,19 @@ def board_cards(scope: SupervisorScope, filters: CardFilters) -> QuerySet[Card]:
     qs = (
         Card.objects.filter(cleared_at__isnull=True)
         .filter(scope.region_q("department__region"))
+        # A yellow card whose clock has gone red shows as the red one only.
+        .exclude(
+            Q(colour=CardColour.YELLOW)
+            & Q(
+                Exists(
+                    Card.objects.filter(
+                        clock_id=OuterRef("clock_id"),
+                        colour=CardColour.RED,
+                        cleared_at__isnull=True,
+                    )
+                )
+            )
+        )
         .select_related(
             "department",
             "task__assignee",
