@@ -559,6 +559,16 @@ def _escalate(clock: Clock, deadline: Deadline) -> None:
     order = _order_of(clock)
     if order is None:
         return
+    today = timezone.localdate()
+    if (
+        order.escalated_at is not None
+        and timezone.localdate(order.escalated_at) == today
+    ):
+        # Once a day at most: a sweep that ran late (the due and the
+        # escalation moments both passed) or a calendar edit that moved an
+        # escalation into the past does not escalate twice on one day.
+        _plan_next(clock, deadline)
+        return
     order.overdue = True
     order.escalation_count += 1
     order.escalated_at = timezone.now()
@@ -586,8 +596,14 @@ def _escalate(clock: Clock, deadline: Deadline) -> None:
             "n": order.escalation_count,
         },
     )
-    # The next escalation: the end of the next working day after this one's
-    # (or after today, when the sweep ran late: no burst of catch-ups).
+    _plan_next(clock, deadline)
+
+
+def _plan_next(clock: Clock, deadline: Deadline) -> None:
+    """The next escalation: the end of the first working day on or after this
+    one's moment (or today, when the sweep ran late: no burst of catch-ups).
+    A due deadline leaves the clock's own escalation (one working day later)
+    as it is: clock_deadline_again returns an open one unchanged."""
     base = max(timezone.localdate(deadline.fire_at), timezone.localdate(timezone.now()))
     clock_deadline_again(
         clock, kind=DeadlineKind.ESCALATION, fire_at=next_escalation_at(base)

@@ -293,3 +293,16 @@ def test_another_countys_supervisor_cannot_close_or_return(world):
 def test_supervisors_over_a_department(world):
     names = set(supervisors_over(world["dep_kd"]).values_list("username", flat=True))
     assert names == {"sup-gz", "sup-kd"}
+
+
+def test_a_late_sweep_escalates_once_that_day_then_daily(world):
+    order = issue(world)  # due Mon 03-16; due fires 03-17, escalation 03-18
+    sweep("2026-03-18", 9)  # the sweep was down: both moments have passed
+    assert count(order) == 1
+    clock = Clock.objects.get(pk=order.clock_id)
+    planned = list(
+        clock.deadlines.filter(state="open").values_list("fire_at", flat=True)
+    )
+    assert planned == [at("2026-03-19", 0, 0)]
+    sweep("2026-03-19")
+    assert count(order) == 2
