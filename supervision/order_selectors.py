@@ -7,7 +7,7 @@ else none (404 on a detail page).
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from . import constants as c
 from .models import SupervisionOrder
@@ -15,12 +15,22 @@ from .scope import supervisor_scope
 from .services.people import head_department_id
 
 LIST_RELATED = ("department", "application", "issued_by", "answered_by")
+# Open first (the department owes an answer), then answered (a supervisor
+# owes a review), then closed; the nearest deadline first within each.
+STATE_RANK = Case(
+    When(state=c.OrderState.OPEN, then=Value(0)),
+    When(state=c.OrderState.ANSWERED, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def _ordered(qs: QuerySet[SupervisionOrder]) -> QuerySet[SupervisionOrder]:
+    return qs.annotate(state_rank=STATE_RANK).order_by("state_rank", "due_on", "-pk")
 
 
 def orders_for(user, *, state: str = "") -> QuerySet[SupervisionOrder]:
-    qs = SupervisionOrder.objects.select_related(*LIST_RELATED).order_by(
-        "state", "due_on", "-pk"
-    )
+    qs = _ordered(SupervisionOrder.objects.select_related(*LIST_RELATED))
     if state:
         qs = qs.filter(state=state)
     scope = supervisor_scope(user)
@@ -37,10 +47,10 @@ def order_inbox_for(user) -> QuerySet[SupervisionOrder]:
     department_id = head_department_id(user)
     if department_id is None:
         return SupervisionOrder.objects.none()
-    return (
-        SupervisionOrder.objects.filter(department_id=department_id)
-        .select_related(*LIST_RELATED)
-        .order_by("state", "due_on", "-pk")
+    return _ordered(
+        SupervisionOrder.objects.filter(department_id=department_id).select_related(
+            *LIST_RELATED
+        )
     )
 
 
