@@ -9,7 +9,7 @@ export PORT
 # Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test setup setup-dev services e2e-deps lint format checks openapi bench-search bench-submit bench-sweep bench-inbox clean
+.PHONY: run test setup setup-dev services e2e-deps lint format checks openapi bench-search bench-submit bench-sweep bench-inbox bench-dashboard clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,9 @@ bench-inbox: setup-dev services
 
 bench-submit: setup-dev services
 	$(PY) bench/submit.py
+
+bench-dashboard: setup-dev services
+	$(PY) bench/dashboard.py
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule*

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -234,4 +235,34 @@ def public_keys() -> QuerySet[SigningKey]:
     """Every department key with its validity (the ``/keys/`` list)."""
     return SigningKey.objects.select_related("department").order_by(
         "department__credit_code", "valid_from"
+    )
+
+
+def issued_by(*, department_id: int, status: str = "", query: str = "") -> QuerySet:
+    """What a department issued, newest first, for its own staff's desk.
+
+    ``query`` matches an identifier, a serial or an application number
+    (exactly, after normalising); never a holder's number or name.
+    """
+    qs = (
+        Certificate.objects.filter(issuer_id=department_id)
+        .select_related("certificate_type")
+        .order_by("-issued_on", "-pk")
+    )
+    if status in c.CertificateStatus.values:
+        qs = qs.filter(status=status)
+    query = (query or "").strip()
+    if query:
+        ident = normalise_identifier(query)
+        qs = qs.filter(
+            models.Q(identifier=ident)
+            | models.Q(serial=query.upper())
+            | models.Q(application_number=query.upper())
+        )
+    return qs
+
+
+def department_keys(department_id: int) -> QuerySet[SigningKey]:
+    return SigningKey.objects.filter(department_id=department_id).order_by(
+        "-valid_from"
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_desk
 
 app_name = "evidence"
 
@@ -15,5 +15,17 @@ urlpatterns = [
         "my/certificates/<str:identifier>/pdf/",
         views.wallet_download,
         name="wallet-download",
+    ),
+    path("desk/certificates/", views_desk.desk, name="desk"),
+    path("desk/certificates/keys/", views_desk.desk_keys, name="desk-keys"),
+    path(
+        "desk/certificates/<str:identifier>/",
+        views_desk.desk_detail,
+        name="desk-detail",
+    ),
+    path(
+        "desk/certificates/<str:identifier>/revoke/",
+        views_desk.desk_revoke,
+        name="desk-revoke",
     ),
 ]

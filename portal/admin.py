@@ -126,6 +126,20 @@ class AuditedAdminMixin:
         formset.save_m2m()
 
 
+class ReadOnlyAdminMixin:
+    """Viewable in the admin, never added, changed or deleted there (the
+    services or the system own these rows)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class ServiceErrorAdminMixin:
     """Turns a ServiceError from a save into messages and a redirect.
 
@@ -244,7 +258,7 @@ def _titled_filter(title):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit chain, read-only for everyone (the table is append-only)."""
 
     list_display = (
@@ -286,15 +300,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
             '<pre class="pre-wrap">{}</pre>',
             json.dumps(obj.changes, ensure_ascii=False, indent=2),
         )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 for _name in AUDIT_LABELS:

@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .admin import ServiceErrorAdminMixin, service_error_messages
+from .admin import ReadOnlyAdminMixin, ServiceErrorAdminMixin, service_error_messages
 from .errors import ServiceError
 from .models import CalendarDay, CalendarRevision, CalendarYear
 from .roles import Role, user_has_role
@@ -160,17 +160,10 @@ class CalendarYearAdmin(
 
 
 @admin.register(CalendarRevision)
-class CalendarRevisionAdmin(CalendarPermissionMixin, admin.ModelAdmin):
+class CalendarRevisionAdmin(
+    ReadOnlyAdminMixin, CalendarPermissionMixin, admin.ModelAdmin
+):
     list_display = ("number", "at", "actor", "summary")
     list_select_related = ("actor",)
     fields = ("number", "at", "actor", "summary")
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -68,8 +68,20 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "portal.view_article",
         "portal.delete_article",
         "portal.view_auditentry",
+        # The evidence office's reference data and the certificate import.
+        "evidence.view_*",
+        "evidence.add_certificatespec",
+        "evidence.change_certificatespec",
+        "evidence.add_sharingrule",
+        "evidence.change_sharingrule",
+        "evidence.delete_sharingrule",
     ],
-    Role.SUPERVISOR: ["catalog.view_*", "portal.view_auditentry"],
+    Role.SUPERVISOR: [
+        "catalog.view_*",
+        "portal.view_auditentry",
+        "evidence.view_sharingrule",
+        "evidence.view_accesslogentry",
+    ],
 }
 
 

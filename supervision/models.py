@@ -361,3 +361,264 @@ class SupervisionOrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.order_id}"
+
+
+# --- figures (supervision.figures, docs/adr/0010-supervision-figures.md) ------------
+
+
+class ApplicationFact(models.Model):
+    """What the dashboard knows of one submitted application, derived, never edited.
+
+    Built by supervision.figures.builder from the application, its case,
+    tasks, cards and clocks, its materials and its rating; rebuilt whenever
+    the audit feed shows one of them changed. Dates are local days.
+    """
+
+    application = models.OneToOneField(
+        "applications.Application",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "catalog.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    item = models.ForeignKey(
+        "catalog.ServiceItem", on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey(
+        "catalog.Region", on_delete=models.CASCADE, related_name="+"
+    )
+    # The implementation region's code: a county supervisor's prefix filter.
+    region_code = models.CharField(max_length=12)
+    channel = models.CharField(max_length=16)
+    depth = models.PositiveSmallIntegerField(default=1)
+    submitted_on = models.DateField()
+    accepted_on = models.DateField(null=True, blank=True)
+    deemed = models.BooleanField(default=False)
+    refused_on = models.DateField(null=True, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    decision = models.CharField(max_length=16, blank=True)
+    # Completed (办结) = decided; the day the case's clocks stopped.
+    completed_on = models.DateField(null=True, blank=True)
+    promised_due = models.DateField(null=True, blank=True)
+    statutory_due = models.DateField(null=True, blank=True)
+    # None: not measured (not completed, or no promised/statutory clock).
+    on_time = models.BooleanField(null=True)
+    statutory_breach = models.BooleanField(null=True)
+    # Working days from acceptance (not counted) to the decision, net of
+    # suspensions; None until completed.
+    working_days = models.PositiveIntegerField(null=True, blank=True)
+    suspended_days = models.PositiveIntegerField(default=0)
+    extension_days = models.PositiveIntegerField(default=0)
+    late_steps = models.PositiveSmallIntegerField(default=0)
+    steps = models.PositiveSmallIntegerField(default=0)
+    materials_total = models.PositiveSmallIntegerField(default=0)
+    materials_certificate = models.PositiveSmallIntegerField(default=0)
+    # Now (as of the last refresh): open case and its live cards.
+    is_open = models.BooleanField(default=False)
+    card_now = models.CharField(max_length=8, blank=True)
+    rated_on = models.DateField(null=True, blank=True)
+    rating_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    rectification_state = models.CharField(max_length=16, blank=True)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("办件统计事实")
+        verbose_name_plural = _("办件统计事实")
+        indexes = [
+            models.Index(fields=["submitted_on", "department"], name="supv_fact_sub"),
+            models.Index(fields=["accepted_on", "department"], name="supv_fact_acc"),
+            models.Index(fields=["completed_on", "department"], name="supv_fact_done"),
+            models.Index(fields=["withdrawn_on", "department"], name="supv_fact_wd"),
+            models.Index(fields=["rated_on", "department"], name="supv_fact_rated"),
+            models.Index(
+                fields=["department"],
+                condition=Q(is_open=True),
+                name="supv_fact_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"fact #{self.application_id}"
+
+
+class CellGrain(models.TextChoices):
+    DAY = "day", _("日")
+    MONTH = "month", _("月")
+
+
+WD_BUCKETS = 61  # working days 0..60 counted per bucket; above 60: wd_over
+
+
+def _counter(**kwargs):
+    return models.PositiveIntegerField(default=0, db_default=0, **kwargs)
+
+
+class FigureCell(models.Model):
+    """Counters of the facts of one day (or month) x department x item x region.
+
+    Written only by supervision.figures.cells with INSERT ... SELECT, one row
+    per anchor of a key in day cells (the reader sums them), one per key in
+    month cells (the sums of their days). Channel is a counter per channel
+    rather than a key. ``wd_<i>`` counts the completions of ``i`` working
+    days (``wd_over`` those above 60, read exactly from the facts), so median
+    and P90 over any set of cells are exact.
+    """
+
+    grain = models.CharField(max_length=8, choices=CellGrain.choices)
+    start = models.DateField()
+    department = models.ForeignKey(
+        "catalog.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    item = models.ForeignKey(
+        "catalog.ServiceItem", on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey(
+        "catalog.Region", on_delete=models.CASCADE, related_name="+"
+    )
+    region_code = models.CharField(max_length=12)
+    received = _counter()
+    received_online = _counter()
+    received_counter = _counter()
+    received_agent = _counter()
+    received_api = _counter()
+    received_depth3 = _counter()
+    received_depth4 = _counter()
+    materials_total = _counter()
+    materials_certificate = _counter()
+    accepted = _counter()
+    deemed = _counter()
+    refused = _counter()
+    withdrawn = _counter()
+    completed = _counter()
+    on_time = _counter()
+    on_time_measured = _counter()
+    breach = _counter()
+    breach_measured = _counter()
+    late_step_apps = _counter()
+    ratings = _counter()
+    ratings_good = _counter()
+    ratings_bad = _counter()
+    rect_due = _counter()
+    rect_done = _counter()
+    rating_5 = _counter()
+    rating_4 = _counter()
+    rating_3 = _counter()
+    rating_2 = _counter()
+    rating_1 = _counter()
+    for _i in range(WD_BUCKETS):
+        locals()[f"wd_{_i}"] = _counter()
+    del _i
+    wd_over = _counter()
+
+    class Meta:
+        verbose_name = _("统计单元")
+        verbose_name_plural = _("统计单元")
+        indexes = [
+            models.Index(
+                fields=["grain", "start", "region_code"], name="supv_cell_read"
+            ),
+            models.Index(
+                fields=["grain", "start", "department"], name="supv_cell_dept"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.start} d{self.department_id} i{self.item_id}"
+
+
+class StepFact(models.Model):
+    """One decided task (step) of a case, by the task's department."""
+
+    task = models.OneToOneField(
+        "workflow.Task", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="+"
+    )
+    department = models.ForeignKey(
+        "catalog.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    region_code = models.CharField(max_length=12)
+    done_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    late = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("环节统计事实")
+        verbose_name_plural = _("环节统计事实")
+        indexes = [
+            models.Index(fields=["done_on", "department"], name="supv_step_done"),
+            models.Index(fields=["application"], name="supv_step_app"),
+        ]
+
+    def __str__(self) -> str:
+        return f"step #{self.task_id}"
+
+
+class StepCell(models.Model):
+    """Steps done (and late) per day or month x task department x region code."""
+
+    grain = models.CharField(max_length=8, choices=CellGrain.choices)
+    start = models.DateField()
+    department = models.ForeignKey(
+        "catalog.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    region_code = models.CharField(max_length=12)
+    done = _counter()
+    late = _counter()
+
+    class Meta:
+        verbose_name = _("环节统计单元")
+        verbose_name_plural = _("环节统计单元")
+        indexes = [
+            models.Index(fields=["grain", "start", "department"], name="supv_stepcell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.start} d{self.department_id}"
+
+
+class VisitRatingFact(models.Model):
+    """One counter-visit rating (no application behind it)."""
+
+    rating = models.OneToOneField(
+        Rating, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    department = models.ForeignKey(
+        "catalog.Department",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    region_code = models.CharField(max_length=12)
+    rated_on = models.DateField()
+    level = models.PositiveSmallIntegerField()
+    rectification_state = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("窗口评价统计事实")
+        verbose_name_plural = _("窗口评价统计事实")
+        indexes = [
+            models.Index(fields=["rated_on", "department"], name="supv_vrate_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"visit rating #{self.rating_id}"
+
+
+class FeedCursor(models.Model):
+    """How far the figures have read one audit chain (its last seq applied)."""
+
+    chain = models.PositiveIntegerField(primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("统计读取进度")
+        verbose_name_plural = _("统计读取进度")
+
+    def __str__(self) -> str:
+        return f"chain {self.chain} @ {self.last_seq}"

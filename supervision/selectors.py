@@ -1,8 +1,9 @@
 """Reads, already narrowed to what the user may see.
 
-Supervisors see every department's rectifications, complaints and appeals; a
-department head sees their own department's; anyone else nothing (404 on a
-detail page).
+Supervisors see the rectifications, complaints and appeals of every department
+they oversee (supervision.scope: a county supervisor their county's; one not
+yet assigned to a department only the prefecture office); a department head
+sees their own department's; anyone else nothing (404 on a detail page).
 """
 
 from __future__ import annotations
@@ -11,16 +12,18 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Appeal, Complaint, Rating, Rectification
-from .services.people import head_department_id, is_supervisor
+from .scope import supervisor_scope
+from .services.people import head_department_id
 
 
-def _narrow(qs: QuerySet, user) -> QuerySet:
-    if is_supervisor(user):
-        return qs
+def _narrow(qs: QuerySet, user, department: str = "department") -> QuerySet:
+    scope = supervisor_scope(user)
+    if scope is not None:
+        return qs.filter(scope.region_q(f"{department}__region"))
     department_id = head_department_id(user)
     if department_id is None:
         return qs.none()
-    return qs.filter(department_id=department_id)
+    return qs.filter(**{f"{department}_id": department_id})
 
 
 def rectifications_for(user) -> QuerySet[Rectification]:
@@ -45,12 +48,7 @@ def appeals_for(user) -> QuerySet[Appeal]:
     qs = Appeal.objects.select_related(
         "rating", "rating__department", "rating__application", "filed_by"
     ).order_by("decided_at", "filed_at", "pk")
-    if is_supervisor(user):
-        return qs
-    department_id = head_department_id(user)
-    if department_id is None:
-        return qs.none()
-    return qs.filter(rating__department_id=department_id)
+    return _narrow(qs, user, department="rating__department")
 
 
 def get_or_404(qs: QuerySet, pk):

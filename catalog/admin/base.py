@@ -3,10 +3,20 @@ xlsx download answer, and the audited base class for reference data."""
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpResponse
+from collections.abc import Callable
 
-from portal.admin import AuditedAdminMixin, ServiceErrorAdminMixin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+
+from portal.admin import (
+    AuditedAdminMixin,
+    ServiceErrorAdminMixin,
+    service_error_messages,
+)
+from portal.errors import ServiceError
 from portal.roles import Role, user_has_role
 
 from ..importexport import XLSX_CONTENT_TYPE
@@ -29,6 +39,49 @@ def download(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def xlsx_import_view(
+    model_admin: admin.ModelAdmin,
+    request,
+    *,
+    form,
+    importer: Callable,
+    template: str,
+    title,
+    success_url: str,
+) -> HttpResponse:
+    """The all-or-nothing import page of an admin (catalog editors only).
+
+    ``importer(file=..., actor=...)`` returns a result with a ``summary`` or
+    raises a ServiceError whose items are listed (the first 300) with a 400.
+    """
+    if not can_edit_catalog(request.user):
+        raise PermissionDenied
+    failure: ServiceError | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = importer(file=form.cleaned_data["file"], actor=request.user)
+        except ServiceError as exc:
+            failure = exc
+        else:
+            model_admin.message_user(
+                request,
+                gettext("导入成功：%(summary)s") % {"summary": result.summary},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(success_url)
+    lines = service_error_messages(failure) if failure else []
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": title,
+        "form": form,
+        "failure": failure,
+        "error_lines": lines[:300],
+        "more_errors": max(0, len(lines) - 300),
+    }
+    return TemplateResponse(request, template, context, status=400 if failure else 200)
 
 
 class CatalogModelAdmin(ServiceErrorAdminMixin, AuditedAdminMixin, admin.ModelAdmin):

@@ -11,18 +11,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import service_error_messages
-from portal.errors import ServiceError
-
 from ..forms_admin import CatalogImportForm
 from ..importexport import catalog_export_xlsx, catalog_import_xlsx
-from .base import can_edit_catalog, download
+from .base import can_edit_catalog, download, xlsx_import_view
 
 
 class ItemImportExportMixin:
@@ -61,39 +57,14 @@ class ItemImportExportMixin:
         return super().changelist_view(request, extra_context)
 
     def import_view(self, request):
-        if not can_edit_catalog(request.user):
-            raise PermissionDenied
-        form = CatalogImportForm(request.POST or None, request.FILES or None)
-        failure: ServiceError | None = None
-        if request.method == "POST" and form.is_valid():
-            try:
-                result = catalog_import_xlsx(
-                    file=form.cleaned_data["file"], actor=request.user
-                )
-            except ServiceError as exc:
-                failure = exc
-            else:
-                self.message_user(
-                    request,
-                    gettext("导入成功：%(summary)s") % {"summary": result.summary},
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(
-                    reverse("admin:catalog_serviceitem_changelist")
-                )
-        lines = service_error_messages(failure) if failure else []
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("导入Excel"),
-            "form": form,
-            "failure": failure,
-            "error_lines": lines[:300],
-            "more_errors": max(0, len(lines) - 300),
-        }
-        status = 400 if failure else 200
-        return TemplateResponse(
-            request, "admin/catalog/serviceitem/import.html", context, status=status
+        return xlsx_import_view(
+            self,
+            request,
+            form=CatalogImportForm(request.POST or None, request.FILES or None),
+            importer=catalog_import_xlsx,
+            template="admin/catalog/serviceitem/import.html",
+            title=_("导入Excel"),
+            success_url=reverse("admin:catalog_serviceitem_changelist"),
         )
 
     def template_view(self, request):

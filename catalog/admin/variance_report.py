@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin import ReadOnlyAdminMixin
+
 from .. import selectors
 from ..forms_admin import VarianceReportFilterForm
 from ..importexport import format_version_value, variance_report_xlsx
@@ -23,7 +25,7 @@ from .base import can_see_variance_report, download
 
 
 @admin.register(Variance)
-class VarianceAdmin(admin.ModelAdmin):
+class VarianceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Variances are recorded on their implementation; this admin is the report."""
 
     list_select_related = (
@@ -32,15 +34,6 @@ class VarianceAdmin(admin.ModelAdmin):
         "implementation__department",
         "approved_by",
     )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -28,15 +28,19 @@ Sheet ``电子证照``, one row per certificate; headers (any order):
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from catalog.importexport.cells import cell_text
 from catalog.importexport.sheets import cell_error, row_error
 from catalog.importexport.upload import open_workbook, read_upload
+from catalog.importexport.writing import HEADER_FONT
 from catalog.models import CertificateType, Department
 from people.codes import CodeError
 from portal.audit import audit_record
@@ -67,6 +71,19 @@ REQUIRED = {
     "持证主体名称",
     "签发日期",
 }
+# What each column takes, for the template's help sheet (the table above).
+COLUMN_HELP = {
+    "证照类型代码": "21位证照类型代码（目录中已有的类型）",
+    "颁发部门代码": "颁发部门的统一社会信用代码（系统中已有的部门）",
+    "顺序号": "原证照库中的编号，1–20位数字或大写字母",
+    "版本号": "3位数字，不填为001",
+    "持证主体代码": "自然人填公民身份号码，法人填统一社会信用代码",
+    "持证主体名称": "持证人姓名或单位名称",
+    "签发日期": "YYYY-MM-DD",
+    "有效期至": "YYYY-MM-DD，不填按证照类型的有效期计算",
+    "照面信息": "JSON对象，键为该证照类型的照面字段",
+    "电子证照标识": "可不填；填写时须与按本行生成的标识一致（校验位核对）",
+}
 # check_draft's field names -> this sheet's columns (anything else: 照面信息).
 FIELD_COLUMNS = {
     "holder": "holder_number",
@@ -84,6 +101,35 @@ class CertificateImportResult:
     @property
     def summary(self) -> str:
         return _("导入电子证照%(n)s张") % {"n": len(self.created)}
+
+
+def certificate_import_template() -> bytes:
+    """An empty workbook: the ``电子证照`` sheet's headers and a help sheet."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append(list(COLUMNS))
+    for index in range(1, len(COLUMNS) + 1):
+        cell = ws.cell(row=1, column=index)
+        cell.font = HEADER_FONT
+        ws.column_dimensions[get_column_letter(index)].width = 20
+    help_sheet = wb.create_sheet("填写说明")
+    help_sheet.append(["列名", "必填", "填写说明"])
+    for header in COLUMNS:
+        help_sheet.append(
+            [header, "是" if header in REQUIRED else "", COLUMN_HELP[header]]
+        )
+    help_sheet.append([])
+    help_sheet.append(
+        [
+            "说明",
+            "",
+            "整份文件要么全部导入，要么（有任何错误时）全部不导入，并逐行列出错误。",
+        ]
+    )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def _date(text: str) -> dt.date:

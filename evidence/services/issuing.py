@@ -24,6 +24,7 @@ from jsonschema.exceptions import SchemaError
 from catalog.models import CertificateType, Department
 from portal.audit import audit_record
 from portal.errors import ErrorItem, NotFoundError, ServiceError
+from portal.roles import Role, user_has_role
 from portal.system import system_user
 
 from .. import constants as c
@@ -389,7 +390,8 @@ def _transition(cert: Certificate, to: str, *, actor, reason: str = "") -> None:
 
 
 def certificate_revoke(*, identifier: str, reason: str, actor) -> Certificate:
-    """Revoke (注销) a certificate, with a reason; only its issuing department may.
+    """Revoke (注销) a certificate, with a reason; only a head of its issuing
+    department (or a superuser) may.
 
     Anyone else (and an unknown identifier) gets 404.
     """
@@ -415,10 +417,20 @@ def certificate_revoke(*, identifier: str, reason: str, actor) -> Certificate:
 
 
 def _may_manage(actor, cert: Certificate) -> bool:
+    """A head of the issuing department (or a superuser) revokes its certificates."""
     if getattr(actor, "is_superuser", False):
         return True
-    profile = getattr(actor, "staff_profile", None)
-    return profile is not None and profile.department_id == cert.issuer_id
+    return issuer_staff_department_id(actor) == cert.issuer_id and user_has_role(
+        actor, Role.DEPARTMENT_HEAD
+    )
+
+
+def issuer_staff_department_id(user) -> int | None:
+    """The department of a reviewer or head (who see what it issued), or None."""
+    if not user_has_role(user, Role.REVIEWER, Role.DEPARTMENT_HEAD):
+        return None
+    profile = getattr(user, "staff_profile", None)
+    return profile.department_id if profile is not None else None
 
 
 def certificates_expire_due(*, today: dt.date | None = None, limit: int = 500) -> int:

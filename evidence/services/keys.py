@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Department
 from portal.audit import audit_record
 from portal.errors import NotFoundError, ServiceError
+from portal.roles import Role, user_has_role
 
 from .. import signing
 from ..models import SigningKey
@@ -109,3 +110,20 @@ def signing_key_revoke(*, key_id: str, reason: str, actor) -> SigningKey:
             changes={"reason": reason},
         )
     return key
+
+
+def department_key_rotate(*, actor) -> SigningKey:
+    """A department head renews their department's signing key (the desk's button).
+
+    Certificates signed with the old key stay verifiable: it is retired, not
+    revoked. Revoking a key (compromise) is the key administrators' act.
+    """
+    profile = getattr(actor, "staff_profile", None)
+    department = profile.department if profile is not None else None
+    if department is None or not user_has_role(actor, Role.DEPARTMENT_HEAD):
+        raise ServiceError(
+            "key_rotate_forbidden",
+            _("只有部门的科室负责人可以更换本部门的签名密钥"),
+            status=403,
+        )
+    return signing_key_rotate(department=department, actor=actor)

@@ -287,6 +287,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.sweep_deadlines",
         "schedule": 60.0,
     },
+    # Supervision figures (docs/adr/0010): the audit feed after each chain's cursor.
+    "supervision-refresh-figures": {
+        "task": "supervision.tasks.refresh_figures",
+        "schedule": 60.0,
+    },
     "people-sweep-outbox": {
         "task": "people.tasks.sweep_outbox",
         "schedule": 60.0,

@@ -33,11 +33,11 @@ from portal.errors import NotFoundError, ServiceError
 
 from .. import constants as c
 from ..models import Complaint
+from ..scope import supervisor_scope
 from .common import TEXT_MAX, clean_text
 from .people import (
     head_department_id,
     heads_of,
-    is_supervisor,
     staff_notify,
     supervisors,
 )
@@ -221,11 +221,16 @@ def _lock(complaint: Complaint) -> Complaint:
 
 
 def complaint_assign(*, complaint: Complaint, supervisor, department_id) -> Complaint:
-    """A supervisor assigns (or reassigns) an unanswered complaint to a department."""
-    if not is_supervisor(supervisor):
+    """A supervisor assigns (or reassigns) an unanswered complaint to a department.
+
+    Only to a department the supervisor oversees (supervision.scope): a
+    county supervisor cannot send a complaint out of their county.
+    """
+    scope = supervisor_scope(supervisor)
+    if scope is None:
         raise _not_found()
     department = _department(department_id)
-    if department is None:
+    if department is None or not scope.covers(department.region.code):
         raise ServiceError(
             "complaint_department_unknown", _("请选择有效的部门"), field="department"
         )

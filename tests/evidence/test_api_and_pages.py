@@ -82,7 +82,7 @@ def test_verify_api_revoked_unknown_malformed(certs, address):
     certificate_revoke(
         identifier=lic.identifier,
         reason="登记错误",
-        actor=staff("rev", "reviewer", department=dep),
+        actor=staff("rev", "department_head", department=dep),
     )
     body = _verify(APIClient(), lic.identifier, address).json()
     assert (body["valid"], body["status"], body["signature_ok"]) == (

@@ -181,14 +181,18 @@ def test_expire_sweep_is_idempotent():
     assert result.signature_ok and not result.valid and result.status == "expired"
 
 
-def test_revoke_by_issuer_only():
+def test_revoke_by_a_head_of_the_issuer_only():
     dep = department_with_key()
     cert = license_for(issuer=dep)
     other = staff("other-rev", "reviewer", department=department_with_key())
     with pytest.raises(ServiceError) as exc:
         certificate_revoke(identifier=cert.identifier, reason="错误", actor=other)
     assert exc.value.status == 404
-    mine = staff("own-rev", "reviewer", department=dep)
+    reviewer = staff("own-rev", "reviewer", department=dep)
+    with pytest.raises(ServiceError) as exc:
+        certificate_revoke(identifier=cert.identifier, reason="错误", actor=reviewer)
+    assert exc.value.status == 404  # a head of the issuing department revokes
+    mine = staff("own-head", "department_head", department=dep)
     with pytest.raises(ServiceError):
         certificate_revoke(identifier=cert.identifier, reason=" ", actor=mine)
     certificate_revoke(identifier=cert.identifier, reason="登记错误", actor=mine)

@@ -321,3 +321,42 @@ def test_the_public_supervision_page_links_to_complaints():
     page = Client().get("/supervision/").content.decode()
     assert reverse("supervision:complaint_new") in page
     assert reverse("supervision:complaint_track") in page
+
+
+def test_a_county_supervisor_sees_and_assigns_within_their_county_only(
+    department, applicant
+):
+    from catalog.constants import RegionLevel
+    from portal.errors import ServiceError
+    from portal.roles import Role
+    from supervision.selectors import complaints_for
+    from supervision.services.complaints import complaint_assign
+    from tests.factories import RegionFactory, staff
+
+    luding = RegionFactory(code="513322", name="泸定县", level=RegionLevel.COUNTY)
+    elsewhere = DepartmentFactory(region=luding)
+    county = staff("sv-county", Role.SUPERVISOR, region=department.region)
+    other_county = staff("sv-luding", Role.SUPERVISOR, region=luding)
+    _bad_ratings(1, department)
+    _bad_ratings(1, elsewhere)
+    complaint_file(department_id=department.pk, **GOOD)
+    # An unknown number: no department yet, the prefecture office's.
+    complaint_file(application_number="11513301MB0000000X", **GOOD)
+    ours = Rectification.objects.get(department=department)
+    theirs = Rectification.objects.get(department=elsewhere)
+    page = logged_in(county).get(reverse("supervision:rectification_list"))
+    assert [r.pk for r in page.context["page"]] == [ours.pk]
+    assert list(complaints_for(county)) == [
+        Complaint.objects.get(department=department)
+    ]
+    detail = reverse("supervision:rectification_detail", args=[theirs.pk])
+    assert logged_in(county).get(detail).status_code == 404
+    assert logged_in(other_county).get(detail).status_code == 200
+    complaint = Complaint.objects.get(department=department)
+    with pytest.raises(ServiceError) as refused:
+        complaint_assign(
+            complaint=complaint, supervisor=county, department_id=elsewhere.pk
+        )
+    assert refused.value.code == "complaint_department_unknown"
+    complaint.refresh_from_db()
+    assert complaint.department_id == department.pk
