@@ -36,12 +36,20 @@ ROLE_PAGES: list[tuple[str, list[tuple[object, str, dict]]]] = [
         ],
     ),
     (Role.REVIEWER, [(_("审核工作台"), "workflow:inbox", {})]),
-    (Role.DEPARTMENT_HEAD, [(_("科室工作台"), "workflow:head", {})]),
+    (
+        Role.DEPARTMENT_HEAD,
+        [
+            (_("科室工作台"), "workflow:head", {}),
+            (_("督办事项"), "supervision:order_inbox", {}),
+        ],
+    ),
     (
         Role.SUPERVISOR,
         [
             (_("监督看板"), "supervision:dashboard", {}),
             (_("监督管理"), "admin:index", {}),
+            (_("预警牌看板"), "supervision:card_board", {}),
+            (_("督办"), "supervision:order_list", {}),
             (_("公开监督信息"), "portal:supervision", {}),
         ],
     ),

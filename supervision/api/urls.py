@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, views
+from . import dashboard, orders, views
 
 app_name = "supervision_api"
 
@@ -25,5 +25,21 @@ urlpatterns = [
         "performance/monthly/",
         dashboard.PerformanceMonthlyView.as_view(),
         name="performance-monthly",
+    ),
+    path("supervision/cards/", orders.CardBoardView.as_view(), name="card-board"),
+    path(
+        "supervision/orders/",
+        orders.OrderListCreateView.as_view(),
+        name="order-list",
+    ),
+    path(
+        "supervision/orders/<int:pk>/",
+        orders.OrderDetailView.as_view(),
+        name="order-detail",
+    ),
+    path(
+        "supervision/orders/<int:pk>/answer/",
+        orders.OrderAnswerView.as_view(),
+        name="order-answer",
     ),
 ]

@@ -557,11 +557,13 @@ PUBLIC_OR_OWN_RULES = (
     "/agent/new/",
     "/admin/",
     "/i18n/",
-    # Supervision's own objects (visits, rectifications, appeals, complaints):
-    # their wrong-user 404s are in tests/supervision (test_pages, test_api).
+    # Supervision's own objects (visits, rectifications, appeals, complaints,
+    # supervision orders): their wrong-user 404s are in tests/supervision
+    # (test_pages, test_api; orders/test_pages, orders/test_api).
     "/ratings/kiosk/",
     "/oversight/",
     "/api/v1/complaints/",
+    "/api/v1/supervision/orders/",
     # E-certificates by identifier: public verification, and the holder's and
     # staff's own rules (tests/evidence: wrong user 404, refusals logged).
     "/evidence/verify/",
