@@ -384,7 +384,7 @@ def main() -> int:
         print(f"{name:<38}" + "".join(f"{r['median'][name]:>14.1f}" for r in results))
     for label, key in (
         ("tasks", "tasks"),
-        ("cells (day + month)", "cells"),
+        ("cells (day + week + month)", "cells"),
         ("month cells", "month_cells"),
         ("completed in the year", "completed"),
     ):

@@ -121,3 +121,13 @@ def test_a_month_and_its_days_give_the_same_figures(march):
     assert {k: v.value for k, v in whole.items()} == {
         k: v.value for k, v in split.items()
     }
+
+
+def test_the_summary_reads_a_fixed_number_of_queries(march, django_assert_num_queries):
+    filters = figures.resolve_filters(SupervisorScope(), None, None)
+    long = figures.Period(dt.date(2025, 1, 10), dt.date(2026, 12, 20))
+    # Cell sums, distinct items, the open facts, visit ratings, labels, as of.
+    for period in (MARCH, long):
+        for by in ("department", "item"):
+            with django_assert_num_queries(6):
+                figures.summary(filters, period, by=by)
