@@ -76,3 +76,25 @@ RECTIFICATION_CLOCK = "rectification"
 COMPLAINT_CLOCK = "complaint"
 RECTIFICATION_SUBJECT = "supervision.rectification"
 COMPLAINT_SUBJECT = "supervision.complaint"
+
+
+class OrderState(models.TextChoices):
+    """督办's states: open (the department owes an answer), answered (a
+    supervisor owes a review), closed (accepted). Sending an answer back
+    opens the order again with a new deadline."""
+
+    OPEN = "open", _("督办中")
+    ANSWERED = "answered", _("已答复，待审核")
+    CLOSED = "closed", _("已办结")
+
+
+class OrderEventKind(models.TextChoices):
+    ISSUED = "issued", _("下达督办")
+    ESCALATED = "escalated", _("超期升级督办")
+    ANSWERED = "answered", _("部门答复")
+    RETURNED = "returned", _("退回重办")
+    CLOSED = "closed", _("审核通过，办结")
+
+
+ORDER_CLOCK = "supervision_order"
+ORDER_SUBJECT = "supervision.order"

@@ -127,3 +127,81 @@ class AnswerForm(forms.Form):
     reply = forms.CharField(
         label=_("答复内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class OrderIssueForm(forms.Form):
+    """督办's form; the deadline is one of the two (the service checks which)."""
+
+    department = forms.ChoiceField(label=_("被督办部门"))
+    note = forms.CharField(
+        label=_("督办事项和要求"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    working_days = forms.IntegerField(
+        label=_("办理时限（工作日）"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text=_("填写工作日数，或在下面选择截止日期，二选一。"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    due_date = forms.DateField(
+        label=_("或截止日期"),
+        required=False,
+        help_text=_("须晚于今天；遇节假日顺延至其后第一个工作日。"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    card = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    application = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("（请选择）"))] + [
+            (d.pk, d.name) for d in departments
+        ]
+
+
+class OrderAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("办理情况"),
+        max_length=2000,
+        help_text=_("已采取的措施、办理结果和完成时间。"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class OrderReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=2000,
+        help_text=_("退回重办时必填。"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    working_days = forms.IntegerField(
+        label=_("重办时限（工作日）"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    due_date = forms.DateField(
+        label=_("或重办截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class CardFilterForm(forms.Form):
+    colour = forms.ChoiceField(label=_("颜色"), required=False)
+    department = forms.ChoiceField(label=_("部门"), required=False)
+
+    def __init__(self, *args, departments=(), **kwargs):
+        from workflow.constants import CardColour
+
+        super().__init__(*args, **kwargs)
+        self.fields["colour"].choices = [("", _("全部"))] + list(CardColour.choices)
+        self.fields["department"].choices = [("", _("全部部门"))] + [
+            (str(d.pk), d.name) for d in departments
+        ]

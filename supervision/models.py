@@ -255,3 +255,109 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class SupervisionOrder(models.Model):
+    """督办: a supervisor's order to a department, on portal's clocks.
+
+    Optionally about a card (its application is then the card's) or an
+    application. ``clock`` is the current round's clock (kind
+    ``supervision_order``); a returned order gets a new one. A missed
+    deadline escalates (``escalation_count`` +1), and again every further
+    working day the order stays unanswered (supervision.services.orders).
+    """
+
+    department = models.ForeignKey(
+        "catalog.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("被督办部门"),
+    )
+    card = models.ForeignKey(
+        "workflow.Card",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("所涉预警牌"),
+    )
+    application = models.ForeignKey(
+        "applications.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所涉办件"),
+    )
+    note = models.TextField(_("督办事项和要求"))
+    state = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=c.OrderState.choices,
+        default=c.OrderState.OPEN,
+    )
+    issued_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("下达时间"))
+    # The deadline as given: a number of working days, or a date (moved to
+    # the first working day on or after it when it is a rest day).
+    limit_days = models.PositiveSmallIntegerField(_("办理时限（工作日）"))
+    requested_on = models.DateField(_("要求完成日期"), null=True, blank=True)
+    clock = models.ForeignKey(
+        "portal.Clock", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("办理期限"), null=True)
+    overdue = models.BooleanField(_("已超期"), default=False)
+    escalation_count = models.PositiveSmallIntegerField(_("升级督办次数"), default=0)
+    escalated_at = models.DateTimeField(_("最近升级时间"), null=True, blank=True)
+    answer = models.TextField(_("办理情况"), blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_note = models.TextField(_("审核意见"), blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rounds = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+
+    class Meta:
+        verbose_name = _("督办")
+        verbose_name_plural = _("督办")
+        indexes = [
+            models.Index(
+                fields=["department", "state", "issued_at"], name="supv_order_dept"
+            ),
+            models.Index(fields=["state", "due_on"], name="supv_order_state_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"order #{self.pk}"
+
+    @property
+    def number(self) -> str:
+        """The reference shown on pages and messages (督办单号)."""
+        return f"DB{self.issued_at:%Y%m%d}-{self.pk:05d}" if self.pk else ""
+
+
+class SupervisionOrderEvent(models.Model):
+    """One step of an order's history: issued, escalated, answered, returned, closed."""
+
+    order = models.ForeignKey(
+        SupervisionOrder, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(max_length=16, choices=c.OrderEventKind.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(blank=True)
+    due_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("督办记录")
+        verbose_name_plural = _("督办记录")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.order_id}"

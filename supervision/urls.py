@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public, staff
+from .views import orders, public, staff
 
 app_name = "supervision"
 
@@ -40,4 +40,14 @@ urlpatterns = [
         staff.complaint_act,
         name="complaint_act",
     ),
+    path("oversight/cards/", orders.card_board, name="card_board"),
+    path("oversight/orders/", orders.order_list, name="order_list"),
+    path("oversight/orders/new/", orders.order_new, name="order_new"),
+    path("oversight/orders/<int:pk>/", orders.order_detail, name="order_detail"),
+    path(
+        "oversight/orders/<int:pk>/<slug:action>/",
+        orders.order_act,
+        name="order_act",
+    ),
+    path("desk/orders/", orders.order_inbox, name="order_inbox"),
 ]

@@ -51,6 +51,7 @@ from .hooks import (
     register_subject_access,
 )
 from .services import (
+    clock_deadline_again,
     clock_extend,
     clock_resume,
     clock_start,
@@ -64,6 +65,7 @@ __all__ = [
     "SWEEP_BATCH",
     "SWEEP_BUDGET_SECONDS",
     "WARNING_TIME",
+    "clock_deadline_again",
     "clock_explain",
     "clock_explain_lines",
     "clock_extend",

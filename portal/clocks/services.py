@@ -20,6 +20,7 @@ from ..models import (
     ClockState,
     ClockUnit,
     Deadline,
+    DeadlineKind,
     DeadlineState,
     SegmentState,
     SuspensionReason,
@@ -422,6 +423,37 @@ def clock_stop(clock: Clock, *, on: dt.date, outcome: str, actor) -> Clock:
             },
         )
     return locked
+
+
+def clock_deadline_again(clock: Clock, *, kind: str, fire_at: dt.datetime) -> Deadline:
+    """One more open deadline of ``kind`` on a running clock: a reminder that repeats.
+
+    Called by a deadline handler (inside the sweep's transaction, the clock
+    row locked) for something that must happen again until the subject is
+    dealt with, e.g. a supervision order escalated every further working
+    day until answered. The sweep marked the firing deadline fired before
+    the handler runs, so the partial unique constraint (one open deadline
+    per clock and kind) admits the next one. Idempotent: an open deadline of
+    that kind already planned is returned as it is. Stopping or suspending
+    the clock cancels it as any other deadline. Refused: a clock that is not
+    running (``clock_stopped``), an unknown kind.
+    """
+    if kind not in DeadlineKind.values:
+        raise ServiceError("clock_kind_invalid", _("时限种类无效"), field="kind")
+    locked = _lock(clock)
+    if locked.state != ClockState.RUNNING:
+        raise _clock_stopped()
+    existing = Deadline.objects.filter(
+        clock=locked, kind=kind, state=DeadlineState.OPEN
+    ).first()
+    if existing is not None:
+        return existing
+    return Deadline.objects.create(
+        clock=locked,
+        kind=kind,
+        fire_at=fire_at,
+        calendar_revision=locked.calendar_revision,
+    )
 
 
 # --- reads -------------------------------------------------------------------------

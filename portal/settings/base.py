@@ -363,6 +363,9 @@ SPECTACULAR_SETTINGS = {
         "SuspensionReasonEnum": "portal.models.clocks.SuspensionReason",
         "ServedPartyEnum": "catalog.constants.ServedParty",
         "CertificateStatusEnum": "evidence.constants.CertificateStatus",
+        "OrderStateEnum": "supervision.constants.OrderState",
+        "OrderEventKindEnum": "supervision.constants.OrderEventKind",
+        "CardColourEnum": "workflow.constants.CardColour",
     },
 }
 

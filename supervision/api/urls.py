@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import orders, views
 
 app_name = "supervision_api"
 
@@ -15,5 +15,21 @@ urlpatterns = [
         "complaints/<str:number>/",
         views.ComplaintTrackView.as_view(),
         name="complaint-track",
+    ),
+    path("supervision/cards/", orders.CardBoardView.as_view(), name="card-board"),
+    path(
+        "supervision/orders/",
+        orders.OrderListCreateView.as_view(),
+        name="order-list",
+    ),
+    path(
+        "supervision/orders/<int:pk>/",
+        orders.OrderDetailView.as_view(),
+        name="order-detail",
+    ),
+    path(
+        "supervision/orders/<int:pk>/answer/",
+        orders.OrderAnswerView.as_view(),
+        name="order-answer",
     ),
 ]

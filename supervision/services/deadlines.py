@@ -124,3 +124,9 @@ def register_clock_handlers() -> None:
     register_deadline_handler(c.COMPLAINT_CLOCK, DeadlineKind.DUE, complaint_due)
     register_subject_access(c.RECTIFICATION_SUBJECT, _may_read(Rectification))
     register_subject_access(c.COMPLAINT_SUBJECT, _may_read(Complaint))
+    from .orders import order_due, order_escalation, order_may_read, order_warning
+
+    register_deadline_handler(c.ORDER_CLOCK, DeadlineKind.WARNING, order_warning)
+    register_deadline_handler(c.ORDER_CLOCK, DeadlineKind.DUE, order_due)
+    register_deadline_handler(c.ORDER_CLOCK, DeadlineKind.ESCALATION, order_escalation)
+    register_subject_access(c.ORDER_SUBJECT, order_may_read)

@@ -18,3 +18,28 @@ def rating_link(context, application):
         and is_completed(application)
     )
     return {"show": show, "application": application}
+
+
+@register.simple_tag
+def open_orders_for_head(user) -> int:
+    """The head's department's open 督办 (one count query; 0 for anyone else)."""
+    from ..order_selectors import open_order_count_for_head
+
+    return open_order_count_for_head(user)
+
+
+@register.filter
+def oversees_application(user, application) -> bool:
+    """May ``user`` issue an order about ``application`` (a supervisor over it)?"""
+    from ..scope import supervisor_scope
+    from ..visibility import supervisor_application_q
+
+    scope = supervisor_scope(user)
+    if scope is None:
+        return False
+    return (
+        type(application)
+        .objects.filter(pk=application.pk)
+        .filter(supervisor_application_q(scope))
+        .exists()
+    )

@@ -171,7 +171,10 @@ def test_a_supervisor_cannot_rate_an_application(delivered):
     response = api_client(supervisor).post(
         url(delivered.pk), {"level": 5}, format="json"
     )
-    assert response.status_code == 404  # supervisors do not see applications
+    # A supervisor sees the applications they oversee (supervision.visibility)
+    # but only the applicant rates.
+    assert response.status_code == 403
+    assert response.json()["code"] == "rating_not_applicant"
     assert not Rating.objects.exists()
 
 
