@@ -79,8 +79,9 @@ from workflow.services.supplements import (
 from workflow.services.tasks import task_claim, task_decide
 
 from .. import constants as sc
-from ..models import Appeal, Complaint, Rating, Rectification
+from ..models import Appeal, Complaint, Rating, Rectification, SupervisionOrder
 from ..services.complaints import complaint_answer, complaint_assign, complaint_file
+from ..services.orders import order_answer, order_close, order_issue
 from ..services.ratings import (
     appeal_decide,
     appeal_file,
@@ -198,6 +199,7 @@ class History:
         self.last_card = 0
         self.last_rectification = 0
         self.rectifications = 0
+        self.late_order = False
         self.ended: set[int] = set()
         self.bad_ratings = 0
         self.arrivals = 0
@@ -683,6 +685,13 @@ class History:
         ).order_by("pk"):
             self.last_card = card.pk
             self.result.counts["red_cards_seen"] += 1
+            # 督办: about the first red card (answered, then closed), and about
+            # the first one of the last week (still open at the end).
+            if self.result.counts["red_cards_seen"] == 1 or (
+                (self.today - today).days <= 7 and not self.late_order
+            ):
+                self.late_order = self.result.counts["red_cards_seen"] > 1
+                self.at(self.now() + dt.timedelta(minutes=40), self.order, card.pk)
             if self.result.counts["red_cards_seen"] <= 2 or self.rng.random() < 0.6:
                 self.staff_at(today, self.rng.randint(0, 2), self.answer_card, card.pk)
         for rect in Rectification.objects.filter(
@@ -839,6 +848,38 @@ class History:
             note="已督促承办人员加快办理，并约谈相关责任人",
         )
         self.result.counts["cards_answered"] += 1
+
+    def order(self, card_pk: int) -> None:
+        card = Card.objects.get(pk=card_pk)
+        if card.cleared_at is not None:
+            return
+        order = order_issue(
+            supervisor=self.supervisor,
+            card_id=card.pk,
+            working_days=3,
+            note="该环节已超期，请立即组织办理，三个工作日内书面答复办理情况",
+        )
+        self.result.counts["orders"] += 1
+        head = self.heads.get(order.department_id)
+        if head is not None and not self.late_order:
+            self.staff_at(timezone.localdate(), 2, self.answer_order, order.pk, head.pk)
+
+    def answer_order(self, order_pk: int, head_pk: int) -> None:
+        order = SupervisionOrder.objects.get(pk=order_pk)
+        if order.state != sc.OrderState.OPEN:
+            return
+        order_answer(
+            order=order,
+            user=User.objects.get(pk=head_pk),
+            answer="已约谈承办人，该环节已于当日办结，并建立超期预警日报制度",
+        )
+        self.staff_at(timezone.localdate(), 1, self.close_order, order_pk)
+
+    def close_order(self, order_pk: int) -> None:
+        order = SupervisionOrder.objects.get(pk=order_pk)
+        if order.state != sc.OrderState.ANSWERED:
+            return
+        order_close(order=order, supervisor=self.supervisor, note="答复属实，同意办结")
 
     def after_decision(self, pk: int) -> None:
         if pk in self.ended:

@@ -23,7 +23,14 @@ from portal.audit import audit_verify
 from portal.models import AuditEntry, Clock, ClockSegment, Deadline
 from supervision.demo import load_history_demo
 from supervision.demo.history import MUTED_NOTE, USERNAME_PREFIX
-from supervision.models import Appeal, Complaint, Rating, Rectification, Visit
+from supervision.models import (
+    Appeal,
+    Complaint,
+    Rating,
+    Rectification,
+    SupervisionOrder,
+    Visit,
+)
 from tests.demo.fixtures import (  # noqa: F401
     HISTORY_DAYS,
     demo_history,
@@ -54,6 +61,7 @@ HISTORY_MODELS = [
     Rectification,
     Appeal,
     Complaint,
+    SupervisionOrder,
     OutboxMessage,
     AuditEntry,
 ]
@@ -116,6 +124,12 @@ def test_each_kind_of_event_is_there():
     assert done.exists()
     assert Appeal.objects.filter(decided_at__isnull=False).exists()
     assert Complaint.objects.filter(state="answered").exists()
+    # 督办 about a red card: issued by the supervisor, answered by the head
+    # of the card's department, closed
+    order = SupervisionOrder.objects.filter(state="closed").first()
+    assert order is not None and order.card_id is not None
+    assert order.department_id == order.card.department_id
+    assert order.answered_by.staff_profile.department_id == order.department_id
     # still going at the end: the supervisor's dashboard has open work
     assert Application.objects.filter(status__in=["in_review", "accepted"]).exists()
 
@@ -147,6 +161,7 @@ def test_it_went_through_the_services():
         "supervision.rectification_reviewed",
         "supervision.appeal_decided",
         "supervision.complaint_answered",
+        "supervision.order_issued",
     } <= actions
     # each application's life is in its status history, from its submission on
     for app in Application.objects.annotate(n=Count("history")):
