@@ -4,7 +4,9 @@ The history starts ``days`` days before today and runs to now under time
 travel (time-machine): each simulated moment is "now" for the services, so
 every row, audit entry, clock segment and card carries its own date. Each
 action is a service function called by the demo's own people: applicants
-submit (the one submission path, applications.services.submission), hall
+(or a hall clerk at the counter, or the township agent for the citizens who
+authorised them) submit (the one submission path,
+applications.services.submission), hall
 clerks accept, send one-time notices or refuse, reviewers claim and decide
 their tasks (some ask for a supplement, which suspends the clocks, some ask
 for an extension their head approves, some are late), clerks deliver,
@@ -17,7 +19,9 @@ acceptances come from their real handlers.
 Deterministic: one seeded random number generator decides everything, in a
 fixed order (the query codes of applications and complaints are the
 services' own random codes). Idempotent: the history's applicants are its
-marker; once they exist, a later run adds nothing. Nothing is sent: the
+marker; once they exist, a later run adds nothing. The desks act only on
+the history's own applications (a developer's are left alone; the sweeps act
+on every due deadline, as the beat would). Nothing is sent: the
 outbox rows the history wrote are marked failed with a note before commit
 (the outbox sends pending rows only).
 """
@@ -50,6 +54,7 @@ from applications.services.acceptance import (
 from applications.services.decision import application_deliver
 from applications.services.drafts import application_create
 from applications.services.materials import application_provide_material
+from applications.services.people import agent_authorization_grant
 from applications.services.submission import application_submit
 from applications.services.timers import (
     applications_deem_overdue,
@@ -101,7 +106,7 @@ logger = logging.getLogger(__name__)
 SEED = 20260815
 USERNAME_PREFIX = "hist_"  # the history's applicants: its marker
 DEFAULT_DAYS = 98  # 14 weeks back from today
-DEFAULT_RATE = 2.2  # applications per working day, all halls together
+DEFAULT_RATE = 1.8  # applications per working day, all halls together
 MUTED_NOTE = "演示历史数据（load_demo）：未发送"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -352,6 +357,17 @@ class History:
             elif role == Role.DEPARTMENT_HEAD and p.department_id:
                 self.heads.setdefault(p.department_id, p.user)
         self.supervisor = User.objects.get(username="supervisor")
+        # The township agent (姑咱镇, 康定市) applies for a few Kangding
+        # citizens, each of whom authorised them from their own account.
+        self.agent = User.objects.filter(username="agent").first()
+        self.authorizations = {}
+        if self.agent is not None:
+            for citizen in self.citizens["513301"][:10]:
+                self.authorizations[citizen.pk] = agent_authorization_grant(
+                    citizen=citizen,
+                    agent=self.agent,
+                    valid_until=self.first_day + dt.timedelta(days=180),
+                )
 
         self.implementations = []
         for impl in (
@@ -447,6 +463,9 @@ class History:
             channel = ac.IntakeChannel.COUNTER
         else:
             channel = ac.IntakeChannel.API
+        authorization = self.authorizations.get(applicant.pk)
+        if authorization is not None and enterprise is None and rng.random() < 0.7:
+            channel = ac.IntakeChannel.AGENT
         if script:
             channel = ac.IntakeChannel.ONLINE
         if (
@@ -459,14 +478,17 @@ class History:
             self.result.counts["form_unfilled"] += 1
             return
         clerk = self.clerks[impl.hall_id]
-        user = clerk if channel == ac.IntakeChannel.COUNTER else applicant
+        counter = channel == ac.IntakeChannel.COUNTER
+        agent = channel == ac.IntakeChannel.AGENT
+        user = clerk if counter else self.agent if agent else applicant
         application = application_create(
             user=user,
             implementation=impl,
-            applicant=applicant if channel == ac.IntakeChannel.COUNTER else None,
+            applicant=applicant if counter or agent else None,
             enterprise=enterprise,
             channel=channel,
-            hall=impl.hall if channel == ac.IntakeChannel.COUNTER else None,
+            hall=impl.hall if counter else None,
+            agent_authorization=authorization if agent else None,
             form_data=data,
         )
         for row in application.materials.select_related("material").order_by(
@@ -668,8 +690,9 @@ class History:
     def desk_round(self) -> None:
         """What the desks notice at this round: new tasks, red cards, rectifications."""
         today = timezone.localdate()
+        mine = {"case__application__applicant__username__startswith": USERNAME_PREFIX}
         tasks = list(
-            Task.objects.filter(state=wc.TaskState.OPEN)
+            Task.objects.filter(state=wc.TaskState.OPEN, **mine)
             .select_related("case")
             .order_by("pk")
         )
@@ -681,7 +704,7 @@ class History:
                 continue
             self.plan_task(task, today)
         for card in Card.objects.filter(
-            colour=wc.CardColour.RED, pk__gt=self.last_card
+            colour=wc.CardColour.RED, pk__gt=self.last_card, **mine
         ).order_by("pk"):
             self.last_card = card.pk
             self.result.counts["red_cards_seen"] += 1
@@ -695,7 +718,8 @@ class History:
             if self.result.counts["red_cards_seen"] <= 2 or self.rng.random() < 0.6:
                 self.staff_at(today, self.rng.randint(0, 2), self.answer_card, card.pk)
         for rect in Rectification.objects.filter(
-            pk__gt=self.last_rectification
+            pk__gt=self.last_rectification,
+            rating__application__applicant__username__startswith=USERNAME_PREFIX,
         ).order_by("pk"):
             self.last_rectification = rect.pk
             self.rectifications += 1
@@ -727,7 +751,10 @@ class History:
             self.staff_at(claim_day, 1, self.ask_extension, task.pk, reviewer.pk)
             decide_day = self.workday(due, rng.randint(1, 3))
         elif roll < 0.22:  # late: red card, escalation to the head
-            decide_day = self.workday(due, rng.randint(1, 5))
+            late = rng.randint(1, 5)
+            if (self.today - today).days <= 21 and rng.random() < 0.5:
+                late = rng.randint(6, 12)  # still open at the end: a live red card
+            decide_day = self.workday(due, late)
         elif roll < 0.30:  # on the last day, after its yellow card
             decide_day = due
         else:
@@ -737,7 +764,7 @@ class History:
             )
             if decide_day > due:
                 decide_day = claim_day
-        reject = "reject" in flags or rng.random() < 0.05
+        reject = "reject" in flags or rng.random() < 0.02
         outcome = wc.OpinionOutcome.REJECT if reject else wc.OpinionOutcome.APPROVE
         self.at(
             self.moment(max(decide_day, claim_day), 10.0, 17.5),

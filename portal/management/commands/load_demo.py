@@ -6,7 +6,7 @@ services: supervision.demo.history) in one transaction. No app imports this
 module. ``--history-days`` (default: settings.DEMO_HISTORY_DAYS, else 112)
 sets how far back the history starts; 0 generates none (the test settings'
 default: the demo tests that want a history ask for a short one).
-settings.DEMO_HISTORY_RATE: applications per working day (default 2.2).
+settings.DEMO_HISTORY_RATE: applications per working day (default 1.8).
 """
 
 from __future__ import annotations
