@@ -751,7 +751,7 @@ class History:
             self.staff_at(claim_day, 1, self.ask_extension, task.pk, reviewer.pk)
             decide_day = self.workday(due, rng.randint(1, 3))
         elif roll < 0.22:  # late: red card, escalation to the head
-            late = rng.randint(1, 5)
+            late = rng.randint(3, 5) if "late" in scripted else rng.randint(1, 5)
             if (self.today - today).days <= 21 and rng.random() < 0.5:
                 late = rng.randint(6, 12)  # still open at the end: a live red card
             decide_day = self.workday(due, late)

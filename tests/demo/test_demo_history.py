@@ -131,7 +131,9 @@ def test_each_kind_of_event_is_there():
     assert order.department_id == order.card.department_id
     assert order.answered_by.staff_profile.department_id == order.department_id
     # still going at the end: the supervisor's dashboard has open work
-    assert Application.objects.filter(status__in=["in_review", "accepted"]).exists()
+    assert Application.objects.filter(
+        status__in=["submitted", "accepted", "in_review", "approved"]
+    ).exists()
 
 
 def test_it_went_through_the_services():
