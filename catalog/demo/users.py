@@ -34,6 +34,36 @@ USERS: list[dict] = [
         "hall": "kd_hall",
         "region": "513301",
     },
+    # One clerk at each other demo hall (the demo history's applications are
+    # accepted at the hall of their implementation).
+    {
+        "username": "gz_clerk",
+        "display_name": "罗春燕",
+        "role": "clerk",
+        "hall": "gz_hall",
+        "region": "513300",
+    },
+    {
+        "username": "ld_clerk",
+        "display_name": "泽郎拉姆",
+        "role": "clerk",
+        "hall": "ld_hall",
+        "region": "513322",
+    },
+    {
+        "username": "lt_clerk",
+        "display_name": "四郎扎西",
+        "role": "clerk",
+        "hall": "lt_hall",
+        "region": "513334",
+    },
+    {
+        "username": "dc_clerk",
+        "display_name": "何丽萍",
+        "role": "clerk",
+        "hall": "dc_hall",
+        "region": "513337",
+    },
     {
         "username": "reviewer",
         "display_name": "王建华",

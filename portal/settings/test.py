@@ -26,6 +26,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 # Publish outbox sends in the committing thread (tests see them at once).
 NOTIFY_PUBLISH_LINGER = 0
+# load_demo without its months of history (supervision.demo.history): the
+# demo tests that check the history load a short one (tests/demo/fixtures.py).
+DEMO_HISTORY_DAYS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

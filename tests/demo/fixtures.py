@@ -30,13 +30,13 @@ def demo_key_dir(settings, demo_keys):
     settings.EVIDENCE_KEY_DIR = demo_keys
 
 
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker, tmp_path_factory, demo_keys):
-    keys = demo_keys
+def _load_once(django_db_blocker, tmp_path_factory, keys, **extra_settings):
     media = tmp_path_factory.mktemp("demo-media")
     with (
         django_db_blocker.unblock(),
-        override_settings(DEBUG=True, EVIDENCE_KEY_DIR=keys, MEDIA_ROOT=media),
+        override_settings(
+            DEBUG=True, EVIDENCE_KEY_DIR=keys, MEDIA_ROOT=media, **extra_settings
+        ),
     ):
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -47,3 +47,29 @@ def demo_data(django_db_setup, django_db_blocker, tmp_path_factory, demo_keys):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory, demo_keys):
+    """The demo without its history (the test settings' DEMO_HISTORY_DAYS 0)."""
+    yield from _load_once(django_db_blocker, tmp_path_factory, demo_keys)
+
+
+# A short history: six weeks at one application every other working day (plus the
+# scripted first arrivals, supervision.demo.history.SCRIPT), so each kind of
+# event is there and the module loads in seconds, not make run's minute.
+HISTORY_DAYS = 42
+HISTORY_RATE = 0.5
+
+
+@pytest.fixture(scope="module")
+def demo_history(django_db_setup, django_db_blocker, tmp_path_factory, demo_keys):
+    """The demo with a short history; settings stay overridden for the module,
+    so a test that runs load_demo again asks for the same history."""
+    yield from _load_once(
+        django_db_blocker,
+        tmp_path_factory,
+        demo_keys,
+        DEMO_HISTORY_DAYS=HISTORY_DAYS,
+        DEMO_HISTORY_RATE=HISTORY_RATE,
+    )
