@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -90,6 +90,7 @@ def register(request):
                 id_number=data["id_number"],
                 phone=data["phone"],
                 email=data["email"],
+                language=translation.get_language() or "",
             )
         except ServiceError as exc:
             apply_service_error(form, exc, form.field_map)
