@@ -160,6 +160,7 @@ STORAGES = {
 }
 # Fonts for PDFs and the browser: vendored so a fresh machine renders Chinese.
 CJK_FONT_PATH = BASE_DIR / "static" / "fonts" / "DroidSansFallbackFull.ttf"
+TIBETAN_FONT_PATH = BASE_DIR / "static" / "fonts" / "NotoSerifTibetan-Regular.ttf"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
