@@ -26,6 +26,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from people.privacy import is_sealed, normalise_id_number
+from portal.i18n import fold_digits
 from portal.strict_json import StrictJSONDecoder
 
 from .form_conditions import dependent_required, field_conditions
@@ -200,9 +201,25 @@ def _enum_value(prop: dict, raw: str):
     return raw
 
 
+class FoldedIntegerField(forms.IntegerField):
+    """An integer typed in full-width (１２) or Tibetan (༡༢) digits reads as
+    ASCII (portal.i18n.fold_digits), like the ID number and phone fields."""
+
+    def to_python(self, value):
+        return super().to_python(
+            fold_digits(value) if isinstance(value, str) else value
+        )
+
+
 class JSONNumberField(forms.DecimalField):
     """A JSON number: refused when it does not fit a float (``1e999`` would be
-    stored as Infinity, which is not JSON and which PostgreSQL refuses)."""
+    stored as Infinity, which is not JSON and which PostgreSQL refuses).
+    Full-width and Tibetan digits read as ASCII."""
+
+    def to_python(self, value):
+        return super().to_python(
+            fold_digits(value) if isinstance(value, str) else value
+        )
 
     def validate(self, value):
         super().validate(value)
@@ -259,7 +276,7 @@ def _field_for(name: str, prop: dict, required: bool) -> forms.Field:
             widget=forms.DateInput(attrs={"type": "date"}), **common
         )
     elif kind == "integer":
-        field = forms.IntegerField(**common)
+        field = FoldedIntegerField(**common)
     elif kind == "number":
         field = JSONNumberField(**common)
     elif kind == "boolean":

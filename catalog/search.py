@@ -51,12 +51,16 @@ _FULL_WIDTH_ALNUM = {
 }
 
 
+# Tibetan digits ༠–༩ typed on a Tibetan keyboard search like ASCII digits.
+_TIBETAN_DIGITS = {0x0F20 + i: 0x30 + i for i in range(10)}
+
+
 def normalise_query(raw: str) -> str:
     """Trim, fold whitespace and full-width letters and digits, lower-case ASCII.
 
     Length is checked by the caller.
     """
-    text = (raw or "").translate(_FULL_WIDTH_ALNUM)
+    text = (raw or "").translate(_FULL_WIDTH_ALNUM).translate(_TIBETAN_DIGITS)
     return _SPACE_RE.sub(" ", text.strip()).lower()
 
 

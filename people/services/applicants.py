@@ -40,6 +40,7 @@ from people.privacy import (
 from people.services.outbox import sms_send
 from portal.audit import audit_record
 from portal.errors import ErrorCollector, PermissionDeniedError, ServiceError
+from portal.i18n import has_han, has_tibetan
 from portal.models import User
 from portal.roles import Role, user_has_role
 from portal.system import SYSTEM_USERNAME
@@ -87,8 +88,15 @@ def _name_ok(name: str) -> bool:
     return True
 
 
+def _mixed_scripts(name: str) -> bool:
+    """Tibetan and Han letters in one name: two ways of writing it typed into
+    one field (a name is written in Tibetan or in Chinese characters, as on
+    the ID card; a Chinese transliteration is not asked for)."""
+    return has_tibetan(name) and has_han(name)
+
+
 def _check_full_name(errors: ErrorCollector, full_name: str) -> str:
-    full_name = (full_name or "").strip()
+    full_name = unicodedata.normalize("NFC", " ".join((full_name or "").split()))
     if not full_name:
         errors.add("full_name_required", _("请填写姓名"), "full_name")
     elif len(full_name) > NAME_MAX:
@@ -101,6 +109,12 @@ def _check_full_name(errors: ErrorCollector, full_name: str) -> str:
         errors.add(
             "full_name_chars",
             _("姓名只能包含文字，少数民族姓名可用“·”分隔，不能含数字或符号"),
+            "full_name",
+        )
+    elif _mixed_scripts(full_name):
+        errors.add(
+            "full_name_mixed_scripts",
+            _("姓名请只用一种文字填写：藏文姓名直接用藏文，不必另附汉字译名"),
             "full_name",
         )
     return full_name
