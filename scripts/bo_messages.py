@@ -77,7 +77,7 @@ CITIZEN_TEMPLATES = [
     "templates/applications/track.html",
 ]
 
-CITIZEN_MODULES: list[str] = []
+CITIZEN_MODULES: list[str] = ["portal/templatetags/portal_ui.py"]
 
 # Citizen pages still Chinese-only in Tibetan (they fall back to Chinese).
 PENDING = [

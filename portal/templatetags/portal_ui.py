@@ -55,3 +55,41 @@ def lang_span(value, autoescape=True):
     if script is None or script == page:
         return mark_safe(escaped) if autoescape else escaped
     return format_html('<span lang="{}">{}</span>', i18n.html_lang(script), text)
+
+
+def _tibetan_of(obj, field: str) -> str:
+    value = getattr(obj, f"{field}_bo", "") if obj is not None else ""
+    return value.strip() if isinstance(value, str) else ""
+
+
+@register.simple_tag
+def bo(obj, field: str, marker: bool = True):
+    """An object's text in the page's language: on a Tibetan page its Tibetan
+    field (``<field>_bo``) when filled, else the Chinese in a ``lang="zh-Hans"``
+    span with a visible "Chinese only" marker (``marker=False``: without it,
+    for one piece of a list that is marked once); the Chinese elsewhere."""
+    chinese = getattr(obj, field, "") if obj is not None else ""
+    if i18n.supported_language(translation.get_language()) != i18n.TIBETAN:
+        return chinese
+    tibetan = _tibetan_of(obj, field)
+    if tibetan:
+        return tibetan
+    if not chinese:
+        return ""
+    if not marker:
+        return format_html('<span lang="zh-Hans">{}</span>', chinese)
+    return format_html(
+        '<span lang="zh-Hans">{}</span> <small class="lang-fallback">{}</small>',
+        chinese,
+        translation.gettext("（仅有中文）"),
+    )
+
+
+@register.simple_tag
+def bo_text(obj, field: str) -> str:
+    """Plain text (page titles, attributes): the Tibetan field on a Tibetan
+    page when filled, else the Chinese, no markup."""
+    chinese = getattr(obj, field, "") if obj is not None else ""
+    if i18n.supported_language(translation.get_language()) == i18n.TIBETAN:
+        return _tibetan_of(obj, field) or chinese
+    return chinese
