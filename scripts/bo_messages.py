@@ -77,7 +77,11 @@ CITIZEN_TEMPLATES = [
     "templates/applications/track.html",
 ]
 
-CITIZEN_MODULES: list[str] = ["portal/templatetags/portal_ui.py"]
+CITIZEN_MODULES: list[str] = [
+    "portal/templatetags/portal_ui.py",
+    # the SMS and e-mail an applicant gets (in their language)
+    "applications/services/notify.py",
+]
 
 # Citizen pages still Chinese-only in Tibetan (they fall back to Chinese).
 PENDING = [
