@@ -81,6 +81,9 @@ CITIZEN_MODULES: list[str] = [
     "portal/templatetags/portal_ui.py",
     # the SMS and e-mail an applicant gets (in their language)
     "applications/services/notify.py",
+    # status, channel, provision and delivery labels on my applications,
+    # the timeline and tracking
+    "applications/constants.py",
 ]
 
 # Citizen pages still Chinese-only in Tibetan (they fall back to Chinese).
