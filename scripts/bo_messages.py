@@ -84,6 +84,10 @@ CITIZEN_MODULES: list[str] = [
     # status, channel, provision and delivery labels on my applications,
     # the timeline and tracking
     "applications/constants.py",
+    # the guide's facts, the catalog pages' messages, the apply form's fields
+    "catalog/guide.py",
+    "catalog/views.py",
+    "applications/forms.py",
 ]
 
 # Citizen pages still Chinese-only in Tibetan (they fall back to Chinese).
