@@ -55,6 +55,68 @@ TITLES = {
     NOTICE: "补正材料一次性告知书",
     REFUSAL: "不予受理通知书",
 }
+# Bilingual documents (issue 13): for an applicant whose language is Tibetan
+# the documents print Tibetan above or beside the Chinese, as the
+# prefecture's own documents do. The Chinese stays the authoritative text.
+# Terms: locale/bo/GLOSSARY.md; awaiting the prefecture's translation office.
+BO_TITLES = {
+    RECEIPT: "ཞུ་ཡིག་ལེན་ཟིན་པའི་བརྡ་ཐོ།",
+    NOTICE: "ཡིག་ཆ་ཁ་སྐོང་བཅོས་སྒྲིག་གི་ཐེངས་གཅིག་ལ་བརྡ་ཁྱབ་ཡི་གེ",
+    REFUSAL: "ལེན་རྒྱུ་མིན་པའི་བརྡ་ཐོ།",
+}
+BO_LABELS = {
+    "办件编号": "ཞུ་ཡིག་ཨང་རྟགས།",
+    "查询码": "འཚོལ་ཞིབ་ཨང་གྲངས།",
+    "事项名称": "ལས་དོན་རྣམ་གྲངས་ཀྱི་མིང་།",
+    "实施主体": "ལག་བསྟར་བྱེད་མཁན།",
+    "参与办理部门": "མཉམ་སྒྲུབ་སྡེ་ཚན།",
+    "申请人": "ཞུ་མཁན།",
+    "受理日期": "ལེན་པའི་ཚེས་གྲངས།",
+    "承诺办结日期": "ཁས་ལེན་གྲུབ་ཚེས།",
+    "告知日期": "བརྡ་ཁྱབ་ཚེས་གྲངས།",
+    "补正期限": "ཁ་སྐོང་བཅོས་སྒྲིག་གི་དུས་ཚད།",
+    "已收取的申请材料": "ལེན་ཟིན་པའི་ཞུ་ཡིག་ཡིག་ཆ།",
+    "需要补正的材料": "ཁ་སྐོང་བཅོས་སྒྲིག་བྱ་དགོས་པའི་ཡིག་ཆ།",
+    "序号": "ཨང་།",
+    "材料名称": "ཡིག་ཆའི་མིང་།",
+    "提交方式": "འབུལ་སྟངས།",
+    "存在的问题及补正要求": "གནད་དོན་དང་ཁ་སྐོང་བཅོས་སྒྲིག་གི་བླང་བྱ།",
+    "补正方式": "ཁ་སྐོང་བཅོས་སྒྲིག་བྱེད་སྟངས།",
+    "申请表填写内容": "ཞུ་ཡིག་རེའུ་མིག་གི་ནང་དོན།",
+}
+BO_RECEIPT_LETTER = (
+    "ཁྱེད་ཀྱིས་ཕུལ་བའི་“{item}”གྱི་ཞུ་ཡིག་ཞིབ་བཤེར་བྱས་པར། ཞུ་ཡིག་ཡིག་ཆ་ཚང་ཞིང་"
+    "ཁྲིམས་ལྡན་རྣམ་པ་དང་མཐུན་པས། ལས་ཁུངས་འདིས་ {date} ལ་ལེན་པའི་ཐག་གཅོད་བྱས། "
+    "ཞུ་ཡིག་ཨང་རྟགས་དང་འཚོལ་ཞིབ་ཨང་གྲངས་ཀྱིས་སྒྲུབ་པའི་མྱུར་ཚད་འཚོལ་རོགས།"
+)
+BO_NOTICE_LETTER = (
+    "ཁྱེད་ཀྱིས་ཕུལ་བའི་“{item}”གྱི་ཞུ་ཡིག་ཞིབ་བཤེར་བྱས་པར། ཞུ་ཡིག་ཡིག་ཆ་མ་ཚང་བའམ་"
+    "ཁྲིམས་ལྡན་རྣམ་པ་དང་མི་མཐུན། ཁ་སྐོང་བཅོས་སྒྲིག་བྱ་དགོས་པའི་ནང་དོན་ཡོངས་རྫོགས་"
+    "ཐེངས་གཅིག་ལ་གཤམ་དུ་བརྡ་ཁྱབ་བྱེད། （བསྡོམས་ {count}）"
+)
+BO_NOTICE_DUE = (
+    "{due} སྔོན་དུ་གོང་གི་ཡིག་ཆ་ཡོངས་རྫོགས་ཐེངས་གཅིག་ལ་ཁ་སྐོང་བཅོས་སྒྲིག་བྱེད་རོགས། "
+    "དྲ་ཐོག་ནས་“ངའི་ཞུ་ཡིག”ནང་ཁ་སྐོང་བྱེད་པའམ་ཡང་ན་ཚོམས་ཆེན་གྱི་སྒེའུ་ཁུང་དུ་ཁ་སྐོང་བྱེད་ཆོག "
+    "ཡིག་ཆ་ཚང་རྗེས་ལས་ཁུངས་འདིས་ལས་ཀའི་ཉིན་མོ་ 5 ནང་ལེན་མིན་གྱི་ཐག་གཅོད་བྱེད།"
+)
+BO_PRECEDENCE = "བོད་ཡིག་ནི་ཕན་གྲོགས་ཡིན། རྒྱ་ཡིག་ལ་གཞི་བཞག་བྱ།"
+
+
+def in_tibetan(application: Application) -> bool:
+    """Whether the applicant reads Tibetan (their profile's language)."""
+    profile = getattr(application.applicant, "applicant", None)
+    return getattr(profile, "language", "") == "bo"
+
+
+def _label(chinese: str, bo: bool) -> str:
+    """A label in Chinese, with its Tibetan below on a bilingual document."""
+    return f"{chinese}\n{BO_LABELS[chinese]}" if bo else chinese
+
+
+def _h2(chinese: str, bo: bool):
+    return pdf.para(_label(chinese, bo).replace("\n", "  "), "h2")
+
+
 # Statuses an application can only have reached through acceptance.
 AFTER_ACCEPTANCE = {
     S.ACCEPTED,
@@ -143,6 +205,7 @@ class Parties:
     """Who and where: the lines every document repeats."""
 
     item_name: str
+    item_name_bo: str
     department: str
     applicant: str
     hall_name: str
@@ -160,6 +223,7 @@ def parties_of(application: Application) -> Parties:
     department = application.implementation.department
     return Parties(
         item_name=application.version.name,
+        item_name_bo=application.version.name_bo,
         department=department.name,
         applicant=applicant,
         hall_name=hall.name if hall else department.name,
@@ -168,16 +232,22 @@ def parties_of(application: Application) -> Parties:
     )
 
 
-def heading(title: str, application: Application, parties: Parties) -> list:
-    """The issuing hall, the document's title and the application number."""
-    return [
+def heading(
+    title: str, application: Application, parties: Parties, *, bo_title: str = ""
+) -> list:
+    """The issuing hall, the document's title and the application number
+    (with ``bo_title``: the Tibetan title above the Chinese one)."""
+    lines = [
         pdf.para(
             parties.hall_name,
             paragraph_style("issuer", fontSize=12, leading=18, alignment=TA_CENTER),
         ),
-        pdf.para(title, "title"),
+        *pdf.bilingual(bo_title, title, "title"),
         pdf.para(f"办件编号：{application.number}", "subtitle"),
     ]
+    if bo_title:
+        lines.append(pdf.para(BO_PRECEDENCE, "subtitle"))
+    return lines
 
 
 def seal_block(parties: Parties, issued: dt.date) -> Flowable:
@@ -393,9 +463,29 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
         promised = "以办理结果为准"
     if application.version.is_immediate:
         promised += "（即办件）"
+    bo = in_tibetan(application)
+    item = parties.item_name
+    if bo and parties.item_name_bo:
+        item = f"{parties.item_name_bo}\n{parties.item_name}"
     story = [
-        *heading(TITLES[RECEIPT], application, parties),
+        *heading(
+            TITLES[RECEIPT],
+            application,
+            parties,
+            bo_title=BO_TITLES[RECEIPT] if bo else "",
+        ),
         pdf.para(f"{parties.applicant}："),
+    ]
+    if bo:
+        story.append(
+            letter_text(
+                BO_RECEIPT_LETTER.format(
+                    item=parties.item_name_bo or parties.item_name,
+                    date=cn_date(accepted),
+                )
+            )
+        )
+    story += [
         letter_text(
             f"您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
             f"申请，经审查，申请材料齐全、符合法定形式，本机关于{cn_date(accepted)}"
@@ -403,28 +493,34 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
         ),
         pdf.kv_table(
             [
-                ("办件编号", application.number),
-                ("查询码", application.query_code),
-                ("事项名称", parties.item_name),
-                ("实施主体", parties.department),
-                ("参与办理部门", "、".join(departments_taking_part(application))),
-                ("申请人", parties.applicant),
-                ("受理日期", cn_date(accepted)),
-                ("承诺办结日期", promised),
+                (_label("办件编号", bo), application.number),
+                (_label("查询码", bo), application.query_code),
+                (_label("事项名称", bo), item),
+                (_label("实施主体", bo), parties.department),
+                (
+                    _label("参与办理部门", bo),
+                    "、".join(departments_taking_part(application)),
+                ),
+                (_label("申请人", bo), parties.applicant),
+                (_label("受理日期", bo), cn_date(accepted)),
+                (_label("承诺办结日期", bo), promised),
             ]
         ),
-        pdf.para("已收取的申请材料", "h2"),
+        _h2("已收取的申请材料", bo),
     ]
-    rows = [["序号", "材料名称", "提交方式"]]
+    rows = [[_label("序号", bo), _label("材料名称", bo), _label("提交方式", bo)]]
     received = _received(application)
     for i, am in enumerate(received, start=1):
-        rows.append([str(i), am.material.name, _provision_text(am)])
+        name = am.material.name
+        if bo and am.material.name_bo:
+            name = f"{am.material.name_bo}\n{name}"
+        rows.append([str(i), name, _provision_text(am)])
     if len(rows) == 1:
         rows.append(["—", "本事项无需提交材料", ""])
     story.append(pdf.table(rows, col_widths=[0.6, 4, 2.6]))
     filled = form_display(application.version.form_schema, application.form_data)
     if filled:
-        story.append(pdf.para("申请表填写内容", "h2"))
+        story.append(_h2("申请表填写内容", bo))
         story.append(pdf.kv_table([(row["label"], row["value"]) for row in filled]))
     if any(am.provision == c.Provision.TOLERATED for am in received):
         story.append(
@@ -466,9 +562,29 @@ def notice_pdf(application: Application, *, notice: SupplementNotice) -> bytes:
     issued = timezone.localtime(notice.issued_at).date()
     due, provisional = supplement_due(notice)
     due_text = cn_date(due) + ("（节假日安排以公布为准）" if provisional else "")
+    bo = in_tibetan(application)
+    item = parties.item_name
+    if bo and parties.item_name_bo:
+        item = f"{parties.item_name_bo}\n{parties.item_name}"
     story = [
-        *heading(TITLES[NOTICE], application, parties),
+        *heading(
+            TITLES[NOTICE],
+            application,
+            parties,
+            bo_title=BO_TITLES[NOTICE] if bo else "",
+        ),
         pdf.para(f"{parties.applicant}："),
+    ]
+    if bo:
+        story.append(
+            letter_text(
+                BO_NOTICE_LETTER.format(
+                    item=parties.item_name_bo or parties.item_name,
+                    count=len(notice.items),
+                )
+            )
+        )
+    story += [
         letter_text(
             f"您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
             "申请，经审查，申请材料不齐全或者不符合法定形式。现将需要补正的"
@@ -476,22 +592,28 @@ def notice_pdf(application: Application, *, notice: SupplementNotice) -> bytes:
         ),
         pdf.kv_table(
             [
-                ("办件编号", application.number),
-                ("查询码", application.query_code),
-                ("事项名称", parties.item_name),
-                ("申请人", parties.applicant),
-                ("告知日期", cn_date(issued)),
-                ("补正期限", due_text),
+                (_label("办件编号", bo), application.number),
+                (_label("查询码", bo), application.query_code),
+                (_label("事项名称", bo), item),
+                (_label("申请人", bo), parties.applicant),
+                (_label("告知日期", bo), cn_date(issued)),
+                (_label("补正期限", bo), due_text),
             ]
         ),
-        pdf.para("需要补正的材料", "h2"),
+        _h2("需要补正的材料", bo),
     ]
-    rows = [["序号", "材料名称", "存在的问题及补正要求"]]
+    rows = [
+        [
+            _label("序号", bo),
+            _label("材料名称", bo),
+            _label("存在的问题及补正要求", bo),
+        ]
+    ]
     for i, item in enumerate(notice.items, start=1):
         rows.append([str(i), str(item.get("name", "")), str(item.get("problem", ""))])
     story.append(pdf.table(rows, col_widths=[0.6, 2.6, 4]))
     story += [
-        pdf.para("补正方式", "h2"),
+        _h2("补正方式", bo),
         *pdf.bullets(
             [
                 f"网上补正：登录{SITE_NAME}，在“我的办件”中按上表逐项补正后重新提交；",
@@ -505,6 +627,7 @@ def notice_pdf(application: Application, *, notice: SupplementNotice) -> bytes:
             "材料补齐后，本机关将在5个工作日内作出是否受理的决定。"
             "本告知书所列以外的材料，本机关不再要求补正。"
         ),
+        *([letter_text(BO_NOTICE_DUE.format(due=due_text))] if bo else []),
         *_activation_lines(application),
     ]
     story.append(seal_block(parties, issued))
@@ -523,7 +646,12 @@ def refusal_pdf(application: Application) -> bytes:
         .first()
     ) or timezone.now()
     story = [
-        *heading(TITLES[REFUSAL], application, parties),
+        *heading(
+            TITLES[REFUSAL],
+            application,
+            parties,
+            bo_title=BO_TITLES[REFUSAL] if in_tibetan(application) else "",
+        ),
         pdf.para(f"{parties.applicant}："),
         letter_text(
             f"您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"

@@ -13,6 +13,7 @@ on submission.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import math
@@ -20,12 +21,13 @@ from decimal import Decimal
 
 from django import forms
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from people.privacy import is_sealed, normalise_id_number
+from portal.i18n import fold_digits
 from portal.strict_json import StrictJSONDecoder
 
 from .form_conditions import dependent_required, field_conditions
@@ -200,9 +202,25 @@ def _enum_value(prop: dict, raw: str):
     return raw
 
 
+class FoldedIntegerField(forms.IntegerField):
+    """An integer typed in full-width (１２) or Tibetan (༡༢) digits reads as
+    ASCII (portal.i18n.fold_digits), like the ID number and phone fields."""
+
+    def to_python(self, value):
+        return super().to_python(
+            fold_digits(value) if isinstance(value, str) else value
+        )
+
+
 class JSONNumberField(forms.DecimalField):
     """A JSON number: refused when it does not fit a float (``1e999`` would be
-    stored as Infinity, which is not JSON and which PostgreSQL refuses)."""
+    stored as Infinity, which is not JSON and which PostgreSQL refuses).
+    Full-width and Tibetan digits read as ASCII."""
+
+    def to_python(self, value):
+        return super().to_python(
+            fold_digits(value) if isinstance(value, str) else value
+        )
 
     def validate(self, value):
         super().validate(value)
@@ -259,7 +277,7 @@ def _field_for(name: str, prop: dict, required: bool) -> forms.Field:
             widget=forms.DateInput(attrs={"type": "date"}), **common
         )
     elif kind == "integer":
-        field = forms.IntegerField(**common)
+        field = FoldedIntegerField(**common)
     elif kind == "number":
         field = JSONNumberField(**common)
     elif kind == "boolean":
@@ -412,6 +430,38 @@ class IdNumberFormField(forms.CharField):
 
     def to_python(self, value):
         return normalise_id_number(super().to_python(value))
+
+
+def tibetan_schema(schema: dict, texts) -> dict:
+    """``schema`` with the Tibetan titles and help of the version's
+    ``form_texts_bo`` ([{"field", "title", "help"}]); names, types and rules
+    untouched. Fields without a Tibetan text keep their Chinese."""
+    if not isinstance(schema, dict) or not isinstance(texts, list) or not texts:
+        return schema
+    schema = copy.deepcopy(schema)
+    props = schema.get("properties")
+    if not isinstance(props, dict):
+        return schema
+    for entry in texts:
+        if not isinstance(entry, dict):
+            continue
+        prop = props.get(entry.get("field"))
+        if not isinstance(prop, dict):
+            continue
+        if str(entry.get("title") or "").strip():
+            prop["title"] = str(entry["title"]).strip()
+        if str(entry.get("help") or "").strip():
+            prop["description"] = str(entry["help"]).strip()
+    return schema
+
+
+def version_form_class(version) -> type[SchemaForm]:
+    """The form of a version in the page's language: on a Tibetan page its
+    fields' Tibetan titles and help where the catalog has them."""
+    schema = version.form_schema
+    if translation.get_language() == "bo":
+        schema = tibetan_schema(schema, version.form_texts_bo)
+    return schema_form_class(schema)
 
 
 def schema_form_class(schema: dict) -> type[SchemaForm]:

@@ -547,6 +547,7 @@ class TrackResult:
     # E-certificates the approval issued: identifier and public verification
     # address only (the holder stays out of tracking).
     certificates: list[TrackCertificate] = field(default_factory=list)
+    item_name_bo: str = ""  # the catalog's Tibetan name, when it has one
 
 
 @dataclass(frozen=True)
@@ -626,6 +627,7 @@ def application_track(*, number: str, query_code: str) -> TrackResult:
     return TrackResult(
         number=application.number,
         item_name=application.version.name,
+        item_name_bo=application.version.name_bo,
         department_name=application.implementation.department.name,
         hall_name=application.hall.name if application.hall else "",
         status=application.status,

@@ -67,6 +67,7 @@ TEXT_CODEC_FIELDS = (
     "fees",
     "results",
     "faq",
+    "form_texts_bo",
 )
 
 
@@ -112,6 +113,9 @@ VERSION_EDITABLE_FIELDS = [
     "litigation_body",
     "faq",
     "form_schema",
+    "name_bo",
+    "conditions_bo",
+    "form_texts_bo",
 ]
 
 

@@ -132,6 +132,7 @@ class MaterialRow:
     sample_url: str
     legal_basis: str
     notes: str
+    name_bo: str = ""
 
 
 @dataclass
@@ -187,6 +188,7 @@ class Guide:
     basics: list[Row]
     legal_bases: list[dict]
     conditions: list[str]
+    conditions_bo: list[str]
     limits: list[Row]
     special_procedures: list[dict]
     stages: list[StageRow]
@@ -364,6 +366,7 @@ def build_guide(
             sample_url=_file_url(m.sample),
             legal_basis=m.legal_basis,
             notes=m.notes,
+            name_bo=m.name_bo,
         )
         for i, m in enumerate(v.materials.all(), start=1)
     ]
@@ -391,6 +394,9 @@ def build_guide(
         basics=basics,
         legal_bases=[b for b in v.legal_bases or [] if isinstance(b, dict)],
         conditions=[str(x) for x in v.acceptance_conditions or []],
+        conditions_bo=[
+            x.strip() for x in (v.conditions_bo or "").splitlines() if x.strip()
+        ],
         limits=limits,
         special_procedures=[
             p if isinstance(p, dict) else {"name": str(p)}

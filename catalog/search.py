@@ -12,6 +12,7 @@ catalog.selectors.item_search ranks the matched rows by.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
@@ -51,17 +52,34 @@ _FULL_WIDTH_ALNUM = {
 }
 
 
+# Tsheg, non-breaking tsheg and the shad marks (U+0F0D–U+0F12, U+0F14).
+_TIBETAN_WORD_END = "\u0f0b\u0f0c\u0f0d\u0f0e\u0f0f\u0f10\u0f11\u0f12\u0f14"
+# Tibetan digits ༠–༩ typed on a Tibetan keyboard search like ASCII digits.
+_TIBETAN_DIGITS = {0x0F20 + i: 0x30 + i for i in range(10)}
+
+
 def normalise_query(raw: str) -> str:
     """Trim, fold whitespace and full-width letters and digits, lower-case ASCII.
 
     Length is checked by the caller.
     """
-    text = (raw or "").translate(_FULL_WIDTH_ALNUM)
-    return _SPACE_RE.sub(" ", text.strip()).lower()
+    text = (raw or "").translate(_FULL_WIDTH_ALNUM).translate(_TIBETAN_DIGITS)
+    text = unicodedata.normalize("NFC", text)
+    text = _SPACE_RE.sub(" ", text.strip()).lower()
+    # Tibetan words end in a tsheg (་) or not, as the typist likes, and a
+    # phrase typed with its shad (།) is the same words.
+    return " ".join(
+        word.rstrip(_TIBETAN_WORD_END) or word for word in text.split(" ")
+    ).strip()
 
 
 def build_search_text(
-    *, name: str, basic_code: str, keywords: str, implementation_codes: list[str]
+    *,
+    name: str,
+    basic_code: str,
+    keywords: str,
+    implementation_codes: list[str],
+    name_bo: str = "",
 ) -> str:
     full, initials = pinyin_forms(name)
     keyword_words = [w for w in _SPACE_RE.split(keywords.strip().lower()) if w]
@@ -71,6 +89,9 @@ def build_search_text(
     parts.append(" ".join(keyword_words))
     parts.append(" ".join(keyword_pinyin))
     parts.extend(code.lower() for code in implementation_codes)
+    # The Tibetan name as searched: NFC, its syllables' tshegs kept; a query's
+    # closing tsheg is dropped (normalise_query), so both forms find it.
+    parts.append(normalise_query(name_bo))
     return SEPARATOR.join(p for p in parts if p)
 
 

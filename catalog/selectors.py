@@ -20,6 +20,7 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
 from portal.errors import ServiceError
+from portal.i18n import has_tibetan
 
 from . import constants as c
 from .models import (
@@ -55,10 +56,12 @@ def validate_query(raw: str) -> str:
             _("搜索词至少%(min)s个字符") % {"min": MIN_QUERY_LENGTH},
             field="q",
         )
-    if len(q) > MAX_QUERY_LENGTH:
+    # A Tibetan syllable is several code points (བསྒྲུབས is 7): twice as many.
+    longest = MAX_QUERY_LENGTH * 2 if has_tibetan(q) else MAX_QUERY_LENGTH
+    if len(q) > longest:
         raise ServiceError(
             "query_too_long",
-            _("搜索词不能超过%(max)s个字符") % {"max": MAX_QUERY_LENGTH},
+            _("搜索词不能超过%(max)s个字符") % {"max": longest},
             field="q",
         )
     return q

@@ -81,6 +81,7 @@ def item_refresh_search(*, item: ServiceItem) -> None:
     version = item.current_version
     if version is not None:
         item.name = version.name
+        item.name_bo = version.name_bo
         item.item_type = version.item_type
         item.depth = version.depth
         item.served_parties = list(version.served_parties or [])
@@ -92,10 +93,12 @@ def item_refresh_search(*, item: ServiceItem) -> None:
         basic_code=item.basic_code,
         keywords=item.keywords,
         implementation_codes=codes,
+        name_bo=item.name_bo,
     )
     item.save(
         update_fields=[
             "name",
+            "name_bo",
             "item_type",
             "depth",
             "served_parties",

@@ -15,9 +15,10 @@ a stable code and a Chinese message that says exactly what is wrong.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from django.utils.translation import gettext as _
+
+from portal.i18n import fold_digits
 
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -120,9 +121,10 @@ MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def normalise_mobile(value: str) -> str:
-    """As typed, made comparable: NFKC (full-width digits from a Chinese input
-    method become ASCII), spaces and hyphens removed."""
-    return re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", value or ""))
+    """As typed, made comparable: full-width digits from a Chinese input method
+    and Tibetan digits become ASCII (portal.i18n.fold_digits), spaces and
+    hyphens removed."""
+    return re.sub(r"[\s-]", "", fold_digits(value))
 
 
 def is_mobile(value: str) -> bool:

@@ -24,3 +24,12 @@ class CodePurpose(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("找回密码")
     AGENT_AUTHORIZATION = "agent_auth", _("确认代办授权")
     ACCOUNT_ACTIVATION = "activation", _("开通网上账号")
+
+
+class Language(models.TextChoices):
+    """The languages a citizen reads the portal and its messages in (the same
+    codes as settings.LANGUAGES). Each named in its own script."""
+
+    ZH_HANS = "zh-hans", "中文"
+    BO = "bo", "བོད་ཡིག"
+    EN = "en", "English"

@@ -47,6 +47,13 @@ class ApplicantProfile(models.Model):
         related_name="+",
         help_text=_("窗口或代办员代为登记时记录登记人"),
     )
+    language = models.CharField(
+        _("语言"),
+        max_length=8,
+        blank=True,
+        choices=c.Language.choices,
+        help_text=_("网页、回执和短信使用的语言；留空为中文"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

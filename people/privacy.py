@@ -15,6 +15,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import re
 import unicodedata
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from portal.errors import ServiceError
+from portal.i18n import fold_digits, has_tibetan
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -41,10 +43,11 @@ def id_check_char(first17: str) -> str:
 
 
 def normalise_id_number(value: str) -> str:
-    """Trimmed, upper-case, and NFKC-folded: full-width digits typed by a Chinese
-    input method (``５１３３…Ｘ``) become ASCII; other scripts' digits stay and
-    fail validation."""
-    return unicodedata.normalize("NFKC", value or "").strip().upper()
+    """Trimmed, upper-case, and folded: full-width digits typed by a Chinese
+    input method (``５１３３…Ｘ``) and Tibetan digits (``༥༡༣༣…``, a Tibetan
+    keyboard) become ASCII (portal.i18n.fold_digits); other scripts' digits
+    stay and fail validation."""
+    return fold_digits(value).strip().upper()
 
 
 def _ascii_digits(text: str) -> bool:
@@ -110,11 +113,39 @@ def mask_phone(value: str) -> str:
     return value[:3] + "****" + value[-4:]
 
 
+TSHEG = "\u0f0b\u0f0c"  # intersyllabic tsheg, non-breaking tsheg
+_TIBETAN_SYLLABLE_END = re.compile(f"[{TSHEG}\\s]+")
+
+
 def mask_name(value: str) -> str:
+    """扎西 -> 扎*; a Tibetan name keeps its first syllable, one star for each
+    other syllable: བཀྲ་ཤིས་ཚེ་རིང་ -> བཀྲ་***."""
     value = (value or "").strip()
+    if has_tibetan(value):
+        syllables = [s for s in _TIBETAN_SYLLABLE_END.split(value) if s]
+        if len(syllables) <= 1:
+            return value
+        return syllables[0] + "\u0f0b" + "*" * (len(syllables) - 1)
     if len(value) <= 1:
         return value
     return value[0] + "*" * (len(value) - 1)
+
+
+def normalise_name(value: str) -> str:
+    """A typed name made comparable: NFC (Tibetan vowel signs typed in either
+    order of the keyboard's composed/decomposed forms), spaces folded, and a
+    Tibetan name's closing tsheg optional (བཀྲ་ཤིས and བཀྲ་ཤིས་ are the same)."""
+    value = unicodedata.normalize("NFC", value or "")
+    value = " ".join(value.split())
+    if has_tibetan(value):
+        value = value.rstrip(TSHEG + " ")
+    return value
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two typed names are the same person's name as written (the
+    check of a name typed against the profile's)."""
+    return normalise_name(a) == normalise_name(b)
 
 
 def _fernet() -> Fernet:

@@ -4,9 +4,13 @@ from django.utils import translation
 
 def site_name() -> str:
     """The site's name in the active language (``SITE_NAME``, or ``SITE_NAME_EN``
-    on the English pages)."""
+    on the English pages, ``SITE_NAME_BO`` on the Tibetan ones)."""
     language = translation.get_language() or ""
-    return settings.SITE_NAME_EN if language.startswith("en") else settings.SITE_NAME
+    if language.startswith("en"):
+        return settings.SITE_NAME_EN
+    if language == "bo":
+        return settings.SITE_NAME_BO
+    return settings.SITE_NAME
 
 
 def site(request):

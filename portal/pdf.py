@@ -7,6 +7,15 @@ of text goes through :func:`markup`, which puts runs the CJK font cannot draw
 into Helvetica (one of the PDF base-14 fonts every viewer has) and escapes
 markup characters: text from the database is never parsed as reportlab markup.
 
+Tibetan (U+0F00–U+0FFF) is set in the vendored Noto Serif Tibetan
+(``settings.TIBETAN_FONT_PATH``, OFL; ADR 0011). Its stacks and vowel signs
+need OpenType shaping, which reportlab does with uharfbuzz only outside its
+CJK line breaking and one word at a time, with the first font of the word.
+So a paragraph with Tibetan in it gets a shaped style (``shaping=1``, lines
+broken at spaces), and :func:`markup` puts a space wherever its font
+changes, so that no word mixes fonts. Bilingual documents keep their
+Tibetan and Chinese in separate paragraphs (:func:`bilingual`).
+
 Typical use::
 
     from portal import pdf
@@ -21,6 +30,7 @@ Only reportlab, segno and settings are imported here, so any app may use this mo
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -34,6 +44,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import ttfonts as reportlab_ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -47,6 +58,7 @@ from reportlab.platypus import (
 )
 
 CJK_FONT = "GanziCJK"
+TIBETAN_FONT = "GanziTibetan"
 LATIN_FONT = "Helvetica"
 LATIN_BOLD_FONT = "Helvetica-Bold"
 PAGE_SIZE = A4
@@ -59,11 +71,70 @@ HEAD_FILL = colors.HexColor("#e8eef5")
 ACCENT = colors.HexColor("#a4262c")
 
 
+_UNI_NAME = re.compile(r"uni((?:[0-9A-F]{4})+)")
+_SHAPED_TEXT: dict[str, object] = {}  # face name -> code point -> text
+
+
+def _glyph_text(font: TTFont):
+    """For a shaped font: what each code point of the PDF's ToUnicode map
+    stands for. A stack or a vowel ligature is a glyph that reportlab gives a
+    private-use code point; its name in Noto (``uni0F5E0F74``, ``uni0F7A.narrow``)
+    spells the characters it draws, so text extraction and search get them."""
+    names: dict[int, str] = {}
+
+    def text_of(cp: int) -> str | None:
+        if not 0xE000 <= cp <= 0xF8FF:
+            return None
+        gid = font.face.charToGlyph.get(cp)
+        if gid is None:
+            return None
+        if gid not in names:
+            names[gid] = font.hbFont(10).glyph_to_string(gid)
+        match = _UNI_NAME.match(names[gid].split(".")[0])
+        if not match:
+            return None
+        hexes = match.group(1)
+        return "".join(chr(int(hexes[i : i + 4], 16)) for i in range(0, len(hexes), 4))
+
+    return text_of
+
+
+def _to_unicode_cmap(fontname: str, subset) -> str:
+    """reportlab's ToUnicode CMap, with the shaped glyphs' real characters."""
+    text_of = next((f for face, f in _SHAPED_TEXT.items() if face in fontname), None)
+    cmap = _reportlab_to_unicode(fontname, subset)
+    if text_of is None:
+        return cmap
+    for i, cp in enumerate(subset):
+        text = text_of(cp)
+        if text:
+            utf16 = "".join(f"{ord(c):04X}" for c in text)
+            cmap = cmap.replace(f"<{i:02X}> <{cp:04X}>", f"<{i:02X}> <{utf16}>", 1)
+    return cmap
+
+
+_reportlab_to_unicode = reportlab_ttfonts.makeToUnicodeCMap
+
+
 @cache
 def register_fonts() -> str:
-    """Register the vendored CJK font with reportlab once per process."""
-    pdfmetrics.registerFont(TTFont(CJK_FONT, str(settings.CJK_FONT_PATH)))
+    """Register the vendored CJK and Tibetan fonts with reportlab once per process."""
+    pdfmetrics.registerFont(
+        TTFont(CJK_FONT, str(settings.CJK_FONT_PATH), shapable=False)
+    )
+    tibetan = TTFont(TIBETAN_FONT, str(settings.TIBETAN_FONT_PATH), shapable=True)
+    pdfmetrics.registerFont(tibetan)
+    _SHAPED_TEXT[tibetan.face.name.decode("latin-1")] = _glyph_text(tibetan)
+    reportlab_ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     return CJK_FONT
+
+
+def is_tibetan(ch: str) -> bool:
+    return "\u0f00" <= ch <= "\u0fff"
+
+
+def has_tibetan(text: object) -> bool:
+    return any(is_tibetan(ch) for ch in str(text or ""))
 
 
 @cache
@@ -81,8 +152,23 @@ def _latin_ok(ch: str) -> bool:
     return True
 
 
+@cache
+def _tibetan_chars() -> frozenset[int]:
+    register_fonts()
+    face = pdfmetrics.getFont(TIBETAN_FONT).face
+    return frozenset(
+        cp for cp, glyph in face.charToGlyph.items() if glyph and is_tibetan(chr(cp))
+    )
+
+
 def _drawable(ch: str) -> bool:
-    return ord(ch) in _cjk_chars() or _latin_ok(ch)
+    return ord(ch) in _cjk_chars() or _latin_ok(ch) or ord(ch) in _tibetan_chars()
+
+
+def _face_of(ch: str, cjk: frozenset[int], latin: str, font: str) -> str:
+    if is_tibetan(ch):
+        return TIBETAN_FONT
+    return latin if ord(ch) not in cjk and _latin_ok(ch) else font
 
 
 def drawable_text(text: str) -> str:
@@ -104,31 +190,39 @@ def markup(text: object, *, bold: bool = False) -> str:
     """Escaped Paragraph markup for ``text`` with per-run font switching.
 
     Characters the CJK font lacks (Latin letters, digits, ASCII punctuation)
-    go to Helvetica; everything else stays in the CJK font. Newlines become
-    line breaks.
+    go to Helvetica, Tibetan to the Tibetan font; everything else stays in the
+    CJK font. Newlines become line breaks. In text with Tibetan in it, a space
+    is put in wherever the font changes with no space between (see the
+    module docstring).
     """
     text = drawable_text("" if text is None else str(text))
     cjk = _cjk_chars()
     latin = LATIN_BOLD_FONT if bold else LATIN_FONT
     out: list[str] = []
     run: list[str] = []
-    run_latin: bool | None = None
+    run_face: str | None = None
+    tibetan = has_tibetan(text)  # then the style's font is the Tibetan one
 
     def flush() -> None:
         if not run:
             return
         chunk = escape("".join(run)).replace("\n", "<br/>")
-        out.append(f'<font face="{latin}">{chunk}</font>' if run_latin else chunk)
+        if run_face == CJK_FONT and not tibetan:
+            out.append(chunk)  # the style's own font
+        else:
+            out.append(f'<font face="{run_face}">{chunk}</font>')
         run.clear()
 
     for ch in text:
         if ch == "\n" or ch == " ":
-            is_latin = bool(run_latin)  # spaces and breaks join the current run
+            face = run_face or CJK_FONT  # spaces and breaks join the current run
         else:
-            is_latin = ord(ch) not in cjk and _latin_ok(ch)
-        if run and is_latin != run_latin:
+            face = _face_of(ch, cjk, latin, CJK_FONT)
+        if run and face != run_face:
+            if tibetan and run[-1] not in " \n":
+                run.append(" ")
             flush()
-        run_latin = is_latin
+        run_face = face
         run.append(ch)
     flush()
     return "".join(out)
@@ -210,10 +304,50 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def para(text: object, style: ParagraphStyle | str = "body") -> Paragraph:
-    """A Paragraph of plain text (escaped; never interpreted as markup)."""
+    """A Paragraph of plain text (escaped; never interpreted as markup).
+
+    With Tibetan in it, the style's shaped twin (:func:`shaped`)."""
     if isinstance(style, str):
         style = styles()[style]
+    if has_tibetan(text):
+        style = shaped(style)
     return Paragraph(markup(text), style)
+
+
+_SHAPED: dict[str, ParagraphStyle] = {}
+
+
+def shaped(style: ParagraphStyle) -> ParagraphStyle:
+    """The style for text with Tibetan: the Tibetan font as base (reportlab
+    shapes only when the base font can be shaped), OpenType shaping on, lines
+    broken at spaces instead of CJK's anywhere; a little more leading for the
+    stacks below the line."""
+    twin = _SHAPED.get(style.name)
+    if twin is None:
+        register_fonts()
+        twin = ParagraphStyle(
+            f"{style.name}-bo",
+            parent=style,
+            fontName=TIBETAN_FONT,
+            wordWrap=None,
+            shaping=1,
+            splitLongWords=0,
+            leading=style.leading * 1.25,
+        )
+        _SHAPED[style.name] = twin
+    return twin
+
+
+def bilingual(
+    tibetan: object, chinese: object, style: ParagraphStyle | str = "body"
+) -> list[Paragraph]:
+    """A Tibetan paragraph and below it the Chinese one (prefecture documents
+    print both); only the Chinese when there is no Tibetan text."""
+    paragraphs = []
+    if tibetan and str(tibetan) != str(chinese):
+        paragraphs.append(para(tibetan, style))
+    paragraphs.append(para(chinese, style))
+    return paragraphs
 
 
 def bullets(lines: Iterable[object], style: str = "body") -> list[Paragraph]:
@@ -345,7 +479,7 @@ def _runs(text: str, font: str) -> list[tuple[str, str]]:
     cjk = _cjk_chars()
     runs: list[tuple[str, str]] = []
     for ch in drawable_text(text):
-        face = LATIN_FONT if ord(ch) not in cjk and _latin_ok(ch) else font
+        face = _face_of(ch, cjk, LATIN_FONT, font)
         if runs and runs[-1][0] == face:
             runs[-1] = (face, runs[-1][1] + ch)
         else:
@@ -353,12 +487,22 @@ def _runs(text: str, font: str) -> list[tuple[str, str]]:
     return runs
 
 
+def _chunk_width(chunk: str, face: str, size: float) -> float:
+    if face == TIBETAN_FONT:
+        from reportlab.pdfgen.textobject import bidiShapedText
+
+        return bidiShapedText(chunk, "LTR", fontName=face, fontSize=size, shaping=True)[
+            1
+        ]
+    return pdfmetrics.stringWidth(chunk, face, size)
+
+
 def _width(text: str, font: str, size: float) -> float:
-    return sum(pdfmetrics.stringWidth(chunk, f, size) for f, chunk in _runs(text, font))
+    return sum(_chunk_width(chunk, f, size) for f, chunk in _runs(text, font))
 
 
 def _draw(canvas, x: float, y: float, text: str, font: str, size: float) -> None:
     for face, chunk in _runs(text, font):
         canvas.setFont(face, size)
-        canvas.drawString(x, y, chunk)
-        x += pdfmetrics.stringWidth(chunk, face, size)
+        canvas.drawString(x, y, chunk, shaping=face == TIBETAN_FONT)
+        x += _chunk_width(chunk, face, size)

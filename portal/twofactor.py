@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import math
-import unicodedata
 from enum import StrEnum
 
 from django.conf import settings
@@ -36,6 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
 from .errors import PermissionDeniedError, ServiceError, ThrottledError
+from .i18n import fold_digits
 from .roles import user_is_staff
 
 logger = logging.getLogger(__name__)
@@ -72,8 +72,9 @@ def login_second_step(user) -> SecondStep:
 
 
 def normalise_code(code: str) -> str:
-    """Full-width digits from a Chinese input method, spaces, dashes, case."""
-    code = unicodedata.normalize("NFKC", code or "")
+    """Full-width digits from a Chinese input method, Tibetan digits, spaces,
+    dashes, case."""
+    code = fold_digits(code or "")
     return "".join(ch for ch in code if ch not in " -\t").lower()
 
 

@@ -17,6 +17,7 @@ from portal.api.auth import TokenObtainView
 from portal.api.calendar import WorkingDaysView
 from portal.api.clocks import DeadlineExplainView
 from portal.api.tokens import ApiTokenViewSet, LogoutView, TokenRefreshView
+from portal.public import views as public_views
 from portal.public.login import LoginView
 from portal.public.media import catalog_file
 
@@ -42,7 +43,7 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("accounts/", include("applications.urls_accounts")),
     path("", include("supervision.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", public_views.set_language, name="set_language"),
     # The admin signs in through the portal's login (password, then the
     # second factor); admin:login resolves here, before the admin's own view.
     path("admin/login/", LoginView.as_view(), name="admin-login"),

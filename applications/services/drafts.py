@@ -362,7 +362,7 @@ def create_draft(
         # messages of this transaction go to.
         contact = (
             ApplicantProfile.objects.filter(user=applicant)
-            .values_list("user__email", "user__phone", "email", "phone")
+            .values_list("user__email", "user__phone", "email", "phone", "language")
             .order_by()
             .first()
         )

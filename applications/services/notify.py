@@ -11,10 +11,11 @@ the outbox's.
 
 Texts hold the item name, the application number, the query code and how to
 track; never an ID number (free text typed by staff is scrubbed too), never a
-name. Logs hold ids only. They are written in the site's language
-(settings.LANGUAGE_CODE) whoever acts: a clerk on the English pages still
-sends the applicant the Chinese message (``notification_text(language=...)``
-gives another, from the same catalog).
+name. Logs hold ids only. They are written in the applicant's language (the
+profile's choice, people.services.applicants.applicant_language; the site's,
+settings.LANGUAGE_CODE, when none) whoever acts: a clerk on the English pages
+sends a Tibetan-reading applicant the Tibetan message, with the item's Tibetan
+name where the catalog has one.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Iterable
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -34,8 +36,9 @@ from django.utils.translation import gettext_lazy
 from applications import constants as c
 from applications.models import Application, StatusChange
 from people.constants import OutboxChannel
-from people.models import OutboxMessage
+from people.models import ApplicantProfile, OutboxMessage
 from people.privacy import mask_id_number
+from people.services.applicants import applicant_language
 from people.services.outbox import (
     Recipient,
     outbox_enqueue,
@@ -214,9 +217,11 @@ def notification_text(
             "number": application.number,
         }
         first, *rest = _event_lines(application, event)
+        item = application.version.name
+        if translation.get_language() == "bo" and application.version.name_bo:
+            item = application.version.name_bo
         lines = [
-            _("您好！您申请办理的“%(item)s”%(first)s")
-            % {"item": application.version.name, "first": first},
+            _("您好！您申请办理的“%(item)s”%(first)s") % {"item": item, "first": first},
             *rest,
         ]
         if detail.strip():
@@ -247,7 +252,13 @@ def application_recipients(*, application: Application) -> list[Recipient]:
     contact = (
         get_user_model()
         .objects.filter(pk=application.applicant_id)
-        .values_list("email", "phone", "applicant__email", "applicant__phone")
+        .values_list(
+            "email",
+            "phone",
+            "applicant__email",
+            "applicant__phone",
+            "applicant__language",
+        )
         .first()
     )
     if contact is None:
@@ -260,16 +271,37 @@ def contact_recipients(
     user_phone: str,
     profile_email: str | None,
     profile_phone: str | None,
+    profile_language: str | None = None,
 ) -> list[Recipient]:
-    """E-mail and mobile from the real-name profile, else from the account."""
+    """E-mail and mobile from the real-name profile, else from the account;
+    with the profile's language when it was read along (None: unknown)."""
     email = profile_email or user_email or ""
     phone = profile_phone or user_phone or ""
+    language = None if profile_language is None else _language_of(profile_language)
     recipients = []
     if email.strip():
-        recipients.append(Recipient(OutboxChannel.EMAIL, email.strip()))
+        recipients.append(Recipient(OutboxChannel.EMAIL, email.strip(), language))
     if phone.strip():
-        recipients.append(Recipient(OutboxChannel.SMS, phone.strip()))
+        recipients.append(Recipient(OutboxChannel.SMS, phone.strip(), language))
     return recipients
+
+
+def _language_of(stored: str) -> str:
+    return applicant_language(SimpleNamespace(language=stored or ""))
+
+
+def recipients_language(application: Application, recipients) -> str:
+    """The language of an application's messages: the applicant's, as read
+    with the recipients, else from the profile (one query)."""
+    known = [r.language for r in recipients if getattr(r, "language", None)]
+    if known:
+        return known[0]
+    stored = (
+        ApplicantProfile.objects.filter(user_id=application.applicant_id)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return _language_of(stored or "")
 
 
 def _occurrence(application: Application, event: str) -> int:
@@ -352,10 +384,12 @@ def notification_messages(
     application, event and channel it makes each row's dedupe_key. Each row
     names the application as its subject and its number as the reference.
     """
+    recipients = list(recipients)
+    language = recipients_language(application, recipients)
     subject, body = notification_text(
-        application=application, event=event, detail=detail
+        application=application, event=event, detail=detail, language=language
     )
-    prefix = sms_prefix()
+    prefix = sms_prefix(language)
     messages: list[OutboxMessage] = []
     per_channel: dict[str, int] = {}
     seen: set[tuple[str, str]] = set()

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,7 +33,7 @@ from applications.selectors_people import authorizations_for_user
 from applications.services import people as authorizations
 from applications.throttling import register_retry_after
 from catalog.models import ServiceItem
-from people.privacy import mask_phone
+from people.privacy import mask_phone, same_name
 from people.selectors import (
     applicant_profile_for_user,
     enterprise_is_legal_representative,
@@ -90,6 +90,7 @@ def register(request):
                 id_number=data["id_number"],
                 phone=data["phone"],
                 email=data["email"],
+                language=translation.get_language() or "",
             )
         except ServiceError as exc:
             apply_service_error(form, exc, form.field_map)
@@ -231,7 +232,7 @@ def _add_member(request, enterprise, form: MemberAddForm) -> bool:
     data = form.cleaned_data
     try:
         profile = applicant_find_by_id_number(id_number=data["id_number"])
-        if profile is None or profile.full_name != data["full_name"].strip():
+        if profile is None or not same_name(profile.full_name, data["full_name"]):
             form.add_error(
                 "id_number",
                 _("未找到与该身份证号码和姓名相符的注册用户，请确认对方已实名注册"),
@@ -375,7 +376,9 @@ def _grant(request, form: AuthorizationGrantForm):
             return None
     try:
         profile = applicant_find_by_id_number(id_number=data["citizen_id_number"])
-        if profile is None or profile.full_name != data["citizen_full_name"].strip():
+        if profile is None or not same_name(
+            profile.full_name, data["citizen_full_name"]
+        ):
             form.add_error("citizen_id_number", NOT_FOUND_CITIZEN)
             return None
         authorization = authorizations.agent_authorization_request(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from people.privacy import mask_name
+from people.privacy import mask_name, same_name
 from people.services.applicants import applicant_find_by_id_number
 from portal.errors import ServiceError
 from portal.forms import apply_service_error
@@ -159,7 +159,7 @@ def find(request):
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
-            if profile is None or profile.full_name != data["full_name"].strip():
+            if profile is None or not same_name(profile.full_name, data["full_name"]):
                 form.add_error("id_number", NOT_FOUND_CITIZEN)
             elif not agent_authorizations_for_citizen(
                 agent=request.user, citizen=profile.user

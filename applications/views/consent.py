@@ -32,7 +32,7 @@ from applications.forms_people import (
 from applications.selectors_people import authorizations_for_user
 from applications.services import people as authorizations
 from catalog.models import ServiceItem
-from people.privacy import mask_name, mask_phone
+from people.privacy import mask_name, mask_phone, same_name
 from people.services.applicants import applicant_find_by_id_number
 from people.services.otp_codes import registered_phone
 from portal.errors import NotFoundError, ServiceError, ThrottledError
@@ -223,7 +223,9 @@ def _record_paper(request, form: PaperAuthorizationForm) -> bool:
     item, item_ok = _item(form, data["item_code"])
     try:
         profile = applicant_find_by_id_number(id_number=data["citizen_id_number"])
-        if profile is None or profile.full_name != data["citizen_full_name"].strip():
+        if profile is None or not same_name(
+            profile.full_name, data["citizen_full_name"]
+        ):
             form.add_error("citizen_id_number", NOT_FOUND_CITIZEN)
             return False
         if agent is None or not item_ok:

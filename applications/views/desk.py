@@ -47,7 +47,7 @@ from ..forms import (
     CommitmentForm,
     ToleratedForm,
     UploadForm,
-    schema_form_class,
+    version_form_class,
 )
 from ..forms_counter import ItemSearchForm
 from ..models import Application
@@ -288,7 +288,7 @@ class Desk:
         if extra is None:
             return self.refused_response(request, applicant, impl)
         version = impl.item.current_version
-        form_class = schema_form_class(version.form_schema)
+        form_class = version_form_class(version)
         if request.method == "POST":
             form = form_class(request.POST)
         else:

@@ -14,7 +14,7 @@ from ..forms import (
     CommitmentForm,
     ToleratedForm,
     UploadForm,
-    schema_form_class,
+    version_form_class,
 )
 from ..models import Application
 from ..selectors import application_problems, material_is_satisfied
@@ -29,7 +29,7 @@ def draft_form_step(request, application: Application):
     or (form, None, error); GET shows the saved data, re-checked against the
     schema with ``?check=1``. Returns (form, None, None) then.
     """
-    form_class = schema_form_class(application.version.form_schema)
+    form_class = version_form_class(application.version)
     if request.method == "POST":
         form = form_class(request.POST, form_data=application.form_data)
         if not form.is_valid():

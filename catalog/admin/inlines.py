@@ -44,7 +44,7 @@ class DraftChildInlineMixin:
 class MaterialInline(DraftChildInlineMixin, admin.StackedInline):
     model = Material
     fields = (
-        ("order", "name"),
+        ("order", "name", "name_bo"),
         ("form", "medium", "paper_copies"),
         ("source", "source_note"),
         ("necessity", "certificate_type"),

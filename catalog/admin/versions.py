@@ -94,6 +94,10 @@ VERSION_FIELDSETS = [
         },
     ),
     (_("申请表"), {"classes": ("collapse",), "fields": ("form_schema",)}),
+    (
+        _("藏文（群众看到的内容，选填）"),
+        {"fields": ("name_bo", "conditions_bo", "form_texts_bo")},
+    ),
 ]
 
 VERSION_LIFECYCLE_READONLY = (
@@ -121,6 +125,7 @@ GUIDE_LIST_FIELDS = (
     "fees",
     "results",
     "faq",
+    "form_texts_bo",
 )
 
 

@@ -49,7 +49,16 @@ from portal.errors import ServiceError
 from portal.models import Article, User
 from portal.roles import ensure_role_groups
 
-from . import articles, certificates, departments, halls, regions, themes, users
+from . import (
+    articles,
+    certificates,
+    departments,
+    halls,
+    regions,
+    themes,
+    tibetan,
+    users,
+)
 from .intermediaries import AGENCIES, SERVICES
 from .items import ITEMS
 from .variances import VARIANCES
@@ -319,7 +328,7 @@ def _users(tally: Tally, dept_map, hall_map, region_map) -> dict[str, User]:
 
 def _items(tally: Tally, editor, dept_map, theme_map, cert_map):
     out: dict[str, ServiceItem] = {}
-    for d in ITEMS:
+    for d in map(tibetan.apply, ITEMS):
         item = ServiceItem.objects.filter(basic_code=d["code"]).first()
         if (
             item is not None
@@ -386,6 +395,7 @@ def _item_publish(item, d, editor, dept_map, cert_map) -> ServiceItem:
             certificate_type=cert_map[m["cert"]] if m["cert"] else None,
             legal_basis=m["legal_basis"],
             notes=m["notes"],
+            name_bo=m.get("name_bo", ""),
         )
         material.full_clean()
         material.save()

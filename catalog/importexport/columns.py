@@ -172,6 +172,18 @@ ITEM_COLUMNS: list[Column] = [
         width=36,
     ),
     Column("关键词", "keywords", TextCodec(_v("keywords"))),
+    # What a citizen reads in Tibetan (optional; the pages fall back to Chinese).
+    Column("事项名称（藏文）", "name_bo", TextCodec(_v("name_bo")), width=28),
+    Column("受理条件摘要（藏文）", "conditions_bo", TextCodec(2000), width=40),
+    Column(
+        "申请表字段（藏文）",
+        "form_texts_bo",
+        RecordsCodec(
+            Part("field", "字段名"), Part("title", "藏文标题"), Part("help", "藏文说明")
+        ),
+        width=40,
+        example="contact_phone|ཁ་པར་ཨང་གྲངས།|ཨང་གྲངས་ 11",
+    ),
 ]
 
 MATERIAL_COLUMNS: list[Column] = [
@@ -212,6 +224,7 @@ MATERIAL_COLUMNS: list[Column] = [
     ),
     Column("依据", "legal_basis", TextCodec(_m("legal_basis")), width=30),
     Column("填报须知", "notes", TextCodec(_m("notes")), width=30),
+    Column("材料名称（藏文）", "name_bo", TextCodec(_m("name_bo")), width=30),
 ]
 
 ITEM_CODECS: dict[str, Codec] = {col.field: col.codec for col in ITEM_COLUMNS}

@@ -23,6 +23,7 @@ class ServiceItem(models.Model):
         _("基本编码"), max_length=12, unique=True, validators=[basic_code_validator]
     )
     name = models.CharField(_("事项名称"), max_length=200)
+    name_bo = models.CharField(_("事项名称（藏文）"), max_length=200, blank=True)
     item_type = models.CharField(
         _("事项类型"), max_length=2, choices=c.ItemType.choices
     )
@@ -125,6 +126,20 @@ class ServiceItemVersion(models.Model):
 
     # --- guide elements -----------------------------------------------------
     name = models.CharField(_("事项名称"), max_length=200)
+    # What a citizen reads in Tibetan (issue 13): optional; a page in Tibetan
+    # shows the Chinese with a marker where one is empty (catalog.bo).
+    name_bo = models.CharField(_("事项名称（藏文）"), max_length=200, blank=True)
+    conditions_bo = models.TextField(
+        _("受理条件摘要（藏文）"),
+        blank=True,
+        help_text=_("藏文页面上代替受理条件显示，每行一条"),
+    )
+    form_texts_bo = models.JSONField(
+        _("申请表字段（藏文）"),
+        default=list,
+        blank=True,
+        help_text=_('[{"field": "字段名", "title": "藏文标题", "help": "藏文说明"}]'),
+    )
     item_type = models.CharField(
         _("事项类型"), max_length=2, choices=c.ItemType.choices
     )
@@ -304,6 +319,7 @@ class Material(_DraftOnly):
     )
     order = models.PositiveIntegerField(_("序号"), default=0)
     name = models.CharField(_("材料名称"), max_length=200)
+    name_bo = models.CharField(_("材料名称（藏文）"), max_length=200, blank=True)
     form = models.CharField(
         _("材料形式"),
         max_length=16,

@@ -13,6 +13,7 @@ import logging
 import unicodedata
 import uuid
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from people.codes import is_mobile, normalise_mobile
+from people.constants import Language
 from people.models import ApplicantProfile
 from people.privacy import (
     IdNumberError,
@@ -38,6 +40,7 @@ from people.privacy import (
 from people.services.outbox import sms_send
 from portal.audit import audit_record
 from portal.errors import ErrorCollector, PermissionDeniedError, ServiceError
+from portal.i18n import has_han, has_tibetan
 from portal.models import User
 from portal.roles import Role, user_has_role
 from portal.system import SYSTEM_USERNAME
@@ -85,8 +88,15 @@ def _name_ok(name: str) -> bool:
     return True
 
 
+def _mixed_scripts(name: str) -> bool:
+    """Tibetan and Han letters in one name: two ways of writing it typed into
+    one field (a name is written in Tibetan or in Chinese characters, as on
+    the ID card; a Chinese transliteration is not asked for)."""
+    return has_tibetan(name) and has_han(name)
+
+
 def _check_full_name(errors: ErrorCollector, full_name: str) -> str:
-    full_name = (full_name or "").strip()
+    full_name = unicodedata.normalize("NFC", " ".join((full_name or "").split()))
     if not full_name:
         errors.add("full_name_required", _("请填写姓名"), "full_name")
     elif len(full_name) > NAME_MAX:
@@ -99,6 +109,12 @@ def _check_full_name(errors: ErrorCollector, full_name: str) -> str:
         errors.add(
             "full_name_chars",
             _("姓名只能包含文字，少数民族姓名可用“·”分隔，不能含数字或符号"),
+            "full_name",
+        )
+    elif _mixed_scripts(full_name):
+        errors.add(
+            "full_name_mixed_scripts",
+            _("姓名请只用一种文字填写：藏文姓名直接用藏文，不必另附汉字译名"),
             "full_name",
         )
     return full_name
@@ -195,6 +211,7 @@ def _create_applicant(
     registered_by: User | None,
     action: str,
     actor: User | None,
+    language: str = "",
 ) -> User:
     """Write user, profile and role; on a lost race, nothing stays written."""
     id_number = normalise_id_number(id_number)
@@ -218,6 +235,7 @@ def _create_applicant(
                 phone=phone,
                 email=email,
                 registered_by=registered_by,
+                language=_profile_language(language),
             )
             group, _created = Group.objects.get_or_create(name=Role.APPLICANT.value)
             user.groups.add(group)
@@ -256,8 +274,12 @@ def applicant_register(
     id_number: str,
     phone: str,
     email: str = "",
+    language: str = "",
 ) -> User:
-    """A citizen registers online; returns the new user (role 'applicant')."""
+    """A citizen registers online; returns the new user (role 'applicant').
+
+    ``language``: the page's language at registration (kept on the profile
+    for the pages after login, the documents and the messages)."""
     errors = ErrorCollector()
     username = _check_username(errors, username)
     full_name = _check_full_name(errors, full_name)
@@ -282,6 +304,7 @@ def applicant_register(
         registered_by=None,
         action="applicant.register",
         actor=None,
+        language=language,
     )
 
 
@@ -300,6 +323,7 @@ def applicant_register_online(
     id_number: str,
     phone: str,
     email: str = "",
+    language: str = "",
 ) -> User | None:
     """The registration page's service: never tells whether a number is taken.
 
@@ -319,6 +343,7 @@ def applicant_register_online(
             id_number=id_number,
             phone=phone,
             email=email,
+            language=language,
         )
     except ServiceError as exc:
         codes = {item.code for item in exc.errors or [exc]}
@@ -365,6 +390,47 @@ def applicant_register_at_counter(
         action="applicant.register_at_counter",
         actor=clerk,
     )
+
+
+def _profile_language(language: str) -> str:
+    """A code of people.constants.Language, or "" (Chinese, the default)."""
+    language = (language or "").strip().lower()
+    if language == settings.LANGUAGE_CODE or language not in Language.values:
+        return ""
+    return language
+
+
+def applicant_set_language(*, user: User, language: str) -> bool:
+    """Keep the language a citizen chose on their profile (the switcher).
+
+    Unknown codes are stored as the default (""). Returns whether the user
+    has a profile (staff and enterprise-only accounts have none)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    stored = _profile_language(language)
+    with transaction.atomic():
+        profile = ApplicantProfile.objects.select_for_update().filter(user=user).first()
+        if profile is None:
+            return False
+        if profile.language != stored:
+            before = profile.language
+            profile.language = stored
+            profile.save(update_fields=["language"])
+            audit_record(
+                actor=user,
+                action="applicant.set_language",
+                obj=profile,
+                object_repr=_profile_repr(profile),
+                changes={"language": [before, stored]},
+            )
+    return True
+
+
+def applicant_language(profile: ApplicantProfile | None) -> str:
+    """The language to write to this applicant in (settings.LANGUAGE_CODE
+    when none was chosen)."""
+    language = getattr(profile, "language", "") or ""
+    return language if language in Language.values else settings.LANGUAGE_CODE
 
 
 def applicant_find_by_id_number(*, id_number: str) -> ApplicantProfile | None:

@@ -60,6 +60,9 @@ SMS_TEXT_MAX = 500
 class Recipient:
     channel: str  # people.constants.OutboxChannel
     address: str  # e-mail address or mobile number
+    # The language to write in (a code of settings.LANGUAGES), when the
+    # caller read it with the address; None: not known here.
+    language: str | None = None
 
 
 # --------------------------------------------------------------------------

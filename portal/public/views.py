@@ -5,16 +5,20 @@ Portal's top layer: it may read every app's selectors; no app imports it.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
+from django.views.i18n import set_language as django_set_language
 
 from catalog.models import Department
 from catalog.selectors import counties, item_public_queryset
 from catalog.views import decorate_items, theme_groups, type_counts
+from people.services.applicants import applicant_set_language
+from portal.i18n import remember_language, supported_language
 from portal.models import Article, ArticleKind
 
 HOME_HOT_ITEMS = 8
@@ -144,3 +148,19 @@ def supervision_detail(request, slug):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The switcher: Django's set_language (cookie, back to ``next``), and the
+    choice kept in the session and on a logged-in citizen's profile. An
+    unknown code falls back to Chinese."""
+    language = supported_language(request.POST.get("language")) or (
+        settings.LANGUAGE_CODE
+    )
+    request.POST = request.POST.copy()
+    request.POST["language"] = language
+    response = django_set_language(request)
+    remember_language(request, language)
+    applicant_set_language(user=request.user, language=language)
+    return response

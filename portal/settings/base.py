@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.conf.locale import LANG_INFO
 
 from .env import env, env_bool, env_list
 
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.i18n.SessionLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.session_policy.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -130,7 +132,15 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Each language named in its own script (the switcher shows these). Django has
+# no entry for Tibetan: portal.i18n adds it to django.conf.locale.LANG_INFO.
+LANGUAGES = [("zh-hans", "简体中文"), ("bo", "བོད་ཡིག"), ("en", "English")]
+LANG_INFO["bo"] = {
+    "bidi": False,
+    "code": "bo",
+    "name": "Tibetan",
+    "name_local": "བོད་ཡིག",
+}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -150,6 +160,7 @@ STORAGES = {
 }
 # Fonts for PDFs and the browser: vendored so a fresh machine renders Chinese.
 CJK_FONT_PATH = BASE_DIR / "static" / "fonts" / "DroidSansFallbackFull.ttf"
+TIBETAN_FONT_PATH = BASE_DIR / "static" / "fonts" / "NotoSerifTibetan-Regular.ttf"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -157,6 +168,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # and the prefecture whose counties the catalog lists.
 SITE_NAME = env("SITE_NAME")
 SITE_NAME_EN = env("SITE_NAME_EN")
+SITE_NAME_BO = env("SITE_NAME_BO")
 PREFECTURE_CODE = env("PREFECTURE_CODE")
 
 CATALOG_IMPORT_MAX_BYTES = int(env("CATALOG_IMPORT_MAX_BYTES"))

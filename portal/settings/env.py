@@ -99,6 +99,10 @@ VARIABLES: dict[str, Var] = {
     "SITE_NAME_EN": Var(
         "Ganzi Government Services", "The site's name on the English pages."
     ),
+    "SITE_NAME_BO": Var(
+        "དཀར་མཛེས་ཁུལ་གཞུང་དོན་ཞབས་ཞུའི་དྲ་ཚིགས",
+        "The site's name on the Tibetan pages and in Tibetan messages.",
+    ),
     "PREFECTURE_CODE": Var(
         "513300",
         "GB/T 2260 code of the prefecture served (its counties are the regions).",
