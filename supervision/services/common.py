@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.services.notify import scrub
+from portal.clocks import clock_start
 from portal.errors import ServiceError
+from portal.models import Clock
 
 from .. import constants as c
 
@@ -50,3 +53,27 @@ def clean_tags(values: Iterable[str] | None) -> list[str]:
     ):
         raise ServiceError("rating_tag_invalid", _("评价标签无效"), field="tags")
     return sorted(set(tags))
+
+
+def start_handling_clock(
+    obj, *, subject_type: str, kind: str, limit_days: int, warn_days: int, label, actor
+) -> Clock:
+    """Start ``obj``'s handling clock from today and copy it onto ``obj``.
+
+    Rectifications, complaints and orders keep their clock and a copy of its
+    due day (``clock``, ``due_on``) so their lists sort and mark without a
+    join; the caller saves them (in its transaction).
+    """
+    clock = clock_start(
+        subject_type=subject_type,
+        subject_id=obj.pk,
+        kind=kind,
+        limit_days=limit_days,
+        start=timezone.localdate(),
+        warn_days=warn_days,
+        label=label,
+        actor=actor,
+    )
+    obj.clock = clock
+    obj.due_on = clock.due_on
+    return clock

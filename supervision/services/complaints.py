@@ -28,13 +28,13 @@ from applications.services.numbering import new_query_code
 from catalog.models import Department
 from people.codes import is_mobile, normalise_mobile
 from portal.audit import audit_record
-from portal.clocks import clock_start, clock_stop
+from portal.clocks import clock_stop
 from portal.errors import NotFoundError, ServiceError
 
 from .. import constants as c
 from ..models import Complaint
 from ..scope import supervisor_scope
-from .common import TEXT_MAX, clean_text
+from .common import TEXT_MAX, clean_text, start_handling_clock
 from .people import (
     head_department_id,
     heads_of,
@@ -182,18 +182,15 @@ def complaint_file(
             except IntegrityError:
                 if attempt == 4:
                     raise
-        clock = clock_start(
+        start_handling_clock(
+            complaint,
             subject_type=c.COMPLAINT_SUBJECT,
-            subject_id=complaint.pk,
             kind=c.COMPLAINT_CLOCK,
             limit_days=settings.COMPLAINT_HANDLING_WORKING_DAYS,
-            start=timezone.localdate(),
             warn_days=settings.COMPLAINT_WARN_DAYS,
             label=_("投诉 %(number)s") % {"number": complaint.number},
             actor=actor,
         )
-        complaint.clock = clock
-        complaint.due_on = clock.due_on
         complaint.save(update_fields=["clock", "due_on"])
         audit_record(
             actor=actor,

@@ -42,7 +42,7 @@ from catalog.constants import RegionLevel
 from catalog.models import Department
 from portal import workcalendar
 from portal.audit import audit_record
-from portal.clocks import clock_deadline_again, clock_start, clock_stop
+from portal.clocks import clock_deadline_again, clock_stop
 from portal.errors import NotFoundError, ServiceError
 from portal.models import Clock, Deadline, DeadlineKind
 from workflow.models import Card
@@ -50,7 +50,7 @@ from workflow.models import Card
 from .. import constants as c
 from ..models import SupervisionOrder, SupervisionOrderEvent
 from ..scope import COUNTY_PREFIX, SupervisorScope, supervisor_scope
-from .common import TEXT_MAX, clean_text
+from .common import TEXT_MAX, clean_text, start_handling_clock
 from .people import head_department_id, heads_of, staff_notify, supervisors
 
 S = c.OrderState
@@ -247,19 +247,15 @@ def _event(order, kind: str, *, by=None, text: str = "", due_on=None) -> None:
 
 
 def _start_clock(order: SupervisionOrder, *, limit_days: int, actor) -> Clock:
-    clock = clock_start(
+    return start_handling_clock(
+        order,
         subject_type=c.ORDER_SUBJECT,
-        subject_id=order.pk,
         kind=c.ORDER_CLOCK,
         limit_days=limit_days,
-        start=timezone.localdate(),
         warn_days=ORDER_WARN_DAYS,
         label=_("督办 %(number)s") % {"number": order.number},
         actor=actor,
     )
-    order.clock = clock
-    order.due_on = clock.due_on
-    return clock
 
 
 def _due(order: SupervisionOrder) -> str:

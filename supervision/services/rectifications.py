@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.clocks import clock_start, clock_stop
+from portal.clocks import clock_stop
 from portal.errors import NotFoundError, ServiceError
 
 from .. import constants as c
 from ..models import Rating, Rectification
-from .common import TEXT_MAX, clean_text
+from .common import TEXT_MAX, clean_text, start_handling_clock
 from .people import head_department_id, heads_of, is_supervisor, staff_notify
 
 S = c.RectificationState
@@ -30,18 +30,15 @@ def rectification_open_locked(rating: Rating, *, actor) -> Rectification:
     rectification = Rectification.objects.create(
         rating=rating, department_id=rating.department_id
     )
-    clock = clock_start(
+    clock = start_handling_clock(
+        rectification,
         subject_type=c.RECTIFICATION_SUBJECT,
-        subject_id=rectification.pk,
         kind=c.RECTIFICATION_CLOCK,
         limit_days=settings.RECTIFICATION_WORKING_DAYS,
-        start=timezone.localdate(),
         warn_days=settings.RECTIFICATION_WARN_DAYS,
         label=_("差评整改 %(id)s") % {"id": rectification.pk},
         actor=actor,
     )
-    rectification.clock = clock
-    rectification.due_on = clock.due_on
     rectification.save(update_fields=["clock", "due_on"])
     audit_record(
         actor=actor,
