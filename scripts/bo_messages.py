@@ -125,6 +125,11 @@ CITIZEN_MODULES: list[str] = [
     "applications/services/tolerance.py",
     "applications/selectors.py",
     "applications/uploads.py",
+    "applications/form_privacy.py",
+    "applications/views/desk.py",
+    "applications/views/desk_forms.py",
+    "applications/views/online.py",
+    "applications/views/certificates.py",
 ]
 
 # Citizen pages still Chinese-only in Tibetan (they fall back to Chinese).
