@@ -9,6 +9,17 @@ from catalog.models import Department
 
 from . import constants as c
 
+# The citizen's forms word their own errors (Django's have no Tibetan): the
+# same messages as the services' checks where those exist.
+TEXT_ERRORS = {
+    "required": _("请填写此项"),
+    "max_length": _("不能超过%(limit_value)d个字"),
+}
+LEVEL_ERRORS = {
+    "required": _("请选择五个评价等级之一"),
+    "invalid_choice": _("请选择五个评价等级之一"),
+}
+
 
 class RatingForm(forms.Form):
     level = forms.TypedChoiceField(
@@ -16,17 +27,20 @@ class RatingForm(forms.Form):
         choices=c.Level.choices,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages=LEVEL_ERRORS,
     )
     tags = forms.MultipleChoiceField(
         label=_("评价标签（可多选）"),
         choices=c.RatingTag.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("评价标签无效")},
     )
     comment = forms.CharField(
         label=_("评价内容（选填）"),
         required=False,
         max_length=500,
+        error_messages=TEXT_ERRORS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -35,6 +49,7 @@ class VisitForm(forms.Form):
     reference = forms.CharField(
         label=_("来访编号（取号单号）"),
         max_length=40,
+        error_messages=TEXT_ERRORS,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
     )
 
@@ -79,16 +94,30 @@ class ComplaintForm(forms.Form):
         label=_("所涉办件编号"),
         required=False,
         max_length=47,
+        error_messages={"max_length": _("办件编号格式不正确")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    department = forms.ChoiceField(label=_("或选择被投诉部门"), required=False)
-    content = forms.CharField(
-        label=_("投诉内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5})
+    department = forms.ChoiceField(
+        label=_("或选择被投诉部门"),
+        required=False,
+        error_messages={"invalid_choice": _("请选择有效的部门")},
     )
-    contact_name = forms.CharField(label=_("联系人"), max_length=40)
+    content = forms.CharField(
+        label=_("投诉内容"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages=TEXT_ERRORS,
+    )
+    contact_name = forms.CharField(
+        label=_("联系人"), max_length=40, error_messages=TEXT_ERRORS
+    )
     contact_phone = forms.CharField(
         label=_("手机号码"),
         max_length=20,
+        error_messages={
+            "required": _("请填写此项"),
+            "max_length": _("请填写正确的手机号码"),
+        },
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
 
@@ -101,11 +130,13 @@ class ComplaintTrackForm(forms.Form):
     number = forms.CharField(
         label=_("投诉编号"),
         max_length=20,
+        error_messages=TEXT_ERRORS,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     query_code = forms.CharField(
         label=_("查询码"),
         max_length=16,
+        error_messages=TEXT_ERRORS,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
