@@ -88,6 +88,9 @@ CITIZEN_MODULES: list[str] = [
     "catalog/guide.py",
     "catalog/views.py",
     "applications/forms.py",
+    # refusal and decision documents
+    "applications/documents.py",
+    "workflow/documents.py",
 ]
 
 # Citizen pages still Chinese-only in Tibetan (they fall back to Chinese).
