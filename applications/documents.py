@@ -12,6 +12,13 @@ vendored CJK font, so Chinese renders on any machine):
 - 不予受理通知书 (refusal): reason, legal basis, and the remedies (review and
   litigation bodies of the pinned item version).
 
+For an applicant whose language is Tibetan (:func:`in_tibetan`) the documents
+are bilingual, as the prefecture's own: Tibetan above the Chinese, which
+stays the authoritative text. The labels and the refusal's and remedies'
+sentences take their Tibetan from the bo catalogue (:func:`tibetan`; the
+msgids are the Chinese texts, marked with gettext_lazy, the module listed in
+scripts/bo_messages.py), as do the decision documents (workflow.documents).
+
 Pure reads: nothing here changes state. :func:`document_available` says which
 documents an application has in its current status; the views answer 404 for
 the others. Each document names the applicant in full: it is handed to that
@@ -28,7 +35,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -64,26 +72,6 @@ BO_TITLES = {
     NOTICE: "ཡིག་ཆ་ཁ་སྐོང་བཅོས་སྒྲིག་གི་ཐེངས་གཅིག་ལ་བརྡ་ཁྱབ་ཡི་གེ",
     REFUSAL: "ལེན་རྒྱུ་མིན་པའི་བརྡ་ཐོ།",
 }
-BO_LABELS = {
-    "办件编号": "ཞུ་ཡིག་ཨང་རྟགས།",
-    "查询码": "འཚོལ་ཞིབ་ཨང་གྲངས།",
-    "事项名称": "ལས་དོན་རྣམ་གྲངས་ཀྱི་མིང་།",
-    "实施主体": "ལག་བསྟར་བྱེད་མཁན།",
-    "参与办理部门": "མཉམ་སྒྲུབ་སྡེ་ཚན།",
-    "申请人": "ཞུ་མཁན།",
-    "受理日期": "ལེན་པའི་ཚེས་གྲངས།",
-    "承诺办结日期": "ཁས་ལེན་གྲུབ་ཚེས།",
-    "告知日期": "བརྡ་ཁྱབ་ཚེས་གྲངས།",
-    "补正期限": "ཁ་སྐོང་བཅོས་སྒྲིག་གི་དུས་ཚད།",
-    "已收取的申请材料": "ལེན་ཟིན་པའི་ཞུ་ཡིག་ཡིག་ཆ།",
-    "需要补正的材料": "ཁ་སྐོང་བཅོས་སྒྲིག་བྱ་དགོས་པའི་ཡིག་ཆ།",
-    "序号": "ཨང་།",
-    "材料名称": "ཡིག་ཆའི་མིང་།",
-    "提交方式": "འབུལ་སྟངས།",
-    "存在的问题及补正要求": "གནད་དོན་དང་ཁ་སྐོང་བཅོས་སྒྲིག་གི་བླང་བྱ།",
-    "补正方式": "ཁ་སྐོང་བཅོས་སྒྲིག་བྱེད་སྟངས།",
-    "申请表填写内容": "ཞུ་ཡིག་རེའུ་མིག་གི་ནང་དོན།",
-}
 BO_RECEIPT_LETTER = (
     "ཁྱེད་ཀྱིས་ཕུལ་བའི་“{item}”གྱི་ཞུ་ཡིག་ཞིབ་བཤེར་བྱས་པར། ཞུ་ཡིག་ཡིག་ཆ་ཚང་ཞིང་"
     "ཁྲིམས་ལྡན་རྣམ་པ་དང་མཐུན་པས། ལས་ཁུངས་འདིས་ {date} ལ་ལེན་པའི་ཐག་གཅོད་བྱས། "
@@ -108,13 +96,89 @@ def in_tibetan(application: Application) -> bool:
     return getattr(profile, "language", "") == "bo"
 
 
-def _label(chinese: str, bo: bool) -> str:
+# The documents' labels printed with their Tibetan (from the bo catalogue,
+# locale/bo: scripts/bo_messages.py reads these marks); the sentences are
+# marked where they are defined (REFUSAL_LETTER, REMEDIES, ...).
+BILINGUAL_LABELS = (
+    gettext_lazy("办件编号"),
+    gettext_lazy("查询码"),
+    gettext_lazy("事项名称"),
+    gettext_lazy("实施主体"),
+    gettext_lazy("参与办理部门"),
+    gettext_lazy("申请人"),
+    gettext_lazy("受理日期"),
+    gettext_lazy("承诺办结日期"),
+    gettext_lazy("告知日期"),
+    gettext_lazy("补正期限"),
+    gettext_lazy("已收取的申请材料"),
+    gettext_lazy("需要补正的材料"),
+    gettext_lazy("序号"),
+    gettext_lazy("材料名称"),
+    gettext_lazy("提交方式"),
+    gettext_lazy("存在的问题及补正要求"),
+    gettext_lazy("补正方式"),
+    gettext_lazy("申请表填写内容"),
+    gettext_lazy("不予受理理由"),
+    gettext_lazy("法律依据"),
+    gettext_lazy("救济途径"),
+    gettext_lazy("%(y)d年%(m)d月%(d)d日"),
+    gettext_lazy("本通知书"),
+)
+
+
+def chinese(message) -> str:
+    """A document text (a msgid, or marked with gettext_lazy) in Chinese,
+    whatever the language of the request that asks for the document."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message)
+
+
+def tibetan(message, **params) -> str:
+    """The Tibetan of a document's Chinese text (a msgid marked for the
+    catalogue), with ``params`` filled in; "" when the catalogue has none
+    (the document then prints only the Chinese)."""
+    msgid = chinese(message)
+    with translation.override("bo"):
+        text = translation.gettext(msgid)
+    if text == msgid:
+        return ""
+    return text % params if params else text
+
+
+def bo_date(value: dt.date | dt.datetime | None) -> str:
+    """A date as the Tibetan texts write it (སྤྱི་ལོ་ 2026 ཟླ་ 12 ཚེས་ 3)."""
+    if value is None:
+        return "—"
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return tibetan(
+        "%(y)d年%(m)d月%(d)d日", y=value.year, m=value.month, d=value.day
+    ) or cn_date(value)
+
+
+def bilingual_letter(
+    message, bo: bool, params: dict, bo_params: dict | None = None
+) -> list:
+    """A letter paragraph in Chinese (``message % params``), on a bilingual
+    document preceded by its Tibetan (``bo_params``: the Tibetan values,
+    e.g. dates written the Tibetan way; default ``params``)."""
+    paragraphs = []
+    if bo:
+        text = tibetan(message, **(params if bo_params is None else bo_params))
+        if text:
+            paragraphs.append(letter_text(text))
+    paragraphs.append(letter_text(chinese(message) % params))
+    return paragraphs
+
+
+def bilingual_label(label: str, bo: bool) -> str:
     """A label in Chinese, with its Tibetan below on a bilingual document."""
-    return f"{chinese}\n{BO_LABELS[chinese]}" if bo else chinese
+    text = tibetan(label) if bo else ""
+    return f"{label}\n{text}" if text else label
 
 
-def _h2(chinese: str, bo: bool):
-    return pdf.para(_label(chinese, bo).replace("\n", "  "), "h2")
+def bilingual_h2(chinese: str, bo: bool):
+    return pdf.para(bilingual_label(chinese, bo).replace("\n", "  "), "h2")
 
 
 # Statuses an application can only have reached through acceptance.
@@ -250,8 +314,12 @@ def heading(
     return lines
 
 
-def seal_block(parties: Parties, issued: dt.date) -> Flowable:
-    """Issuer, address and date on the left; the seal box on the right."""
+def seal_block(
+    parties: Parties, issued: dt.date, *, keep: Flowable | None = None
+) -> Flowable:
+    """Issuer, address and date on the left; the seal box on the right
+    (``keep``: a paragraph kept on the seal's page, so the seal never stands
+    alone on one)."""
     right = paragraph_style("sign", alignment=TA_RIGHT)
     left = [
         pdf.para(parties.hall_name, right),
@@ -290,7 +358,7 @@ def seal_block(parties: Parties, issued: dt.date) -> Flowable:
             ]
         )
     )
-    return KeepTogether([pdf.spacer(8), block])
+    return KeepTogether([*([keep] if keep else []), pdf.spacer(8), block])
 
 
 def contact_lines(parties: Parties) -> list:
@@ -343,18 +411,44 @@ def qr_block(tracking_url: str) -> Flowable:
     return KeepTogether([block])
 
 
-def remedies(version, document: str) -> list:
-    """救济途径: administrative review within 60 days, litigation within six months."""
-    review_body = version.review_body or "本机关的上一级行政机关或者本级人民政府"
-    litigation_body = version.litigation_body or "有管辖权的人民法院"
+REMEDIES = gettext_lazy(
+    "如对本决定不服，可以自收到%(document)s之日起六十日内向%(review)s"
+    "申请行政复议，或者自收到%(document)s之日起六个月内向%(litigation)s"
+    "提起行政诉讼。"
+)
+DEFAULT_REVIEW_BODY = gettext_lazy("本机关的上一级行政机关或者本级人民政府")
+DEFAULT_LITIGATION_BODY = gettext_lazy("有管辖权的人民法院")
+
+
+def remedies(version, document: str, *, bo: bool = False) -> list:
+    """救济途径: administrative review within 60 days, litigation within six
+    months (``document``: 本通知书 / 本决定书, a text of the bo catalogue)."""
+    review_body = version.review_body or chinese(DEFAULT_REVIEW_BODY)
+    litigation_body = version.litigation_body or chinese(DEFAULT_LITIGATION_BODY)
+    params = {
+        "document": document,
+        "review": review_body,
+        "litigation": litigation_body,
+    }
+    bo_params = {
+        "document": tibetan(document) or document,
+        # The bodies the item names stay as written (Chinese); the defaults
+        # have their Tibetan.
+        "review": tibetan(review_body) or review_body,
+        "litigation": tibetan(litigation_body) or litigation_body,
+    }
     return [
-        pdf.para("救济途径", "h2"),
-        letter_text(
-            f"如对本决定不服，可以自收到{document}之日起六十日内向"
-            f"{review_body}申请行政复议，或者自收到{document}之日起六个月内向"
-            f"{litigation_body}提起行政诉讼。"
-        ),
+        bilingual_h2("救济途径", bo),
+        *bilingual_letter(REMEDIES, bo, params, bo_params),
     ]
+
+
+def bilingual_item(parties: Parties, bo: bool) -> str:
+    """The item's name for a table cell: its Tibetan name above on a
+    bilingual document (when the item has one)."""
+    if bo and parties.item_name_bo:
+        return f"{parties.item_name_bo}\n{parties.item_name}"
+    return parties.item_name
 
 
 def _build(kind: str, application: Application, parties: Parties, story) -> bytes:
@@ -464,9 +558,7 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
     if application.version.is_immediate:
         promised += "（即办件）"
     bo = in_tibetan(application)
-    item = parties.item_name
-    if bo and parties.item_name_bo:
-        item = f"{parties.item_name_bo}\n{parties.item_name}"
+    item = bilingual_item(parties, bo)
     story = [
         *heading(
             TITLES[RECEIPT],
@@ -493,22 +585,28 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
         ),
         pdf.kv_table(
             [
-                (_label("办件编号", bo), application.number),
-                (_label("查询码", bo), application.query_code),
-                (_label("事项名称", bo), item),
-                (_label("实施主体", bo), parties.department),
+                (bilingual_label("办件编号", bo), application.number),
+                (bilingual_label("查询码", bo), application.query_code),
+                (bilingual_label("事项名称", bo), item),
+                (bilingual_label("实施主体", bo), parties.department),
                 (
-                    _label("参与办理部门", bo),
+                    bilingual_label("参与办理部门", bo),
                     "、".join(departments_taking_part(application)),
                 ),
-                (_label("申请人", bo), parties.applicant),
-                (_label("受理日期", bo), cn_date(accepted)),
-                (_label("承诺办结日期", bo), promised),
+                (bilingual_label("申请人", bo), parties.applicant),
+                (bilingual_label("受理日期", bo), cn_date(accepted)),
+                (bilingual_label("承诺办结日期", bo), promised),
             ]
         ),
-        _h2("已收取的申请材料", bo),
+        bilingual_h2("已收取的申请材料", bo),
     ]
-    rows = [[_label("序号", bo), _label("材料名称", bo), _label("提交方式", bo)]]
+    rows = [
+        [
+            bilingual_label("序号", bo),
+            bilingual_label("材料名称", bo),
+            bilingual_label("提交方式", bo),
+        ]
+    ]
     received = _received(application)
     for i, am in enumerate(received, start=1):
         name = am.material.name
@@ -520,7 +618,7 @@ def receipt_pdf(application: Application, *, tracking_url: str) -> bytes:
     story.append(pdf.table(rows, col_widths=[0.6, 4, 2.6]))
     filled = form_display(application.version.form_schema, application.form_data)
     if filled:
-        story.append(_h2("申请表填写内容", bo))
+        story.append(bilingual_h2("申请表填写内容", bo))
         story.append(pdf.kv_table([(row["label"], row["value"]) for row in filled]))
     if any(am.provision == c.Provision.TOLERATED for am in received):
         story.append(
@@ -563,9 +661,7 @@ def notice_pdf(application: Application, *, notice: SupplementNotice) -> bytes:
     due, provisional = supplement_due(notice)
     due_text = cn_date(due) + ("（节假日安排以公布为准）" if provisional else "")
     bo = in_tibetan(application)
-    item = parties.item_name
-    if bo and parties.item_name_bo:
-        item = f"{parties.item_name_bo}\n{parties.item_name}"
+    item = bilingual_item(parties, bo)
     story = [
         *heading(
             TITLES[NOTICE],
@@ -592,28 +688,28 @@ def notice_pdf(application: Application, *, notice: SupplementNotice) -> bytes:
         ),
         pdf.kv_table(
             [
-                (_label("办件编号", bo), application.number),
-                (_label("查询码", bo), application.query_code),
-                (_label("事项名称", bo), item),
-                (_label("申请人", bo), parties.applicant),
-                (_label("告知日期", bo), cn_date(issued)),
-                (_label("补正期限", bo), due_text),
+                (bilingual_label("办件编号", bo), application.number),
+                (bilingual_label("查询码", bo), application.query_code),
+                (bilingual_label("事项名称", bo), item),
+                (bilingual_label("申请人", bo), parties.applicant),
+                (bilingual_label("告知日期", bo), cn_date(issued)),
+                (bilingual_label("补正期限", bo), due_text),
             ]
         ),
-        _h2("需要补正的材料", bo),
+        bilingual_h2("需要补正的材料", bo),
     ]
     rows = [
         [
-            _label("序号", bo),
-            _label("材料名称", bo),
-            _label("存在的问题及补正要求", bo),
+            bilingual_label("序号", bo),
+            bilingual_label("材料名称", bo),
+            bilingual_label("存在的问题及补正要求", bo),
         ]
     ]
     for i, item in enumerate(notice.items, start=1):
         rows.append([str(i), str(item.get("name", "")), str(item.get("problem", ""))])
     story.append(pdf.table(rows, col_widths=[0.6, 2.6, 4]))
     story += [
-        _h2("补正方式", bo),
+        bilingual_h2("补正方式", bo),
         *pdf.bullets(
             [
                 f"网上补正：登录{SITE_NAME}，在“我的办件”中按上表逐项补正后重新提交；",
@@ -635,6 +731,11 @@ def notice_pdf(application: Application, *, notice: SupplementNotice) -> bytes:
     return _build(NOTICE, application, parties, story)
 
 
+REFUSAL_LETTER = gettext_lazy(
+    "您于%(submitted)s提出的“%(item)s”申请，经审查，本机关于%(refused)s决定不予受理。"
+)
+
+
 def refusal_pdf(application: Application) -> bytes:
     """不予受理通知书: reason, legal basis and the applicant's remedies."""
     parties = parties_of(application)
@@ -645,30 +746,44 @@ def refusal_pdf(application: Application) -> bytes:
         .values_list("at", flat=True)
         .first()
     ) or timezone.now()
+    bo = in_tibetan(application)
     story = [
         *heading(
             TITLES[REFUSAL],
             application,
             parties,
-            bo_title=BO_TITLES[REFUSAL] if in_tibetan(application) else "",
+            bo_title=BO_TITLES[REFUSAL] if bo else "",
         ),
         pdf.para(f"{parties.applicant}："),
-        letter_text(
-            f"您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
-            f"申请，经审查，本机关于{cn_date(refused_at)}决定不予受理。"
+        *bilingual_letter(
+            REFUSAL_LETTER,
+            bo,
+            {
+                "submitted": cn_date(application.submitted_at),
+                "item": parties.item_name,
+                "refused": cn_date(refused_at),
+            },
+            {
+                "submitted": bo_date(application.submitted_at),
+                "item": parties.item_name_bo or parties.item_name,
+                "refused": bo_date(refused_at),
+            },
         ),
         pdf.kv_table(
             [
-                ("办件编号", application.number),
-                ("事项名称", parties.item_name),
-                ("实施主体", parties.department),
-                ("申请人", parties.applicant),
-                ("不予受理理由", application.refusal_reason),
-                ("法律依据", application.refusal_basis),
+                (bilingual_label("办件编号", bo), application.number),
+                (bilingual_label("事项名称", bo), bilingual_item(parties, bo)),
+                (bilingual_label("实施主体", bo), parties.department),
+                (bilingual_label("申请人", bo), parties.applicant),
+                (bilingual_label("不予受理理由", bo), application.refusal_reason),
+                (bilingual_label("法律依据", bo), application.refusal_basis),
             ]
         ),
-        *remedies(version, "本通知书"),
     ]
-    story.append(seal_block(parties, timezone.localtime(refused_at).date()))
+    closing = remedies(version, "本通知书", bo=bo)
+    story += closing[:-1]
+    story.append(
+        seal_block(parties, timezone.localtime(refused_at).date(), keep=closing[-1])
+    )
     story += contact_lines(parties)
     return _build(REFUSAL, application, parties, story)

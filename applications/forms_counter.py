@@ -11,6 +11,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from people.constants import Language
+
 from .forms_people import PeopleForm
 from .services.time_limits import supplement_due_default, supplement_due_latest
 
@@ -29,6 +31,36 @@ class ApplicantLookupForm(PeopleForm):
         widget=ID_WIDGET,
         error_messages={"required": _("请输入申请人的身份证号码")},
     )
+
+
+# The languages the counter and the agent record for a walk-in (the
+# service's people.services.applicants.COUNTER_LANGUAGES).
+LANGUAGE_CHOICES = [
+    (Language.ZH_HANS.value, _("中文")),
+    (Language.BO.value, _("藏文（བོད་ཡིག）")),
+]
+
+
+def language_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("申请人使用的语言"),
+        choices=LANGUAGE_CHOICES,
+        initial=Language.ZH_HANS.value,
+        required=False,  # blank: Chinese
+        help_text=_(
+            "受理、补正、不予受理和办结的文书及短信按此语言出具；选藏文时文书为藏汉双语"
+        ),
+        error_messages={
+            "required": _("请选择申请人使用的语言"),
+            "invalid_choice": _("语言只能选择中文或藏文"),
+        },
+    )
+
+
+class ApplicantLanguageForm(PeopleForm):
+    """Counter and agent: the language of an applicant without an online account."""
+
+    language = language_field()
 
 
 class WalkInForm(PeopleForm):
@@ -53,6 +85,7 @@ class WalkInForm(PeopleForm):
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
         error_messages={"required": _("请填写手机号码")},
     )
+    language = language_field()
 
 
 class CitizenLookupForm(PeopleForm):

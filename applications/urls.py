@@ -98,6 +98,11 @@ urlpatterns = [
     path("counter/intake/", counter_intake.intake, name="counter_find"),
     path("counter/intake/items/", counter_intake.counter_items, name="counter_items"),
     path(
+        "counter/intake/language/",
+        counter_intake.counter_language,
+        name="counter_language",
+    ),
+    path(
         "counter/intake/new/<str:code>/",
         counter_intake.counter_start,
         name="counter_start",
@@ -131,6 +136,7 @@ urlpatterns = [
     path("agent/", views_agent.home, name="agent_home"),
     path("agent/new/", views_agent.find, name="agent_find"),
     path("agent/new/items/", views_agent.items, name="agent_items"),
+    path("agent/new/language/", views_agent.language, name="agent_language"),
     path("agent/new/<str:code>/", views_agent.start, name="agent_start"),
     path("agent/applications/<int:pk>/", views_agent.detail, name="agent_detail"),
     path("agent/applications/<int:pk>/form/", views_agent.form, name="agent_form"),

@@ -130,6 +130,9 @@ CITIZEN_MODULES: list[str] = [
     "applications/views/desk_forms.py",
     "applications/views/online.py",
     "applications/views/certificates.py",
+    # refusal and decision documents
+    "applications/documents.py",
+    "workflow/documents.py",
 ]
 
 # Citizen pages still Chinese-only in Tibetan (they fall back to Chinese).

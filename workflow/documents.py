@@ -14,6 +14,9 @@ every document the applicant gets from the hall reads alike:
   60 days, litigation within six months);
 - a QR code of the tracking page, with the number and query code.
 
+Bilingual (Tibetan above the Chinese) for a Tibetan-language applicant, with
+the acceptance documents' helpers and the Tibetan of the bo catalogue.
+
 Pure reads: nothing here changes state. :func:`decision_available` says
 whether the case has a decision document now; the view answers 404 otherwise.
 """
@@ -24,16 +27,24 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from applications.documents import (
+    bilingual_h2,
+    bilingual_item,
+    bilingual_label,
+    bilingual_letter,
+    bo_date,
+    chinese,
     cn_date,
     contact_lines,
     heading,
-    letter_text,
+    in_tibetan,
     parties_of,
     qr_block,
     remedies,
     seal_block,
+    tibetan,
 )
 from catalog import constants as cc
 from evidence.documents import verification_url
@@ -50,6 +61,49 @@ SUMMARY_MAX = 160
 
 APPROVED = "approved"
 REJECTED = "rejected"
+
+# Bilingual for a Tibetan-language applicant (as the acceptance documents,
+# applications.documents): the Tibetan comes from the bo catalogue.
+TITLES = {
+    (True, APPROVED): gettext_lazy("准予行政许可决定书"),
+    (True, REJECTED): gettext_lazy("不予行政许可决定书"),
+    (False, APPROVED): gettext_lazy("准予办理决定书"),
+    (False, REJECTED): gettext_lazy("不予办理决定书"),
+}
+OUTCOMES = {
+    (True, APPROVED): gettext_lazy("准予许可"),
+    (True, REJECTED): gettext_lazy("不予许可"),
+    (False, APPROVED): gettext_lazy("准予办理"),
+    (False, REJECTED): gettext_lazy("不予办理"),
+}
+BILINGUAL_LABELS = (
+    gettext_lazy("决定日期"),
+    gettext_lazy("决定"),
+    gettext_lazy("理由和依据"),
+    gettext_lazy("各部门审查意见"),
+    gettext_lazy("办理阶段"),
+    gettext_lazy("部门"),
+    gettext_lazy("结论"),
+    gettext_lazy("意见摘要"),
+    gettext_lazy("电子证照标识"),
+    gettext_lazy("核验地址"),
+    gettext_lazy("不予许可的理由"),
+    gettext_lazy("本决定书"),
+)
+DECISION_LETTER = gettext_lazy(
+    "您于%(submitted)s提出的“%(item)s”申请，本机关于%(accepted)s受理。"
+    "%(review)s本机关于%(decided)s决定%(outcome)s。"
+)
+REVIEWED = gettext_lazy("经审查，")
+REVIEWED_JOINTLY = gettext_lazy("经%(count)s个部门并联审查，")
+COLLECT = gettext_lazy(
+    "请凭本决定书领取办理结果（行政许可法第四十四条）。"
+    "办理结果的领取方式可在“我的办件”中查看。"
+)
+COLLECT_DELIVERY = gettext_lazy(
+    "请凭本决定书领取办理结果，本机关将于%(date)s前送达（行政许可法第四十四条）。"
+    "办理结果的领取方式可在“我的办件”中查看。"
+)
 
 
 @dataclass(frozen=True)
@@ -77,11 +131,12 @@ def decision_available(case: Case) -> bool:
 
 def title_of(case: Case) -> str:
     """The document's title: a licence's wording for licensing items (行政许可)."""
-    approved = decision_kind(case) == APPROVED
+    return chinese(TITLES[_key(case)])
+
+
+def _key(case: Case) -> tuple[bool, str | None]:
     licensing = case.application.version.item.item_type == cc.ItemType.LICENSING
-    if licensing:
-        return "准予行政许可决定书" if approved else "不予行政许可决定书"
-    return "准予办理决定书" if approved else "不予办理决定书"
+    return licensing, decision_kind(case)
 
 
 def _summary(text: str) -> str:
@@ -130,46 +185,85 @@ def decision_pdf(case: Case, *, tracking_url: str) -> bytes:
         raise ValueError("the case has no decision yet")
     application = case.application
     parties = parties_of(application)
+    bo = in_tibetan(application)
     title = title_of(case)
     decided_at = application.decided_at or case.closed_at or timezone.now()
     decided_on = timezone.localtime(decided_at).date()
     rows = opinion_rows(case)
     departments = sorted({r.department for r in rows})
     approved = kind == APPROVED
-    outcome_text = "准予许可" if approved else "不予许可"
-    if application.version.item.item_type != cc.ItemType.LICENSING:
-        outcome_text = "准予办理" if approved else "不予办理"
-    joint = (
-        f"经{len(departments)}个部门并联审查，" if len(departments) > 1 else "经审查，"
-    )
-    if approved:
-        basis_row = ("法律依据", legal_bases(application.version) or "—")
+    outcome = OUTCOMES[_key(case)]
+    outcome_text = chinese(outcome)
+    if len(departments) > 1:
+        review = chinese(REVIEWED_JOINTLY) % {"count": len(departments)}
+        bo_review = tibetan(REVIEWED_JOINTLY, count=len(departments))
     else:
-        basis_row = ("理由和依据", application.decision_basis or "—")
+        review, bo_review = chinese(REVIEWED), tibetan(REVIEWED)
+    if approved:
+        basis_row = (
+            bilingual_label("法律依据", bo),
+            legal_bases(application.version) or "—",
+        )
+    else:
+        basis_row = (
+            bilingual_label("理由和依据", bo),
+            application.decision_basis or "—",
+        )
     story = [
-        *heading(title, application, parties),
+        *heading(
+            title,
+            application,
+            parties,
+            bo_title=tibetan(TITLES[_key(case)]) if bo else "",
+        ),
         pdf.para(f"{parties.applicant}："),
-        letter_text(
-            f"您于{cn_date(application.submitted_at)}提出的“{parties.item_name}”"
-            f"申请，本机关于{cn_date(case.opened_on)}受理。{joint}"
-            f"本机关于{cn_date(decided_on)}决定{outcome_text}。"
+        *bilingual_letter(
+            DECISION_LETTER,
+            bo,
+            {
+                "submitted": cn_date(application.submitted_at),
+                "item": parties.item_name,
+                "accepted": cn_date(case.opened_on),
+                "review": review,
+                "decided": cn_date(decided_on),
+                "outcome": outcome_text,
+            },
+            {
+                "submitted": bo_date(application.submitted_at),
+                "item": parties.item_name_bo or parties.item_name,
+                "accepted": bo_date(case.opened_on),
+                "review": bo_review,
+                "decided": bo_date(decided_on),
+                "outcome": tibetan(outcome),
+            },
         ),
         pdf.kv_table(
             [
-                ("办件编号", application.number),
-                ("查询码", application.query_code),
-                ("事项名称", parties.item_name),
-                ("实施主体", parties.department),
-                ("申请人", parties.applicant),
-                ("受理日期", cn_date(case.opened_on)),
-                ("决定日期", cn_date(decided_on)),
-                ("决定", outcome_text),
+                (bilingual_label("办件编号", bo), application.number),
+                (bilingual_label("查询码", bo), application.query_code),
+                (bilingual_label("事项名称", bo), bilingual_item(parties, bo)),
+                (bilingual_label("实施主体", bo), parties.department),
+                (bilingual_label("申请人", bo), parties.applicant),
+                (bilingual_label("受理日期", bo), cn_date(case.opened_on)),
+                (bilingual_label("决定日期", bo), cn_date(decided_on)),
+                (
+                    bilingual_label("决定", bo),
+                    f"{tibetan(outcome)}\n{outcome_text}" if bo else outcome_text,
+                ),
                 basis_row,
             ]
         ),
-        pdf.para("各部门审查意见", "h2"),
+        bilingual_h2("各部门审查意见", bo),
     ]
-    table = [["序号", "办理阶段", "部门", "结论", "意见摘要"]]
+    table = [
+        [
+            bilingual_label("序号", bo),
+            bilingual_label("办理阶段", bo),
+            bilingual_label("部门", bo),
+            bilingual_label("结论", bo),
+            bilingual_label("意见摘要", bo),
+        ]
+    ]
     for i, row in enumerate(rows, start=1):
         table.append([str(i), row.stage, row.department, row.outcome, row.text])
     if len(table) == 1:
@@ -188,26 +282,29 @@ def decision_pdf(case: Case, *, tracking_url: str) -> bytes:
             story.append(
                 pdf.kv_table(
                     [
-                        ("电子证照标识", issued.identifier),
-                        ("核验地址", verification_url(issued.identifier)),
+                        (bilingual_label("电子证照标识", bo), issued.identifier),
+                        (
+                            bilingual_label("核验地址", bo),
+                            verification_url(issued.identifier),
+                        ),
                     ]
                 )
             )
-        delivery = ""
         if application.delivery_due:
-            delivery = f"，本机关将于{cn_date(application.delivery_due)}前送达"
-        story.append(
-            letter_text(
-                f"请凭本决定书领取办理结果{delivery}（行政许可法第四十四条）。"
-                "办理结果的领取方式可在“我的办件”中查看。"
+            story += bilingual_letter(
+                COLLECT_DELIVERY,
+                bo,
+                {"date": cn_date(application.delivery_due)},
+                {"date": bo_date(application.delivery_due)},
             )
-        )
+        else:
+            story += bilingual_letter(COLLECT, bo, {})
     else:
         reasons = [r for r in rows if r.code == c.OpinionOutcome.REJECT]
         if reasons:
-            story.append(pdf.para("不予许可的理由", "h2"))
+            story.append(bilingual_h2("不予许可的理由", bo))
             story += pdf.bullets(f"{r.department}：{r.text}" for r in reasons)
-        story += remedies(application.version, "本决定书")
+        story += remedies(application.version, "本决定书", bo=bo)
     story += [pdf.spacer(3), qr_block(tracking_url)]
     story.append(seal_block(parties, decided_on))
     story += contact_lines(parties)

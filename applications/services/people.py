@@ -41,10 +41,12 @@ from django.utils.translation import gettext as _
 from applications import constants as c
 from applications.models import AgentAuthorization
 from applications.uploads import AUTHORIZATION_DOCUMENT, check_upload
+from applications.visibility import authorization_in_force_q
 from people.codes import is_mobile
 from people.constants import CodePurpose
 from people.models import ApplicantProfile
 from people.services import otp_codes
+from people.services.applicants import applicant_record_language
 from people.services.outbox import sms_send
 from portal.audit import audit_record
 from portal.errors import (
@@ -531,3 +533,22 @@ def agent_authorization_revoke(
             f"的授权已{verb}，即时生效。如非本人操作，请到政务服务大厅窗口处理。",
         )
     return authorization
+
+
+def intake_record_language(*, actor: User, applicant: User, language: str) -> None:
+    """The counter or an agent records the language a walk-in reads
+    (people.services.applicants.applicant_record_language: an account
+    without a password only). A clerk may for anyone they take an
+    application for; an agent only for a citizen whose authorisation they
+    hold in force."""
+    if not user_has_role(actor, Role.CLERK) and not (
+        user_has_role(actor, Role.AGENT)
+        and AgentAuthorization.objects.filter(
+            authorization_in_force_q(agent=actor), citizen=applicant
+        ).exists()
+    ):
+        raise PermissionDeniedError(
+            "not_intake_staff",
+            _("只有综合窗口人员或持有效授权的代办员可以登记申请人的语言"),
+        )
+    applicant_record_language(actor=actor, user=applicant, language=language)

@@ -206,6 +206,12 @@ def items(request):
 
 
 @login_required
+@require_POST
+def language(request):
+    return AGENT.step_language(request)
+
+
+@login_required
 def start(request, code: str):
     return AGENT.step_start(request, code)
 

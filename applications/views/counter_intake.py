@@ -125,6 +125,12 @@ def counter_items(request):
 
 
 @login_required
+@require_POST
+def counter_language(request):
+    return COUNTER.step_language(request)
+
+
+@login_required
 def counter_start(request, code: str):
     return COUNTER.step_start(request, code)
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -49,7 +50,7 @@ from ..forms import (
     UploadForm,
     version_form_class,
 )
-from ..forms_counter import ItemSearchForm
+from ..forms_counter import ApplicantLanguageForm, ItemSearchForm
 from ..models import Application
 from ..selectors import (
     application_problems,
@@ -59,6 +60,7 @@ from ..selectors import (
 from ..selectors_intake import SEARCH_LIMIT
 from ..services.drafts import application_save_draft
 from ..services.materials import application_provide_material, application_remove_file
+from ..services.people import intake_record_language
 from ..services.submission import application_start, application_submit
 from ..uploads import install_size_limit, request_too_large, too_large_error
 from .common import form_rows, get_visible, person_name, service_errors
@@ -209,7 +211,11 @@ class Desk:
     def urls(self, application: Application | None = None) -> dict[str, str]:
         urls = {"home": reverse(self.home_url_name)}
         if self.on_behalf:
-            urls.update(find=self.url("find"), items=self.url("items"))
+            urls.update(
+                find=self.url("find"),
+                items=self.url("items"),
+                language=self.url("language"),
+            )
         if application is not None and application.pk:
             pk = application.pk
             urls.update(
@@ -271,9 +277,44 @@ class Desk:
                 "query": query,
                 "implementations": shown,
                 "more": len(found) > SEARCH_LIMIT,
+                "language_form": self.language_form(applicant),
                 **self.items_context(request, applicant, shown),
             },
         )
+
+    def language_form(self, applicant, data=None):
+        """The language of an applicant without an online account (the
+        documents and messages follow it), or None: one with an account
+        chooses for themselves."""
+        if not self.on_behalf or applicant.has_usable_password():
+            return None
+        current = applicant.applicant.language or settings.LANGUAGE_CODE
+        return ApplicantLanguageForm(data, initial={"language": current})
+
+    def step_language(self, request):
+        """Record the applicant's language (POST), back to the item list."""
+        self.require(request)
+        applicant, response = self._applicant_or_redirect(request)
+        if response:
+            return response
+        form = self.language_form(applicant, request.POST)
+        if form is None:
+            messages.error(request, _("申请人已开通网上账号，语言由本人在网上选择"))
+        elif not form.is_valid():
+            for error in form.errors.get("language", []):
+                messages.error(request, error)
+        else:
+            try:
+                intake_record_language(
+                    actor=request.user,
+                    applicant=applicant,
+                    language=form.cleaned_data["language"],
+                )
+            except ServiceError as exc:
+                messages.error(request, exc.detail)
+            else:
+                messages.success(request, _("已记录申请人使用的语言。"))
+        return redirect(self.url("items"))
 
     # Step 1: the form --------------------------------------------------------------
 

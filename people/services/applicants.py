@@ -361,12 +361,14 @@ def applicant_register_online(
 
 
 def applicant_register_at_counter(
-    *, clerk: User, full_name: str, id_number: str, phone: str
+    *, clerk: User, full_name: str, id_number: str, phone: str, language: str = ""
 ) -> User:
     """One-window intake: a clerk registers a walk-in citizen.
 
     The account gets an unusable password; the citizen sets one later at the
     counter or through a reset. ``registered_by`` records the clerk.
+    ``language``: the one the citizen reads (COUNTER_LANGUAGES; blank:
+    Chinese), for their documents and messages.
     """
     if not user_has_role(clerk, Role.CLERK):
         raise PermissionDeniedError(
@@ -376,6 +378,7 @@ def applicant_register_at_counter(
     full_name = _check_full_name(errors, full_name)
     birth_date = _check_id_number(errors, id_number)
     phone = _check_phone(errors, phone, required=True)
+    language = _check_counter_language(errors, language)
     if birth_date is not None:
         _check_id_unused(errors, id_number)
     errors.raise_if_any("registration_invalid", _("登记信息有误，请按提示修改"))
@@ -389,6 +392,7 @@ def applicant_register_at_counter(
         registered_by=clerk,
         action="applicant.register_at_counter",
         actor=clerk,
+        language=language,
     )
 
 
@@ -424,6 +428,59 @@ def applicant_set_language(*, user: User, language: str) -> bool:
                 changes={"language": [before, stored]},
             )
     return True
+
+
+# The languages a clerk or an agent records for a citizen without an online
+# account (the documents print bilingual for Tibetan; English has no documents).
+COUNTER_LANGUAGES = (Language.ZH_HANS.value, Language.BO.value)
+
+
+def _check_counter_language(errors: ErrorCollector, language: str) -> str:
+    """The stored form of a language recorded at the counter ("" for Chinese)."""
+    value = (language or "").strip().lower()
+    if value and value not in COUNTER_LANGUAGES:
+        errors.add("language_invalid", _("语言只能选择中文或藏文"), field="language")
+        return ""
+    return _profile_language(value)
+
+
+def applicant_record_language(*, actor: User, user: User, language: str) -> None:
+    """A clerk or an agent records the language of a citizen who has no
+    online account yet (registered at the counter: no password), so that the
+    documents and messages follow it. A citizen with an account chooses for
+    themselves (:func:`applicant_set_language`). Whom an agent may act for
+    is the caller's check (applications.services.people)."""
+    if not (user_has_role(actor, Role.CLERK) or user_has_role(actor, Role.AGENT)):
+        raise PermissionDeniedError(
+            "not_intake_staff", _("只有综合窗口人员或代办员可以登记申请人的语言")
+        )
+    errors = ErrorCollector()
+    stored = _check_counter_language(errors, language)
+    errors.raise_if_any("language_invalid", _("语言只能选择中文或藏文"))
+    with transaction.atomic():
+        profile = ApplicantProfile.objects.select_for_update().filter(user=user).first()
+        if profile is None:
+            raise ServiceError(
+                "applicant_not_registered", _("该用户不是已登记的申请人")
+            )
+        if User.objects.get(pk=user.pk).has_usable_password():
+            raise ServiceError(
+                "applicant_has_account",
+                _("申请人已开通网上账号，语言由本人在网上选择"),
+                field="language",
+            )
+        if profile.language == stored:
+            return
+        before = profile.language
+        profile.language = stored
+        profile.save(update_fields=["language"])
+        audit_record(
+            actor=actor,
+            action="applicant.record_language",
+            obj=profile,
+            object_repr=_profile_repr(profile),
+            changes={"language": [before, stored]},
+        )
 
 
 def applicant_language(profile: ApplicantProfile | None) -> str:
