@@ -75,25 +75,10 @@ CITIZEN_TEMPLATES = [
     "templates/applications/_steps.html",
     "templates/applications/_timeline.html",
     "templates/applications/track.html",
-]
-
-CITIZEN_MODULES: list[str] = [
-    "portal/templatetags/portal_ui.py",
-    # the SMS and e-mail an applicant gets (in their language)
-    "applications/services/notify.py",
-    # status, channel, provision and delivery labels on my applications,
-    # the timeline and tracking
-    "applications/constants.py",
-    # the guide's facts, the catalog pages' messages, the apply form's fields
-    "catalog/guide.py",
-    "catalog/views.py",
-    "applications/forms.py",
-]
-
-# Citizen pages still Chinese-only in Tibetan (they fall back to Chinese).
-PENDING = [
-    "templates/portal/article_detail.html",
+    # portal: notices, FAQ, activation, password reset, two-factor
     "templates/portal/article_list.html",
+    "templates/portal/article_detail.html",
+    "templates/portal/_article_body.html",
     "templates/portal/faq_list.html",
     "templates/portal/supervision.html",
     "templates/portal/activate.html",
@@ -107,6 +92,35 @@ PENDING = [
     "templates/portal/recovery_codes.html",
     "templates/portal/_otp_field.html",
     "templates/portal/_totp_setup.html",
+]
+
+CITIZEN_MODULES: list[str] = [
+    "portal/templatetags/portal_ui.py",
+    # the SMS and e-mail an applicant gets (in their language)
+    "applications/services/notify.py",
+    # status, channel, provision and delivery labels on my applications,
+    # the timeline and tracking
+    "applications/constants.py",
+    # the guide's facts, the catalog pages' messages, the apply form's fields
+    "catalog/guide.py",
+    "catalog/views.py",
+    "applications/forms.py",
+    # portal: notices, FAQ, activation, password reset, two-factor (the login
+    # form, the lock-out text, the one-time codes' and second factor's errors,
+    # and the user name, password and ID number checks activation shares with
+    # registration)
+    "portal/public/*.py",
+    "portal/lockout.py",
+    "portal/twofactor.py",
+    "people/services/activation.py",
+    "people/services/password_reset.py",
+    "people/services/otp_codes.py",
+    "people/services/applicants.py",
+    "people/privacy.py",
+]
+
+# Citizen pages still Chinese-only in Tibetan (they fall back to Chinese).
+PENDING = [
     "templates/catalog/department_list.html",
     "templates/catalog/department_detail.html",
     "templates/catalog/region_list.html",

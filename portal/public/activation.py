@@ -38,11 +38,13 @@ class ActivationRequestForm(forms.Form):
     id_number = forms.CharField(
         label=gettext_lazy("居民身份证号码"),
         max_length=18,
+        error_messages={"required": gettext_lazy("请填写身份证号码")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     phone = forms.CharField(
         label=gettext_lazy("在窗口登记的手机号码"),
         max_length=20,
+        error_messages={"required": gettext_lazy("请填写手机号码")},
         widget=forms.TextInput(
             attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}
         ),
@@ -53,6 +55,7 @@ class ActivationCompleteForm(ResetCompleteForm):
     username = forms.CharField(
         label=gettext_lazy("设置用户名"),
         max_length=150,
+        error_messages={"required": gettext_lazy("请填写用户名")},
         help_text=gettext_lazy("3至150个字符，可用字母、数字和 @ . + - _，用于登录"),
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )

@@ -39,11 +39,13 @@ class ResetRequestForm(forms.Form):
     username = forms.CharField(
         label=gettext_lazy("用户名"),
         max_length=150,
+        error_messages={"required": gettext_lazy("请填写用户名")},
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     phone = forms.CharField(
         label=gettext_lazy("注册时填写的手机号码"),
         max_length=20,
+        error_messages={"required": gettext_lazy("请填写手机号码")},
         widget=forms.TextInput(
             attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}
         ),
@@ -62,12 +64,14 @@ class ResetCompleteForm(forms.Form):
     password1 = forms.CharField(
         label=gettext_lazy("新密码"),
         strip=False,
+        error_messages={"required": gettext_lazy("请设置新密码")},
         help_text=gettext_lazy("至少8个字符，不能全为数字，不能与用户名或姓名相似"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
         label=gettext_lazy("确认新密码"),
         strip=False,
+        error_messages={"required": gettext_lazy("请再输入一次新密码")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
