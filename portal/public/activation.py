@@ -28,13 +28,13 @@ from portal.forms import apply_service_error
 from portal.request_context import client_ip
 from portal.responses import render_page
 
-from .password_reset import ResetCompleteForm
+from .password_reset import LabelsAboveForm, ResetCompleteForm
 from .pending_code import pending_forget, pending_id, pending_remember
 
 PENDING = "_activation"
 
 
-class ActivationRequestForm(forms.Form):
+class ActivationRequestForm(LabelsAboveForm):
     id_number = forms.CharField(
         label=gettext_lazy("居民身份证号码"),
         max_length=18,

@@ -35,7 +35,16 @@ from .pending_code import pending_forget, pending_id, pending_remember
 PENDING = "_password_reset"
 
 
-class ResetRequestForm(forms.Form):
+class LabelsAboveForm(forms.Form):
+    """Labels without the trailing colon: the layout puts them above the
+    field, and a Tibetan label ends with its shad (as the registration form)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ResetRequestForm(LabelsAboveForm):
     username = forms.CharField(
         label=gettext_lazy("用户名"),
         max_length=150,
@@ -52,7 +61,7 @@ class ResetRequestForm(forms.Form):
     )
 
 
-class ResetCompleteForm(forms.Form):
+class ResetCompleteForm(LabelsAboveForm):
     code = forms.CharField(
         label=gettext_lazy("短信验证码"),
         max_length=12,
