@@ -223,8 +223,8 @@ def test_the_activation_pages_are_tibetan_and_so_is_a_bad_id_number():
     )
     _tibetan_page(
         r,
-        "ཐོབ་ཐང་ལག་ཁྱེར་ཨང་གྲངས་ཡིག་འབྲུ་ 18 ཡིན་དགོས་ཀྱང་ད་ལྟ་ཡིག་འབྲུ་ 10 འདུག",
-        "ཁ་པར་ཨང་གྲངས་ནི་ 1 ནས་འགོ་འཛུགས་པའི་",
+        "ཐོབ་ཐང་ལག་ཁྱེར་ཨང་གྲངས་ལ་ཨང་ཀི་ 18 དགོས། དངོས་སུ་ 10 འདུག",
+        "ཁ་པར་ཨང་གྲངས་ནི་ཀྲུང་གོའི་ནང་ས་ཁུལ་གྱི་ཨང་གྲངས་ 11 ཅན་ཡིན་དགོས།",
     )
     r = client.post("/accounts/activate/", {"id_number": "", "phone": ""})
     _tibetan_page(r, "ཐོབ་ཐང་ལག་ཁྱེར་ཨང་གྲངས་འབྲི་རོགས།", "ཁ་པར་ཨང་གྲངས་འབྲི་རོགས།")
@@ -234,7 +234,7 @@ def test_the_password_reset_pages_are_tibetan_and_so_are_their_errors():
     client = _bo()
     _tibetan_page(client.get("/accounts/password-reset/"), "གསང་ཨང་ཕྱིར་ལེན།")
     r = client.post("/accounts/password-reset/", {"username": "", "phone": ""})
-    _tibetan_page(r, "སྤྱོད་མཁན་མིང་འབྲི་རོགས།", "ཁ་པར་ཨང་གྲངས་འབྲི་རོགས།")
+    _tibetan_page(r, "སྤྱོད་མཁན་གྱི་མིང་འབྲི་རོགས།", "ཁ་པར་ཨང་གྲངས་འབྲི་རོགས།")
     # the same answer whether or not the name and phone match: the code step
     r = client.post(
         "/accounts/password-reset/",
@@ -248,7 +248,7 @@ def test_the_password_reset_pages_are_tibetan_and_so_are_their_errors():
         r["Location"],
         {"code": "", "password1": "Abc-12345-x", "password2": "Abc-12345-y"},
     )
-    _tibetan_page(r, "ར་སྤྲོད་ཨང་གྲངས་འབྲི་རོགས།", "ཐེངས་གཉིས་སུ་བྲིས་པའི་གསང་ཨང་མི་མཐུན།")
+    _tibetan_page(r, "ར་སྤྲོད་ཨང་གྲངས་འབྲི་རོགས།", "ཐེངས་གཉིས་ལ་བཀང་བའི་གསང་ཨང་མི་མཐུན།")
 
 
 def test_a_short_new_password_says_its_minimum_length():
@@ -262,15 +262,15 @@ def test_a_short_new_password_says_its_minimum_length():
 def test_the_login_form_in_tibetan_and_a_wrong_password():
     UserFactory(username="zhaxi-bo", roles=["applicant"])
     client = _bo()
-    _tibetan_page(client.get("/accounts/login/"), "སྤྱོད་མཁན་མིང་།", "གསང་ཨང་།")
+    _tibetan_page(client.get("/accounts/login/"), "སྤྱོད་མཁན་གྱི་མིང་།", "གསང་ཨང་།")
     r = client.post(
         "/accounts/login/",
         {"username": "zhaxi-bo", "password": "wrong-one"},
         REMOTE_ADDR=IP,
     )
-    _tibetan_page(r, "སྤྱོད་མཁན་མིང་ངམ་གསང་ཨང་ནོར་འདུག")
+    _tibetan_page(r, "སྤྱོད་མཁན་གྱི་མིང་ངམ་གསང་ཨང་ནོར་འདུག")
     r = client.post("/accounts/login/", {"username": "", "password": ""})
-    _tibetan_page(r, "སྤྱོད་མཁན་མིང་འབྲི་རོགས།", "གསང་ཨང་འབྲི་རོགས།")
+    _tibetan_page(r, "སྤྱོད་མཁན་གྱི་མིང་འབྲི་རོགས།", "གསང་ཨང་འབྲི་རོགས།")
 
 
 def test_the_lock_out_page_in_tibetan():
