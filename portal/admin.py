@@ -219,8 +219,35 @@ class PortalUserAdmin(ServiceErrorAdminMixin, AuditedAdminMixin, DjangoUserAdmin
 class ArticleAdmin(ServiceErrorAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "kind", "document_number", "published_on", "is_published")
     list_filter = ("kind", "is_published")
-    search_fields = ("title", "summary", "document_number", "issuer")
+    search_fields = ("title", "summary", "document_number", "issuer", "title_bo")
     date_hierarchy = "published_on"
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "kind",
+                    "title",
+                    "slug",
+                    "summary",
+                    "body",
+                    "document_number",
+                    "issuer",
+                    "published_on",
+                    "is_published",
+                )
+            },
+        ),
+        (
+            _("藏文（可选）"),
+            {
+                "fields": ("title_bo", "summary_bo", "body_bo"),
+                "description": _(
+                    "藏文页面显示这里的藏文；未填写的部分显示中文，并标注“仅有中文”。"
+                ),
+            },
+        ),
+    )
 
 
 AUDIT_LABELS = {

@@ -508,7 +508,7 @@ def _variances(tally: Tally, approver, impl_map) -> None:
 
 def _articles(tally: Tally) -> None:
     for a in articles.ARTICLES:
-        _upsert(
+        article = _upsert(
             tally,
             Article,
             {"slug": a["slug"]},
@@ -523,6 +523,18 @@ def _articles(tally: Tally) -> None:
                 "is_published": True,
             },
         )
+        _fill_blank(article, articles.TIBETAN.get(a["slug"], {}))
+
+
+def _fill_blank(obj: models.Model, values: dict[str, str]) -> None:
+    """Write the values whose fields are still empty (a rerun fills the Tibetan
+    of rows loaded before it existed, and keeps what an editor wrote)."""
+    missing = [name for name, value in values.items() if not getattr(obj, name)]
+    if missing:
+        for name in missing:
+            setattr(obj, name, values[name])
+        obj.full_clean()
+        obj.save(update_fields=missing)
 
 
 def _intermediaries(tally: Tally, item_map, region_map) -> None:

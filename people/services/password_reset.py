@@ -103,7 +103,7 @@ def _check_password(user: User, password: str) -> None:
             for err in exc.error_list:
                 template = PASSWORD_MESSAGES.get(err.code or "")
                 detail = (
-                    template.format(**(err.params or {}))
+                    str(template) % (err.params or {})
                     if template
                     else str(err.message % err.params if err.params else err.message)
                 )

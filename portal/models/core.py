@@ -119,6 +119,11 @@ class Article(models.Model):
     slug = models.SlugField(_("链接名"), max_length=80, unique=True)
     summary = models.CharField(_("摘要"), max_length=300, blank=True)
     body = models.TextField(_("正文"))
+    # Tibetan (issue 13): shown on the Tibetan pages when filled, else the
+    # Chinese with a "Chinese only" marker (portal_ui's bo tag).
+    title_bo = models.CharField(_("标题（藏文）"), max_length=200, blank=True)
+    summary_bo = models.CharField(_("摘要（藏文）"), max_length=300, blank=True)
+    body_bo = models.TextField(_("正文（藏文）"), blank=True)
     document_number = models.CharField(_("文号"), max_length=100, blank=True)
     issuer = models.CharField(_("发布机关"), max_length=100, blank=True)
     published_on = models.DateField(_("发布日期"))

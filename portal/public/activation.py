@@ -28,21 +28,23 @@ from portal.forms import apply_service_error
 from portal.request_context import client_ip
 from portal.responses import render_page
 
-from .password_reset import ResetCompleteForm
+from .password_reset import LabelsAboveForm, ResetCompleteForm
 from .pending_code import pending_forget, pending_id, pending_remember
 
 PENDING = "_activation"
 
 
-class ActivationRequestForm(forms.Form):
+class ActivationRequestForm(LabelsAboveForm):
     id_number = forms.CharField(
         label=gettext_lazy("居民身份证号码"),
         max_length=18,
+        error_messages={"required": gettext_lazy("请填写身份证号码")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     phone = forms.CharField(
         label=gettext_lazy("在窗口登记的手机号码"),
         max_length=20,
+        error_messages={"required": gettext_lazy("请填写手机号码")},
         widget=forms.TextInput(
             attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}
         ),
@@ -53,6 +55,7 @@ class ActivationCompleteForm(ResetCompleteForm):
     username = forms.CharField(
         label=gettext_lazy("设置用户名"),
         max_length=150,
+        error_messages={"required": gettext_lazy("请填写用户名")},
         help_text=gettext_lazy("3至150个字符，可用字母、数字和 @ . + - _，用于登录"),
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )

@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -153,10 +154,31 @@ def _render(request, template, context, *, retry_after: int | None = None):
 # --- step 1: password -----------------------------------------------------------
 
 
+class LoginForm(AuthenticationForm):
+    """Django's login form with the portal's own texts: Django's come from its
+    catalogs, which have no Tibetan (a Tibetan page would show them in Chinese)."""
+
+    error_messages = {
+        "invalid_login": gettext_lazy(
+            "用户名或密码不正确，请重新输入（注意区分大小写）。"
+        ),
+        "inactive": gettext_lazy("该账号已停用，请到政务服务大厅窗口咨询。"),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username, password = self.fields["username"], self.fields["password"]
+        username.label = gettext_lazy("用户名")
+        username.error_messages["required"] = gettext_lazy("请填写用户名")
+        password.label = gettext_lazy("密码")
+        password.error_messages["required"] = gettext_lazy("请填写密码")
+
+
 class LoginView(auth_views.LoginView):
     """Django's login form; staff (and opted-in users) go on to the code step."""
 
     template_name = "portal/login.html"
+    authentication_form = LoginForm
 
     def get_default_redirect_url(self):
         """No page asked for: staff land on their desk (portal.landing)."""

@@ -35,22 +35,33 @@ from .pending_code import pending_forget, pending_id, pending_remember
 PENDING = "_password_reset"
 
 
-class ResetRequestForm(forms.Form):
+class LabelsAboveForm(forms.Form):
+    """Labels without the trailing colon: the layout puts them above the
+    field, and a Tibetan label ends with its shad (as the registration form)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ResetRequestForm(LabelsAboveForm):
     username = forms.CharField(
         label=gettext_lazy("用户名"),
         max_length=150,
+        error_messages={"required": gettext_lazy("请填写用户名")},
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     phone = forms.CharField(
         label=gettext_lazy("注册时填写的手机号码"),
         max_length=20,
+        error_messages={"required": gettext_lazy("请填写手机号码")},
         widget=forms.TextInput(
             attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}
         ),
     )
 
 
-class ResetCompleteForm(forms.Form):
+class ResetCompleteForm(LabelsAboveForm):
     code = forms.CharField(
         label=gettext_lazy("短信验证码"),
         max_length=12,
@@ -62,12 +73,14 @@ class ResetCompleteForm(forms.Form):
     password1 = forms.CharField(
         label=gettext_lazy("新密码"),
         strip=False,
+        error_messages={"required": gettext_lazy("请设置新密码")},
         help_text=gettext_lazy("至少8个字符，不能全为数字，不能与用户名或姓名相似"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
         label=gettext_lazy("确认新密码"),
         strip=False,
+        error_messages={"required": gettext_lazy("请再输入一次新密码")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
