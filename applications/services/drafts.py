@@ -187,6 +187,8 @@ _IMPLEMENTATION_FIELDS = (
     "item__current_version__served_parties",
     "item__current_version__name",
     "item__current_version__form_schema",
+    "item__current_version__result_certificate_type__name",
+    "item__current_version__result_certificate_type__holder_kind",
     "department",
     "department__name",
     "hall",
@@ -253,6 +255,20 @@ def availability_error(impl: Implementation | None, *, kind: str | None = None):
             _("该事项不面向%(who)s办理") % {"who": who},
             field="enterprise",
         )
+    result = version.result_certificate_type if kind is not None else None
+    if (
+        kind == c.ApplicantKind.NATURAL
+        and result is not None
+        and result.holder_kind == cc.ServedParty.LEGAL
+    ):
+        # The decision issues a certificate only a legal person can hold: a
+        # natural person's application could never be approved.
+        return ServiceError(
+            "result_holder_legal",
+            _("该事项办结后签发的“%(certificate)s”由法人持有，请以企业名义申请")
+            % {"certificate": result.name},
+            field="enterprise",
+        )
     return None
 
 
@@ -291,7 +307,7 @@ def create_draft(
         lookup = {"code": (implementation_code or "").strip().upper()}
     impl = (
         Implementation.objects.select_related(
-            "item__current_version", "department", "hall"
+            "item__current_version__result_certificate_type", "department", "hall"
         )
         .only(*_IMPLEMENTATION_FIELDS)
         .filter(**lookup)

@@ -249,7 +249,10 @@ ITEMS = [
         hot=3100,
         themes=("permits",),
         keywords="食品经营许可证 食品许可证 开饭店 餐饮许可",
-        parties=[NATURAL, LEGAL],
+        # The licence is held by a market entity (an individual business too,
+        # by its credit code): a person's own application could not be
+        # approved (applications.services.drafts.availability_error).
+        parties=[LEGAL],
         bases=[
             law(
                 "《中华人民共和国食品安全法》",

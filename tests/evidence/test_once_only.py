@@ -150,22 +150,26 @@ def test_clerk_sees_the_walk_ins_offers_and_the_read_is_logged(citizen):
     assert "已引用电子证照" in page.content.decode()
 
 
-def test_agent_sees_the_authorising_citizens_offers(citizen):
+def test_agent_cannot_apply_in_a_persons_name_for_a_licence_only_an_enterprise_holds(
+    citizen,
+):
+    """食品经营许可's result, the 食品经营许可证, is held by a legal person: an
+    application in the citizen's own name could never be approved, so the
+    agent's draft is refused up front, as online and at the counter."""
     agent = User.objects.get(username="agent")
     auth = AgentAuthorization.objects.get(agent=agent, citizen=citizen)
     impl = Implementation.objects.filter(
         item__name="食品经营许可", department__name="康定市市场监督管理局"
     ).first()
-    app = application_create(
-        user=agent,
-        implementation=impl,
-        applicant=citizen,
-        channel=c.IntakeChannel.AGENT,
-        agent_authorization=auth,
-    )
-    # A personal application: the citizen's own certificates (no 营业执照 as a person).
-    row = _licence_row(app)
-    assert certificate_offers(application=app, material=row.material) == []
+    with pytest.raises(ServiceError) as refused:
+        application_create(
+            user=agent,
+            implementation=impl,
+            applicant=citizen,
+            channel=c.IntakeChannel.AGENT,
+            agent_authorization=auth,
+        )
+    assert refused.value.code in {"result_holder_legal", "served_party_mismatch"}
 
 
 def test_offers_api_and_wrong_user(citizen):

@@ -254,3 +254,41 @@ def test_a_legal_person_application_issues_to_the_enterprise(settings_base):
     assert cert.data == {"entity_name": enterprise.name, "license_no": app.number}
     body = APIClient().get(f"/api/v1/evidence/verify/{cert.identifier}/").json()
     assert body["valid"] and body["signature_ok"] and body["file_hash_ok"]
+
+
+def test_a_natural_person_cannot_start_an_item_whose_certificate_only_a_legal_person_holds():
+    """Else the decision's issuing fails for ever and the case is stuck: the
+    draft is refused up front, by every channel (one creation service), and
+    nothing is written."""
+    from applications.services.drafts import application_create
+    from catalog import constants as cc
+    from portal.models import AuditEntry
+
+    licence = cert_type("053", name="测试食品经营许可证", holder="legal")
+    dep = department("市场监管局")
+    impl = routed_item(
+        [[dep]],
+        lead=dep,
+        result_certificate_type=licence,
+        served_parties=[cc.ServedParty.NATURAL, cc.ServedParty.LEGAL],
+    )
+    person = citizen("walkin-natural")
+    before = AuditEntry.objects.count()
+    with pytest.raises(ServiceError) as refused:
+        application_create(
+            user=person, implementation=impl, channel=ac.IntakeChannel.ONLINE
+        )
+    assert refused.value.code == "result_holder_legal"
+    assert refused.value.field == "enterprise"
+    assert "测试食品经营许可证" in str(refused.value.detail)
+    assert "企业名义" in str(refused.value.detail)
+    assert not Application.objects.filter(applicant=person).exists()
+    assert AuditEntry.objects.count() == before
+    # The API says the same with its stable code.
+    client = APIClient()
+    client.force_authenticate(person)
+    r = client.post(
+        "/api/v1/applications/", {"implementation": impl.code}, format="json"
+    )
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "result_holder_legal"
