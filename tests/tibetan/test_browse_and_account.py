@@ -287,3 +287,14 @@ def test_the_wrong_user_is_still_refused_on_the_tibetan_account_pages():
     other_agent = _citizen_client(agent_user("agent-two"))
     response = other_agent.get(f"/accounts/authorizations/{pending.pk}/code/")
     assert response.status_code == 404
+
+
+def test_a_counted_message_is_tibetan_too(places):
+    """``blocktranslate count`` asks ngettext, which a singular catalog entry
+    does not answer: the counts are plural entries (scripts/bo_messages.py)."""
+    client = _bo()
+    html = _page(client, "/regions/")
+    assert "ཁུལ་རིམ་གྱིས་ལག་བསྟར་བྱེད་པའི་རྣམ་གྲངས་" in html  # 州本级实施N项
+    assert "项" not in html
+    html = _page(client, "/items/")
+    assert "ལས་དོན་རྣམ་གྲངས་ 1 རྙེད་སོང་།" in html  # 共找到 1 个事项
