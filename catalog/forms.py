@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.codes import CodeError, validate_credit_code, validate_region_code
 from portal.errors import ServiceError
+from portal.templatetags.portal_ui import bo_text
 
 from . import constants as c
 from .models import Department, Region, Theme
@@ -45,19 +46,23 @@ class ItemFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         any_ = [("", _("全部"))]
         prefecture = Region.objects.filter(code=settings.PREFECTURE_CODE)
-        regions = list(prefecture.values_list("code", "name")) + list(
-            counties().values_list("code", "name")
-        )
+        names = ("name", "name_bo")
+        regions = [
+            (r.code, bo_text(r, "name"))
+            for qs in (prefecture, counties())
+            for r in qs.only("code", *names)
+        ]
         self.fields["region"].widget.choices = any_ + regions
-        self.fields["department"].widget.choices = any_ + list(
-            Department.objects.filter(is_active=True)
+        self.fields["department"].widget.choices = any_ + [
+            (d.credit_code, bo_text(d, "name"))
+            for d in Department.objects.filter(is_active=True)
             .order_by("region__code", "name")
-            .values_list("credit_code", "name")
-        )
+            .only("credit_code", *names)
+        ]
         self.fields["type"].choices = any_ + list(c.ItemType.choices)
-        self.fields["theme"].widget.choices = any_ + list(
-            Theme.objects.values_list("code", "name")
-        )
+        self.fields["theme"].widget.choices = any_ + [
+            (t.code, bo_text(t, "name")) for t in Theme.objects.only("code", *names)
+        ]
         self.fields["depth"].choices = any_ + [
             (str(v), label) for v, label in c.OnlineDepth.choices
         ]

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.templatetags.portal_ui import bo_text
 from portal.workdays import add_working_days
 
 from . import constants as c
@@ -143,6 +144,7 @@ class StepRow:
     limit: str
     site_inspection: bool
     special_procedure: bool
+    department_bo: str = ""
 
 
 @dataclass
@@ -180,6 +182,8 @@ class ImplementationView:
     complaint_phone: str
     service_points: list[str]
     variances: list[VarianceRow]
+    region_bo: str = ""
+    department_bo: str = ""
 
 
 @dataclass
@@ -302,7 +306,7 @@ def build_guide(
         (_("事项类型"), v.get_item_type_display()),
         (_("权力来源"), v.power_source or _("无")),
         (_("行使层级"), v.authority_level or _("无")),
-        (_("主管部门"), lead.name if lead else _("无")),
+        (_("主管部门"), bo_text(lead, "name") if lead else _("无")),
         (_("实施主体性质"), v.get_implementing_nature_display()),
         (_("委托部门"), v.entrusting_body or _("无")),
         (_("联办机构"), v.co_handling_bodies or _("无")),
@@ -342,6 +346,7 @@ def build_guide(
                 limit=limit_text(s.limit_days, c.LimitUnit.WORKING_DAYS),
                 site_inspection=s.site_inspection,
                 special_procedure=s.special_procedure,
+                department_bo=s.department.name_bo if s.department else "",
             )
             for s in stage.steps.all()
         ]
@@ -457,4 +462,6 @@ def implementation_view(
         complaint_phone=impl.complaint_phone,
         service_points=[r.name for r in impl.service_points.all()],
         variances=variances,
+        region_bo=impl.region.name_bo,
+        department_bo=impl.department.name_bo,
     )

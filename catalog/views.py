@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from portal.errors import ServiceError
+from portal.templatetags.portal_ui import bo_text
 
 from . import constants as c
 from .forms import ItemFilterForm
@@ -109,13 +110,13 @@ def _active_filters(data: dict) -> list[tuple[str, str]]:
     if data.get("q"):
         filters.append((_("关键词"), data["q"]))
     if data.get("region"):
-        filters.append((_("区划"), data["region"].name))
+        filters.append((_("区划"), bo_text(data["region"], "name")))
     if data.get("department"):
-        filters.append((_("部门"), data["department"].name))
+        filters.append((_("部门"), bo_text(data["department"], "name")))
     if data.get("type"):
         filters.append((_("事项类型"), str(c.ItemType(data["type"]).label)))
     if data.get("theme"):
-        filters.append((_("主题"), data["theme"].name))
+        filters.append((_("主题"), bo_text(data["theme"], "name")))
     if data.get("depth"):
         filters.append((_("网办深度"), depth_text(data["depth"])))
     return filters

@@ -106,6 +106,24 @@ CITIZEN_TEMPLATES = [
     "templates/portal/recovery_codes.html",
     "templates/portal/_otp_field.html",
     "templates/portal/_totp_setup.html",
+    # browse by department, region, theme, type; intermediaries; the account pages
+    "templates/catalog/department_list.html",
+    "templates/catalog/department_detail.html",
+    "templates/catalog/region_list.html",
+    "templates/catalog/region_detail.html",
+    "templates/catalog/theme_list.html",
+    "templates/catalog/theme_detail.html",
+    "templates/catalog/type_list.html",
+    "templates/catalog/intermediary_list.html",
+    "templates/applications/accounts/profile.html",
+    "templates/applications/accounts/_nav.html",
+    "templates/applications/accounts/_form_fields.html",
+    "templates/applications/accounts/enterprise_list.html",
+    "templates/applications/accounts/enterprise_detail.html",
+    "templates/applications/accounts/authorization_list.html",
+    "templates/applications/accounts/authorization_new.html",
+    "templates/applications/accounts/authorization_grant.html",
+    "templates/applications/accounts/authorization_code.html",
 ]
 
 CITIZEN_MODULES: list[str] = [
@@ -162,27 +180,19 @@ CITIZEN_MODULES: list[str] = [
     "people/services/otp_codes.py",
     "people/services/applicants.py",
     "people/privacy.py",
+    # browse by department, region, theme, type; intermediaries; the account pages
+    "catalog/constants.py",
+    "catalog/forms.py",
+    "people/constants.py",
+    "people/codes.py",
+    "people/services/enterprises.py",
+    "applications/forms_people.py",
+    "applications/views/accounts.py",
+    "applications/views/consent.py",
 ]
 
 # Citizen pages still Chinese-only in Tibetan (they fall back to Chinese).
 PENDING = [
-    "templates/catalog/department_list.html",
-    "templates/catalog/department_detail.html",
-    "templates/catalog/region_list.html",
-    "templates/catalog/region_detail.html",
-    "templates/catalog/theme_list.html",
-    "templates/catalog/theme_detail.html",
-    "templates/catalog/type_list.html",
-    "templates/catalog/intermediary_list.html",
-    "templates/applications/accounts/profile.html",
-    "templates/applications/accounts/_nav.html",
-    "templates/applications/accounts/_form_fields.html",
-    "templates/applications/accounts/enterprise_list.html",
-    "templates/applications/accounts/enterprise_detail.html",
-    "templates/applications/accounts/authorization_list.html",
-    "templates/applications/accounts/authorization_new.html",
-    "templates/applications/accounts/authorization_grant.html",
-    "templates/applications/accounts/authorization_code.html",
 ]
 
 # Templates no citizen sees (staff desks, the admin, API documentation).
@@ -227,16 +237,28 @@ _CALL = re.compile(r"\b(n?p?gettext)\(" + _LITERAL + r"(?:,\s*" + _LITERAL + r")
 
 def template_messages(path: Path) -> set[str]:
     """Keys (``ctxt\\x04msgid`` for a context) of one template's messages."""
+    return set(_template_calls(path))
+
+
+def template_plurals(path: Path) -> dict[str, str]:
+    """msgid -> msgid_plural of one template's ``blocktranslate count``."""
+    return {k: plural for k, plural in _template_calls(path).items() if plural}
+
+
+def _template_calls(path: Path) -> dict[str, str]:
     from django.utils.translation.template import templatize
 
     text = templatize(path.read_text(encoding="utf-8"), origin=str(path))
-    found = set()
+    found: dict[str, str] = {}
     for name, first, second in _CALL.findall(text):
         first = ast.literal_eval(first)
         if name == "pgettext" and second:
-            found.add(f"{first}\x04{ast.literal_eval(second)}")
+            found[f"{first}\x04{ast.literal_eval(second)}"] = ""
+        elif name == "ngettext" and second:
+            # A plural entry: ngettext() finds nothing in a singular one.
+            found[first] = ast.literal_eval(second)
         else:
-            found.add(first)
+            found.setdefault(first, "")
     return found
 
 
@@ -265,6 +287,14 @@ def citizen_messages() -> set[str]:
     return keys
 
 
+def citizen_plurals() -> dict[str, str]:
+    """The citizen-facing messages with a plural form (msgid -> msgid_plural)."""
+    plurals: dict[str, str] = {}
+    for rel in CITIZEN_TEMPLATES:
+        plurals.update(template_plurals(ROOT / rel))
+    return plurals
+
+
 def _quote(text: str) -> str:
     return (
         '"'
@@ -283,9 +313,11 @@ def read_catalog(path: Path = PO) -> tuple[str, dict[str, str]]:
         current = None
         for line in block.splitlines():
             line = line.strip()
-            match = re.match(r"(msgctxt|msgid|msgstr) (\".*\")$", line)
+            match = re.match(
+                r"(msgctxt|msgid|msgid_plural|msgstr|msgstr\[0\]) (\".*\")$", line
+            )
             if match:
-                current = match.group(1)
+                current = match.group(1).replace("[0]", "")
                 fields[current] = ast.literal_eval(match.group(2))
             elif line.startswith('"') and current:
                 fields[current] += ast.literal_eval(line)
@@ -300,7 +332,15 @@ def read_catalog(path: Path = PO) -> tuple[str, dict[str, str]]:
     return header, entries
 
 
-def write_catalog(header: str, entries: dict[str, str], path: Path = PO) -> None:
+def write_catalog(
+    header: str,
+    entries: dict[str, str],
+    path: Path = PO,
+    plurals: dict[str, str] | None = None,
+) -> None:
+    """``plurals``: msgid -> msgid_plural of the entries written as plural
+    ones (one form: Plural-Forms nplurals=1)."""
+    plurals = plurals or {}
     out = [header.strip(), ""]
     for key in sorted(entries):
         if "\x04" in key:
@@ -309,7 +349,11 @@ def write_catalog(header: str, entries: dict[str, str], path: Path = PO) -> None
         else:
             msgid = key
         out.append(f"msgid {_quote(msgid)}")
-        out.append(f"msgstr {_quote(entries[key])}")
+        if key in plurals:
+            out.append(f"msgid_plural {_quote(plurals[key])}")
+            out.append(f"msgstr[0] {_quote(entries[key])}")
+        else:
+            out.append(f"msgstr {_quote(entries[key])}")
         out.append("")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(out), encoding="utf-8")
@@ -326,7 +370,7 @@ def main() -> None:
     django.setup()
     header, old = read_catalog()
     keys = citizen_messages()
-    write_catalog(header, {k: old.get(k, "") for k in keys})
+    write_catalog(header, {k: old.get(k, "") for k in keys}, plurals=citizen_plurals())
     missing = sum(1 for k in keys if not old.get(k))
     print(f"{PO.relative_to(ROOT)}: {len(keys)} messages, {missing} untranslated")
 

@@ -55,7 +55,9 @@ from portal.request_context import client_ip
 from portal.responses import render_page
 from portal.roles import Role, user_roles
 
-NOT_FOUND_CITIZEN = "未找到与该身份证号码和姓名相符的申请人，请委托人先注册或到窗口登记"
+NOT_FOUND_CITIZEN = gettext_lazy(
+    "未找到与该身份证号码和姓名相符的申请人，请委托人先注册或到窗口登记"
+)
 
 
 def _service_message(request, exc: ServiceError) -> None:

@@ -20,9 +20,9 @@ from .base import CatalogModelAdmin
 
 @admin.register(Region)
 class RegionAdmin(CatalogModelAdmin):
-    list_display = ("code", "name", "level", "parent", "order")
+    list_display = ("code", "name", "name_bo", "level", "parent", "order")
     list_filter = ("level",)
-    search_fields = ("code", "name")
+    search_fields = ("code", "name", "name_bo")
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
 
@@ -31,7 +31,7 @@ class RegionAdmin(CatalogModelAdmin):
 class DepartmentAdmin(CatalogModelAdmin):
     list_display = ("name", "credit_code", "region", "level", "kind", "is_active")
     list_filter = ("level", "nature", "is_active")
-    search_fields = ("name", "short_name", "credit_code", "kind")
+    search_fields = ("name", "name_bo", "short_name", "credit_code", "kind")
     list_select_related = ("region",)
     autocomplete_fields = ("region", "parent")
 
@@ -71,9 +71,9 @@ class WindowAdmin(CatalogModelAdmin):
 
 @admin.register(Theme)
 class ThemeAdmin(CatalogModelAdmin):
-    list_display = ("code", "name", "audience", "order")
+    list_display = ("code", "name", "name_bo", "audience", "order")
     list_filter = ("audience",)
-    search_fields = ("code", "name")
+    search_fields = ("code", "name", "name_bo")
 
 
 @admin.register(CertificateType)

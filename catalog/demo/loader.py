@@ -134,16 +134,23 @@ def _same(obj: models.Model, name: str, value) -> bool:
     return getattr(obj, name) == value
 
 
-def _upsert(tally: Tally, model, lookup: dict, values: dict):
-    """Create, or update only the fields that differ; validated either way."""
+def _upsert(tally: Tally, model, lookup: dict, values: dict, fill: dict | None = None):
+    """Create, or update only the fields that differ; validated either way.
+
+    ``fill``: fields set only while empty (a Tibetan name the admin may have
+    corrected is kept; a row from an earlier run without one gets it)."""
     obj = model.objects.filter(**lookup).first()
+    fill = {name: value for name, value in (fill or {}).items() if value}
     if obj is None:
-        obj = model(**lookup, **values)
+        obj = model(**lookup, **values, **fill)
         obj.full_clean()
         obj.save()
         tally.add(model, "created")
         return obj
+    missing = {name: value for name, value in fill.items() if not getattr(obj, name)}
     changed = [name for name, value in values.items() if not _same(obj, name, value)]
+    changed += list(missing)
+    values = {**values, **missing}
     if not changed:
         tally.add(model, "unchanged")
         return obj
@@ -166,6 +173,7 @@ def _regions(tally: Tally) -> dict[str, Region]:
         Region,
         {"code": code},
         {"name": name, "level": "province", "parent": None},
+        {"name_bo": tibetan.region_name(code)},
     )
     code, name = regions.PREFECTURE
     out[code] = _upsert(
@@ -173,6 +181,7 @@ def _regions(tally: Tally) -> dict[str, Region]:
         Region,
         {"code": code},
         {"name": name, "level": "prefecture", "parent": out["510000"]},
+        {"name_bo": tibetan.region_name(code)},
     )
     for order, (code, name) in enumerate(regions.COUNTIES, start=1):
         out[code] = _upsert(
@@ -180,6 +189,7 @@ def _regions(tally: Tally) -> dict[str, Region]:
             Region,
             {"code": code},
             {"name": name, "level": "county", "parent": out["513300"], "order": order},
+            {"name_bo": tibetan.region_name(code)},
         )
         for t_order, (t_code, t_name) in enumerate(
             regions.TOWNSHIPS.get(code, []), start=1
@@ -215,6 +225,11 @@ def _departments(tally: Tally, region_map) -> dict[str, Department]:
                 "kind": d["kind"],
                 "phone": d["phone"],
                 "address": d["address"],
+            },
+            {
+                "name_bo": tibetan.department_name(
+                    d["name"], d["region"], region_map[d["region"]].name
+                )
             },
         )
     return out
@@ -258,6 +273,7 @@ def _themes(tally: Tally) -> dict[str, Theme]:
             Theme,
             {"code": code},
             {"name": name, "audience": audience, "icon": icon, "order": order},
+            {"name_bo": tibetan.THEMES.get(code, "")},
         )
         for code, name, audience, icon, order in themes.THEMES
     }

@@ -249,3 +249,107 @@ def apply(definition: dict[str, Any]) -> dict[str, Any]:
         {**m, "name_bo": MATERIALS.get(m["name"], "")} for m in definition["materials"]
     ]
     return {**definition, "version": version, "materials": materials}
+
+
+# --- place and body names (every browse page and the guide) ------------------
+#
+# The prefecture and its 18 counties (cities) as on the prefecture's bilingual
+# signs; a label, so no closing shad (it is set inside sentences too). Townships
+# have none yet: the pages show their Chinese name, marked.
+REGIONS: dict[str, str] = {
+    "510000": "སི་ཁྲོན་ཞིང་ཆེན",
+    "513300": "དཀར་མཛེས་བོད་རིགས་རང་སྐྱོང་ཁུལ",
+    "513301": "དར་རྩེ་མདོ་གྲོང་ཁྱེར",
+    "513322": "ལྕགས་ཟམ་རྫོང",
+    "513323": "རོང་བྲག་རྫོང",
+    "513324": "བརྒྱད་ཟུར་རྫོང",
+    "513325": "ཉག་ཆུ་ཁ་རྫོང",
+    "513326": "རྟའུ་རྫོང",
+    "513327": "བྲག་མགོ་རྫོང",
+    "513328": "དཀར་མཛེས་རྫོང",
+    "513329": "ཉག་རོང་རྫོང",
+    "513330": "སྡེ་དགེ་རྫོང",
+    "513331": "དཔལ་ཡུལ་རྫོང",
+    "513332": "སེར་ཤུལ་རྫོང",
+    "513333": "གསེར་རྟ་རྫོང",
+    "513334": "ལི་ཐང་རྫོང",
+    "513335": "འབའ་ཐང་རྫོང",
+    "513336": "ཕྱག་ཕྲེང་རྫོང",
+    "513337": "འདབ་པ་རྫོང",
+    "513338": "སྡེ་རོང་རྫོང",
+}
+
+# A government body's name is its place's name and the body's (甘孜藏族自治州
+# + 公安局); a tax bureau is the State Taxation Administration's.
+BODIES: dict[str, str] = {
+    "公安局": "སྤྱི་བདེ་ཅུས",
+    "市场监督管理局": "ཚོང་ར་ལྟ་ཞིབ་དོ་དམ་ཅུས",
+    "税务局": "ཁྲལ་དོན་ཅུས",
+    "人力资源和社会保障局": "མི་ཤུགས་ཐོན་ཁུངས་དང་སྤྱི་ཚོགས་འགན་ལེན་ཅུས",
+    "住房公积金管理中心": "སྡོད་ཁང་མཐུན་ཁེའི་དངུལ་འབོར་དོ་དམ་ལྟེ་གནས",
+    "卫生健康委员会": "འཕྲོད་བསྟེན་ཨུ་ཡོན་ལྷན་ཁང",
+    "卫生健康局": "འཕྲོད་བསྟེན་ཅུས",
+    "民政局": "དམངས་སྲིད་ཅུས",
+    "自然资源局": "རང་བྱུང་ཐོན་ཁུངས་ཅུས",
+    "住房和城乡建设局": "སྡོད་ཁང་དང་གྲོང་ཁྱེར་གྲོང་གསེབ་འཛུགས་སྐྲུན་ཅུས",
+    "交通运输局": "འགྲིམ་འགྲུལ་སྐྱེལ་འདྲེན་ཅུས",
+    "医疗保障局": "སྨན་བཅོས་འགན་ལེན་ཅུས",
+    "教育和体育局": "སློབ་གསོ་དང་ལུས་རྩལ་ཅུས",
+    "政务服务管理局": "གཞུང་དོན་ཞབས་ཞུ་དོ་དམ་ཅུས",
+    "不动产登记中心": "མི་འགུལ་རྒྱུ་ནོར་ཐོ་འགོད་ལྟེ་གནས",
+    "消防救援大队": "མེ་གསོད་སྐྱོབ་སྐྱོར་རུ་ཁག",
+    "供排水有限责任公司": "ཆུ་མཁོ་སྤྲོད་དང་ཆུ་བཙོག་ཕྱིར་འདོན་ཚད་ཡོད་འགན་འཁྲི་ཀུང་སི",
+    "燃气有限责任公司": "སྦར་རླངས་ཚད་ཡོད་འགན་འཁྲི་ཀུང་སི",
+}
+TAX_ADMINISTRATION = ("国家税务总局", "རྒྱལ་ཁབ་ཁྲལ་དོན་སྤྱི་ཅུས་ཀྱི་")
+
+# Bodies whose name is not place + body.
+DEPARTMENTS: dict[str, str] = {
+    "国网四川省电力公司甘孜供电公司": (
+        "རྒྱལ་ཁབ་གློག་དྲྭ་སི་ཁྲོན་ཞིང་ཆེན་གློག་ཤུགས་ཀུང་སིའི་དཀར་མཛེས་གློག་མཁོ་སྤྲོད་ཀུང་སི"
+    ),
+    "中国农业银行股份有限公司甘孜分行": (
+        "ཀྲུང་གོ་ཞིང་ལས་དངུལ་ཁང་མ་རྐང་ཚད་ཡོད་ཀུང་སིའི་དཀར་མཛེས་ཡན་ལག་ཁང"
+    ),
+}
+
+
+def region_name(code: str) -> str:
+    """A demo region's Tibetan name ("" when it has none)."""
+    return REGIONS.get(code, "")
+
+
+def department_name(name: str, region_code: str, region_chinese: str) -> str:
+    """A demo body's Tibetan name from its Chinese one ("" when not known)."""
+    if name in DEPARTMENTS:
+        return DEPARTMENTS[name]
+    prefix = ""
+    if name.startswith(TAX_ADMINISTRATION[0]):
+        name, prefix = name[len(TAX_ADMINISTRATION[0]) :], TAX_ADMINISTRATION[1]
+    place = region_name(region_code)
+    if not place or not name.startswith(region_chinese):
+        return ""
+    body = BODIES.get(name[len(region_chinese) :], "")
+    return f"{prefix}{place}་{body}" if body else ""
+
+
+THEMES: dict[str, str] = {
+    "birth": "སྐྱེས་པ",
+    "household": "ཐེམ་ཐོ་དང་ཐོབ་ཐང",
+    "school": "སློབ་གྲྭར་འགྲོ་བ",
+    "employment": "ལས་ཞུགས་དང་ལས་གཞི་གསར་འཛུགས",
+    "marriage": "གཉེན་སྒྲིག་དང་བུ་ཕྲུག་སྐྱེ་བ",
+    "housing": "སྡོད་ཁང",
+    "social-security": "སྤྱི་ཚོགས་འགན་ལེན་དང་སྨན་བཅོས་འགན་ལེན",
+    "assistance": "སྤྱི་ཚོགས་སྐྱོབ་སྐྱོར",
+    "pension": "རྒན་གསོ",
+    "travel": "འགྲིམ་འགྲུལ་དང་ཕྱི་འཐོན",
+    "after-death": "འདས་རྗེས་ཀྱི་བྱ་བ",
+    "startup": "ཁེ་ལས་འགོ་འཛུགས",
+    "permits": "ཚོང་གཉེར་ཆོག་མཆན",
+    "construction": "བཟོ་སྐྲུན་འཛུགས་སྐྲུན",
+    "tax": "ཁྲལ་དང་གླ་ཆ་སྤྲོད་པ",
+    "staffing": "ལས་མི་བེད་སྤྱོད་དང་འགན་ལེན་ལ་ཞུགས་པ",
+    "transport": "འགྲིམ་འགྲུལ་སྐྱེལ་འདྲེན",
+    "change-close": "བསྒྱུར་བཅོས་དང་མེད་པར་བཟོ་བ",
+}

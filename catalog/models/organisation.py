@@ -21,6 +21,12 @@ class Region(models.Model):
         validators=[region_code_validator],
     )
     name = models.CharField(_("名称"), max_length=64)
+    name_bo = models.CharField(
+        _("名称（藏文）"),
+        max_length=100,
+        blank=True,
+        help_text=_("藏文页面显示；留空时显示中文并标注“仅有中文”"),
+    )
     level = models.CharField(_("层级"), max_length=16, choices=c.RegionLevel.choices)
     parent = models.ForeignKey(
         "self",
@@ -59,6 +65,12 @@ class Department(models.Model):
     """Implementing body (实施主体)."""
 
     name = models.CharField(_("名称"), max_length=100)
+    name_bo = models.CharField(
+        _("名称（藏文）"),
+        max_length=200,
+        blank=True,
+        help_text=_("藏文页面显示；留空时显示中文并标注“仅有中文”"),
+    )
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
     credit_code = models.CharField(
         _("统一社会信用代码"),
@@ -201,6 +213,12 @@ class Theme(models.Model):
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=40)
+    name_bo = models.CharField(
+        _("名称（藏文）"),
+        max_length=100,
+        blank=True,
+        help_text=_("藏文页面显示；留空时显示中文并标注“仅有中文”"),
+    )
     audience = models.CharField(
         _("对象"), max_length=16, choices=c.ThemeAudience.choices
     )

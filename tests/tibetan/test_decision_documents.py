@@ -28,7 +28,7 @@ def test_a_tibetan_applicants_refusal_is_bilingual():
         "ལེགས་སྐྱེས་ལག་ཁྱེར་སྤྲོད་པ",  # the item's Tibetan name
         "ལེན་རྒྱུ་མིན་པའི་རྒྱུ་མཚན",  # 不予受理理由
         "ཁྲིམས་ཀྱི་སྐྱོབ་ལམ",  # 救济途径
-        "འཛིན་སྐྱོང་བསྐྱར་ཞིབ",  # administrative review
+        "སྲིད་འཛིན་བསྐྱར་ཞིབ",  # administrative review
     ):
         assert tibetan in text, tibetan
     for chinese in ("不予受理通知书", "决定不予受理", "不予受理理由", "申请行政复议"):
@@ -96,7 +96,7 @@ def test_a_tibetan_applicants_approval_is_bilingual():
     assert case.state == wc.CaseState.APPROVED
     text = _decision_text(case)
     for tibetan in (
-        "འཛིན་སྐྱོང་ཆོག་མཆན་སྤྲོད་པའི་ཐག་གཅོད་ཡི་གེ",  # 准予行政许可决定书
+        "སྲིད་འཛིན་ཆོག་མཆན་སྤྲོད་པའི་ཐག་གཅོད་ཡི་གེ",  # 准予行政许可决定书
         "ཡིས་མཉམ་དུ་ཞིབ་བཤེར་བྱས་རྗེས",  # reviewed jointly
         "ཐག་གཅོད་ཚེས་གྲངས",  # 决定日期
         "སྡེ་ཚན་སོ་སོའི་ཞིབ་བཤེར་བསམ་འཆར",  # 各部门审查意见
@@ -112,10 +112,10 @@ def test_a_tibetan_applicants_rejection_is_bilingual():
     assert case.state == wc.CaseState.REJECTED
     text = _decision_text(case)
     for tibetan in (
-        "འཛིན་སྐྱོང་ཆོག་མཆན་མི་སྤྲོད་པའི་ཐག་གཅོད་ཡི་གེ",  # 不予行政许可决定书
+        "སྲིད་འཛིན་ཆོག་མཆན་མི་སྤྲོད་པའི་ཐག་གཅོད་ཡི་གེ",  # 不予行政许可决定书
         "ཆོག་མཆན་མི་སྤྲོད་པའི་རྒྱུ་མཚན",  # 不予许可的理由
         "ཁྲིམས་ཀྱི་སྐྱོབ་ལམ",
-        "འཛིན་སྐྱོང་གཏུག་ཞུ",  # litigation
+        "སྲིད་འཛིན་གཏུག་ཞུ",  # litigation
     ):
         assert tibetan in text, tibetan
     for chinese in ("不予行政许可决定书", "不予许可的理由", "疏散通道宽度不足"):
