@@ -192,8 +192,7 @@ CITIZEN_MODULES: list[str] = [
 ]
 
 # Citizen pages still Chinese-only in Tibetan (they fall back to Chinese).
-PENDING = [
-]
+PENDING = []
 
 # Templates no citizen sees (staff desks, the admin, API documentation).
 STAFF_PREFIXES = (
