@@ -44,6 +44,22 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_module_transaction_open(request):
+    """A transactional test must not run while a module holds its shared data's
+    transaction open (tests/shared_data.py): it would flush inside it."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
+        from django.db import connection
+
+        assert not connection.in_atomic_block, (
+            "a transaction=True test in a module with data built for the module "
+            "(tests/shared_data.py): move it to a module of its own"
+        )
+
+
 @pytest.fixture
 def without_workflow():
     """applications on its own: workflow's hooks unregistered for one test.

@@ -2,11 +2,17 @@
 
 Two halls, two citizens, a clerk at each hall, an authorised agent and one
 without authorisation, and applications in every state the object URLs need.
+
+The world is built once per test module (tests/shared_data.py); each test
+gets its own copies of its objects and of its uploaded files. (Built for
+every test, it was most of the QA tests' time: test_request_limits alone
+asked for it for each of about a hundred API URLs.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from dataclasses import dataclass, field
 
 import pytest
@@ -38,6 +44,7 @@ from tests.applications.factories import (
     upload,
 )
 from tests.factories import RegionFactory, ServiceHallFactory, UserFactory
+from tests.shared_data import built_for_module, fresh
 
 
 @pytest.fixture(autouse=True)
@@ -53,8 +60,35 @@ class World:
     objects: dict[str, object] = field(default_factory=dict)
 
 
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The module's world and the folders its files went to (tests/shared_data.py)."""
+    media = tmp_path_factory.mktemp("qa-world-media")
+    keys = tmp_path_factory.mktemp("qa-world-keys")
+    for built in built_for_module(
+        django_db_blocker,
+        _build_world,
+        MEDIA_ROOT=media,
+        EVIDENCE_KEY_DIR=keys,
+        EVIDENCE_SIGNING_KEYS="",
+        NOTIFY_FILE_DIR=tmp_path_factory.mktemp("qa-world-notify"),
+        SMS_BACKEND="people.outbox.backends.FileSmsBackend",
+    ):
+        yield built, media, keys
+
+
 @pytest.fixture
-def world(db) -> World:
+def world(_module_world, db, settings) -> World:
+    """The module's world for one test: fresh copies of its objects (a test
+    may change them; the rows go back with the test's savepoint) and of its
+    files in the test's own MEDIA_ROOT."""
+    built, media, keys = _module_world
+    shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    shutil.copytree(keys, settings.EVIDENCE_KEY_DIR, dirs_exist_ok=True)
+    return fresh(built)
+
+
+def _build_world() -> World:
     version = applicable_version()
     hall1, impl1 = hall_and_implementation(version)
     hall2 = ServiceHallFactory(
