@@ -297,10 +297,9 @@ class Desk:
         applicant, response = self._applicant_or_redirect(request)
         if response:
             return response
-        form = self.language_form(applicant, request.POST)
-        if form is None:
-            messages.error(request, _("申请人已开通网上账号，语言由本人在网上选择"))
-        elif not form.is_valid():
+        # The service refuses an applicant with an online account.
+        form = ApplicantLanguageForm(request.POST)
+        if not form.is_valid():
             for error in form.errors.get("language", []):
                 messages.error(request, error)
         else:
